@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
+import { parseDuration } from '../domain/duration';
+
+/**
+ * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
+ * cross-references (pipelines, branches, workflows per environment) are checked in
+ * `superRefine` so every problem is reported with its YAML path.
+ */
+
+const slackPrincipal = z
+  .string()
+  .regex(/^(\*|[UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/, 'expected a Slack user ID (U…/W…), user-group ID (S…) or "*"');
+
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, {
+  message: 'expected a duration such as "30m", "4h", "24h", "2d" or "1h30m"',
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().refine(isTimeZone, { message: 'unknown IANA time zone (e.g. "Europe/London")' });
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'not a calendar date');
+
+const monthDay = z
+  .string()
+  .regex(/^\d{2}-\d{2}$/, 'expected "MM-DD"')
+  .refine((s) => {
+    const [m, d] = s.split('-').map(Number) as [number, number];
+    const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    return m >= 1 && m <= 12 && d >= 1 && d <= (days[m - 1] ?? 0);
+  }, 'not a day of the year');
+
+const countryRegion = z.strictObject({
+  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code such as "GB"'),
+  region: z.string().min(1).optional(),
+  state: z.string().min(1).optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'environment names are letters, digits, "-" and "_"'),
+  deployers: z.array(slackPrincipal).min(1).default(['*']),
+  approvers: z.array(slackPrincipal).optional(),
+  requiredApprovals: z.number().int().min(0).max(10).optional(),
+  allowSelfApproval: z.boolean().default(false),
+  changeRecord: z.enum(['required', 'optional', 'create', 'none']).default('none'),
+  soak: duration.optional(),
+  blockOnIncidents: z.array(z.number().int().min(1).max(5)).default([]),
+  approvalTimeout: duration.optional(),
+});
+
+const templateString = z.string();
+
+const workflowStrategy = z.strictObject({
+  type: z.literal('workflow'),
+  workflow: z.string().min(1),
+  ref: z.string().min(1).default('main'),
+  inputs: z.record(z.string(), templateString).default({}),
+  approveEnvironments: z.boolean().default(false),
+});
+
+const branchStrategy = z.strictObject({
+  type: z.literal('branch'),
+  branches: z.record(z.string(), z.string().min(1)),
+  mergeMethod: z.enum(['merge', 'squash', 'rebase']).default('merge'),
+  deployWorkflows: z.record(z.string(), z.string().min(1)).default({}),
+  approveEnvironments: z.boolean().default(false),
+});
+
+export const serviceSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'service names are letters, digits, ".", "-" and "_"'),
+  repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"'),
+  pipeline: z.array(z.string()).min(2, 'a pipeline needs at least two environments'),
+  requiredChecks: z.array(z.string().min(1)).default([]),
+  servicenow: z
+    .strictObject({
+      ci: z.string().min(1).optional(),
+      closeOnSuccess: z.boolean().default(false),
+      changeTemplate: z
+        .strictObject({
+          assignmentGroup: z.string().optional(),
+          shortDescription: z.string().optional(),
+          description: z.string().optional(),
+          implementationPlan: z.string().optional(),
+          backoutPlan: z.string().optional(),
+          testPlan: z.string().optional(),
+          category: z.string().optional(),
+          risk: z.enum(['high', 'moderate', 'low']).optional(),
+          windowDuration: duration.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy]),
+});
+
+const dateRange = z.strictObject({ from: isoDate, to: isoDate });
+
+const ruleBase = {
+  name: z.string().min(1),
+  environments: z.array(z.string().min(1)).min(1).default(['*']),
+  timezone: timeZone.optional(),
+};
+
+const ruleKinds = ['annual', 'dates', 'monthEndBusinessDays', 'holidays', 'recurring', 'ics', 'servicenowBlackout'] as const;
+export type FreezeRuleKind = (typeof ruleKinds)[number];
+
+export const freezeRuleSchema = z
+  .strictObject({
+    ...ruleBase,
+    annual: z.strictObject({ from: monthDay, to: monthDay }).optional(),
+    dates: z.array(z.union([isoDate, dateRange])).min(1).optional(),
+    monthEndBusinessDays: z.number().int().min(1).max(20).optional(),
+    holidays: countryRegion
+      .extend({ types: z.array(z.enum(['public', 'bank', 'school', 'optional', 'observance'])).default(['public', 'bank']) })
+      .optional(),
+    recurring: z
+      .strictObject({
+        cron: z.string().refine((c) => {
+          try {
+            CronExpressionParser.parse(c);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'invalid cron expression (5 fields: minute hour day-of-month month day-of-week)'),
+        duration,
+      })
+      .optional(),
+    ics: z.string().min(1).optional(),
+    servicenowBlackout: z.string().min(1).optional(),
+  })
+  .superRefine((rule, ctx) => {
+    const present = ruleKinds.filter((k) => rule[k] !== undefined);
+    if (present.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          present.length === 0
+            ? `a freeze rule needs exactly one of ${ruleKinds.join(', ')}`
+            : `a freeze rule takes exactly one kind, found ${present.join(' and ')}`,
+      });
+    }
+    if (rule.dates) {
+      rule.dates.forEach((d, i) => {
+        if (typeof d !== 'string' && d.from > d.to) {
+          ctx.addIssue({ code: 'custom', path: ['dates', i], message: `range ends (${d.to}) before it starts (${d.from})` });
+        }
+      });
+    }
+  });
+
+export const configSchema = z
+  .strictObject({
+    timezone: timeZone.default('UTC'),
+    environments: z.array(environmentSchema).min(1),
+    services: z.array(serviceSchema).min(1),
+    freezes: z.array(freezeRuleSchema).default([]),
+    announce: z.strictObject({ channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C…)') }).optional(),
+    businessCalendar: countryRegion.optional(),
+    emergency: z
+      .strictObject({
+        approvers: z.array(slackPrincipal).min(1),
+        requireRollbackPlan: z.boolean().default(true),
+        requireOnCall: z.boolean().default(true),
+      })
+      .optional(),
+    incidents: z
+      .strictObject({
+        channels: z
+          .array(
+            z.string().refine((s) => {
+              try {
+                new RegExp(s);
+                return true;
+              } catch {
+                return false;
+              }
+            }, 'not a valid regular expression'),
+          )
+          .default([]),
+        rollbackApprovers: z.array(slackPrincipal).default([]),
+      })
+      .default({ channels: [], rollbackApprovers: [] }),
+    evidence: z
+      .strictObject({
+        patterns: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[a-z0-9_]+$/i),
+              regex: z.string().refine((s) => {
+                try {
+                  new RegExp(s);
+                  return true;
+                } catch {
+                  return false;
+                }
+              }, 'not a valid regular expression'),
+            }),
+          )
+          .default([]),
+      })
+      .default({ patterns: [] }),
+  })
+  .superRefine((cfg, ctx) => {
+    const envNames = cfg.environments.map((e) => e.name);
+    const seenEnv = new Set<string>();
+    cfg.environments.forEach((e, i) => {
+      if (seenEnv.has(e.name)) ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: `duplicate environment "${e.name}"` });
+      seenEnv.add(e.name);
+      if (e.requiredApprovals && e.requiredApprovals > 0 && !e.approvers?.length) {
+        ctx.addIssue({ code: 'custom', path: ['environments', i, 'requiredApprovals'], message: 'requiredApprovals > 0 needs approvers' });
+      }
+    });
+    const seenSvc = new Set<string>();
+    cfg.services.forEach((s, i) => {
+      if (seenSvc.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service "${s.name}"` });
+      seenSvc.add(s.name);
+      const inPipeline = new Set<string>();
+      s.pipeline.forEach((p, j) => {
+        if (!envNames.includes(p)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', i, 'pipeline', j],
+            message: `unknown environment "${p}" (environments: ${envNames.join(', ')})`,
+          });
+        }
+        if (inPipeline.has(p)) ctx.addIssue({ code: 'custom', path: ['services', i, 'pipeline', j], message: `"${p}" appears twice in the pipeline` });
+        inPipeline.add(p);
+      });
+      if (s.strategy.type === 'branch') {
+        for (const env of s.pipeline) {
+          if (!s.strategy.branches[env]) {
+            ctx.addIssue({ code: 'custom', path: ['services', i, 'strategy', 'branches'], message: `no branch for environment "${env}"` });
+          }
+        }
+        for (const key of [...Object.keys(s.strategy.branches), ...Object.keys(s.strategy.deployWorkflows)]) {
+          if (!s.pipeline.includes(key)) {
+            ctx.addIssue({ code: 'custom', path: ['services', i, 'strategy'], message: `"${key}" is not in this service's pipeline (${s.pipeline.join(' → ')})` });
+          }
+        }
+      }
+    });
+    cfg.freezes.forEach((f, i) => {
+      f.environments.forEach((e, j) => {
+        if (e !== '*' && !envNames.includes(e)) {
+          ctx.addIssue({ code: 'custom', path: ['freezes', i, 'environments', j], message: `unknown environment "${e}" (environments: ${envNames.join(', ')})` });
+        }
+      });
+    });
+  });
+
+export type ShipgateConfig = z.output<typeof configSchema>;
+export type EnvironmentConfig = ShipgateConfig['environments'][number];
+export type ServiceConfig = ShipgateConfig['services'][number];
+export type FreezeRule = ShipgateConfig['freezes'][number];
+export type WorkflowStrategy = z.output<typeof workflowStrategy>;
+export type BranchStrategy = z.output<typeof branchStrategy>;

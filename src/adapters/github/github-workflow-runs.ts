@@ -1,0 +1,107 @@
+import type { WorkflowJob, WorkflowRun, WorkflowRuns } from '../../app/ports/workflow-runs';
+import { ShipgateError } from '../../domain/shipgate-error';
+import type { GitHubClient } from './github-client';
+
+interface RawRun {
+  id: number;
+  name?: string | null;
+  html_url: string;
+  status: string | null;
+  conclusion: string | null;
+  head_sha: string;
+  event: string;
+  created_at: string;
+  display_title?: string;
+}
+
+function split(repo: string): { owner: string; repo: string } {
+  const [owner, name] = repo.split('/');
+  return { owner: owner!, repo: name! };
+}
+
+function toRun(r: RawRun): WorkflowRun {
+  return {
+    id: r.id,
+    name: r.name ?? `run ${r.id}`,
+    htmlUrl: r.html_url,
+    status: r.status ?? 'unknown',
+    conclusion: r.conclusion,
+    headSha: r.head_sha,
+    event: r.event,
+    createdAt: r.created_at,
+    ...(r.display_title ? { displayTitle: r.display_title } : {}),
+  };
+}
+
+function status(e: unknown): number | undefined {
+  return typeof e === 'object' && e !== null && 'status' in e ? Number((e as { status: unknown }).status) : undefined;
+}
+
+function describe(e: unknown): string {
+  const s = status(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  if (s === 401) return 'GitHub refused the credentials (401): check GITHUB_TOKEN or the GitHub App variables';
+  if (s === 403) return `GitHub denied access (403): the token needs actions:write and contents:read on the repository (${msg})`;
+  return msg;
+}
+
+/** The workflow strategy's GitHub calls (REST). */
+export class GitHubWorkflowRuns implements WorkflowRuns {
+  constructor(private readonly gh: GitHubClient) {}
+
+  async resolveCommit(repo: string, ref: string): Promise<string> {
+    try {
+      const res = await this.gh.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...split(repo), ref, headers: { accept: 'application/vnd.github.sha' } });
+      const data = res.data as unknown;
+      if (typeof data === 'string' && /^[0-9a-f]{40}$/.test(data.trim())) return data.trim();
+      if (typeof data === 'object' && data && 'sha' in data) return String((data as { sha: string }).sha);
+      throw new ShipgateError('github_error', `unexpected answer resolving ${ref}`);
+    } catch (e) {
+      const s = status(e);
+      if (s === 404 || s === 422) throw new ShipgateError('not_found', `no commit, branch or tag \`${ref}\` in ${repo}`);
+      if (e instanceof ShipgateError) throw e;
+      throw new ShipgateError('github_error', describe(e));
+    }
+  }
+
+  async dispatch(repo: string, workflow: string, ref: string, inputs: Record<string, string>): Promise<{ runId?: number }> {
+    const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+    try {
+      const res = await this.gh.request(route, { ...split(repo), workflow_id: workflow, ref, inputs, return_run_details: true } as never);
+      const data = res.data as unknown as { workflow_run_id?: number } | undefined;
+      return data && typeof data === 'object' && data.workflow_run_id ? { runId: data.workflow_run_id } : {};
+    } catch (e) {
+      // Older GitHub Enterprise Server rejects the unknown field: dispatch plainly and find the run by listing.
+      if (status(e) === 422 && /return_run_details/.test(e instanceof Error ? e.message : '')) {
+        await this.gh.request(route, { ...split(repo), workflow_id: workflow, ref, inputs });
+        return {};
+      }
+      if (status(e) === 404) throw new ShipgateError('github_error', `workflow ${workflow} not found in ${repo} (check strategy.workflow)`);
+      if (status(e) === 422) throw new ShipgateError('github_error', `GitHub refused the dispatch of ${workflow} on ${ref}: ${e instanceof Error ? e.message : e}`);
+      throw new ShipgateError('github_error', describe(e));
+    }
+  }
+
+  async listRuns(repo: string, workflow: string, filter: { event?: string; since?: Date; headSha?: string; branch?: string }): Promise<WorkflowRun[]> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+      ...split(repo),
+      workflow_id: workflow,
+      per_page: 50,
+      ...(filter.event ? { event: filter.event } : {}),
+      ...(filter.branch ? { branch: filter.branch } : {}),
+      ...(filter.headSha ? { head_sha: filter.headSha } : {}),
+      ...(filter.since ? { created: `>=${filter.since.toISOString().replace(/\.\d{3}Z$/, 'Z')}` } : {}),
+    });
+    return (res.data.workflow_runs as RawRun[]).map(toRun);
+  }
+
+  async getRun(repo: string, runId: number): Promise<WorkflowRun> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...split(repo), run_id: runId });
+    return toRun(res.data as RawRun);
+  }
+
+  async listJobs(repo: string, runId: number): Promise<WorkflowJob[]> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...split(repo), run_id: runId, per_page: 100 });
+    return res.data.jobs.map((j) => ({ id: j.id, name: j.name, status: j.status, conclusion: j.conclusion, htmlUrl: j.html_url ?? '' }));
+  }
+}

@@ -1,0 +1,37 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobQueue } from '../../app/ports/job-queue';
+
+export const QUEUE_NAME = 'promotions';
+
+export type PromotionJob = { name: 'evaluate' | 'execute'; data: { promotionId: string } };
+
+/** Producer side (web role). jobId = promotion id for execution: BullMQ ignores a second add. */
+export class BullmqJobQueue implements JobQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(QUEUE_NAME, {
+      connection,
+      prefix,
+      defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, attempts: 3, backoff: { type: 'exponential', delay: 2000 } },
+    });
+  }
+
+  async enqueueEvaluation(promotionId: string): Promise<void> {
+    await this.queue.add('evaluate', { promotionId }, { jobId: `eval-${promotionId}` });
+  }
+
+  async enqueueExecution(promotionId: string, delayMs?: number): Promise<void> {
+    await this.queue.add('execute', { promotionId }, { jobId: promotionId, ...(delayMs ? { delay: delayMs } : {}) });
+  }
+
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,158 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { ShipgateConfig } from '../../config/config-schema';
+import type { Logger } from '../../app/logger';
+import type { RequestPromotion } from '../../app/request-promotion';
+import type { DecideApproval } from '../../app/decide-approval';
+import type { Chat } from '../../app/ports/chat';
+import type { PromotionRepository } from '../../app/ports/promotion-repository';
+import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
+import { ShipgateError } from '../../domain/shipgate-error';
+import { helpMessage } from './blocks/help-message';
+import { ACTIONS } from './blocks/promotion-message';
+import { REJECT_CALLBACK, rejectModal } from './blocks/reject-modal';
+import { userMessage } from './user-message';
+
+export interface SlackUseCases {
+  request: Pick<RequestPromotion, 'execute'>;
+  decide: Pick<DecideApproval, 'approve' | 'reject' | 'cancel'>;
+}
+
+export interface ListenerDeps {
+  config: ShipgateConfig;
+  useCases: SlackUseCases;
+  repo: Pick<PromotionRepository, 'get'>;
+  chat: Pick<Chat, 'postEphemeral'>;
+  logger: Logger;
+  /** Observes ack latency (metrics). */
+  onAck?: (kind: string, ms: number) => void;
+}
+
+async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks: blocks as never } : {}) });
+}
+
+/**
+ * Thin listeners: ack() first on every path, validate, call a use-case, and turn errors
+ * into one ephemeral message. They never call GitHub or ServiceNow.
+ */
+export function registerSlackListeners(app: App, d: ListenerDeps): void {
+  const timed = async (kind: string, started: number, ack: () => Promise<void>) => {
+    await ack();
+    d.onAck?.(kind, Date.now() - started);
+  };
+
+  app.command('/promote', async ({ command, ack, respond }) => {
+    await timed('command', Date.now(), () => ack());
+    const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/promote' });
+    try {
+      const parsed = parsePromoteCommand(command.text ?? '');
+      switch (parsed.kind) {
+        case 'help': {
+          const help = helpMessage(d.config);
+          return await ephemeral(respond, help.text, help.blocks);
+        }
+        case 'error':
+          throw new ShipgateError('bad_command', parsed.message);
+        case 'promote': {
+          const p = await d.useCases.request.execute({
+            service: parsed.service,
+            env: parsed.env,
+            options: parsed.options,
+            userId: command.user_id,
+            userName: command.user_name,
+            channelId: command.channel_id,
+          });
+          return await ephemeral(respond, `:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+        }
+        case 'cancel': {
+          const p = await d.useCases.decide.cancel(parsed.id, command.user_id);
+          return await ephemeral(respond, `Cancelled \`${p.id}\`.`);
+        }
+        default:
+          throw new ShipgateError('bad_command', `\`/promote ${parsed.kind}\` is not available in this version of shipgate yet. See \`/promote help\`.`);
+      }
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.command('/rollback', async ({ command, ack, respond }) => {
+    await timed('command', Date.now(), () => ack());
+    const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/rollback' });
+    try {
+      const parsed = parseRollbackCommand(command.text ?? '');
+      if (parsed.kind === 'error') throw new ShipgateError('bad_command', parsed.message);
+      throw new ShipgateError('bad_command', '`/rollback` is not available in this version of shipgate yet.');
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  const originOf = (body: BlockAction) => ({
+    ...(body.channel?.id ? { channelId: body.channel.id } : {}),
+    ...(body.message?.ts ? { messageTs: body.message.ts as string } : {}),
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
+    await timed('action', Date.now(), () => ack());
+    const log = d.logger.child({ user: body.user.id, promotionId: action.value, action: 'approve' });
+    try {
+      await d.useCases.decide.approve(String(action.value ?? ''), body.user.id, originOf(body));
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.cancel, async ({ ack, body, action, respond }) => {
+    await timed('action', Date.now(), () => ack());
+    const log = d.logger.child({ user: body.user.id, promotionId: action.value, action: 'cancel' });
+    try {
+      await d.useCases.decide.cancel(String(action.value ?? ''), body.user.id, originOf(body));
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.reject, async ({ ack, body, action, respond, client }) => {
+    await timed('action', Date.now(), () => ack());
+    const id = String(action.value ?? '');
+    const log = d.logger.child({ user: body.user.id, promotionId: id, action: 'reject' });
+    try {
+      const p = await d.repo.get(id);
+      if (!p) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
+      const origin = originOf(body);
+      if (origin.channelId !== p.channel || origin.messageTs !== p.messageTs) {
+        throw new ShipgateError('not_authorized', `This button does not belong to promotion \`${id}\`'s approval message.`);
+      }
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: rejectModal(id, `${p.service} ${p.from} → ${p.env}`, { channelId: p.channel, messageTs: p.messageTs ?? '' }) as never,
+      });
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.view(REJECT_CALLBACK, async ({ ack, body, view }) => {
+    const reason = view.state.values.reason?.value?.value?.trim() ?? '';
+    if (!reason) {
+      await ack({ response_action: 'errors', errors: { reason: 'A rejection needs a reason.' } });
+      return;
+    }
+    await timed('view', Date.now(), () => ack());
+    let meta: { id?: string; channelId?: string; messageTs?: string } = {};
+    try {
+      meta = JSON.parse(view.private_metadata || '{}') as typeof meta;
+    } catch {
+      meta = {};
+    }
+    const log = d.logger.child({ user: body.user.id, promotionId: meta.id, action: 'reject' });
+    try {
+      if (!meta.id) throw new ShipgateError('bad_command', 'This form is missing its promotion id.');
+      await d.useCases.decide.reject(meta.id, body.user.id, reason, { ...(meta.channelId ? { channelId: meta.channelId } : {}), ...(meta.messageTs ? { messageTs: meta.messageTs } : {}) });
+    } catch (e) {
+      if (meta.channelId) await d.chat.postEphemeral(meta.channelId, body.user.id, userMessage(e, log)).catch(() => undefined);
+      else userMessage(e, log);
+    }
+  });
+}

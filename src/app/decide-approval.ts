@@ -1,0 +1,151 @@
+import type { ShipgateConfig } from '../config/config-schema';
+import { approvalGate } from '../domain/gates/approval-gate';
+import { groupsIn, mayApprove, requiredApprovals } from '../domain/policy';
+import { transition, type Promotion } from '../domain/promotion';
+import { ShipgateError } from '../domain/shipgate-error';
+import type { AuditLog } from './ports/audit-log';
+import type { Chat } from './ports/chat';
+import type { Clock } from './ports/clock';
+import type { Directory } from './ports/directory';
+import type { JobQueue } from './ports/job-queue';
+import type { PromotionRepository } from './ports/promotion-repository';
+import type { Logger } from './logger';
+
+export interface DecideApprovalDeps {
+  config: ShipgateConfig;
+  clock: Clock;
+  repo: Pick<PromotionRepository, 'get' | 'update'>;
+  audit: Pick<AuditLog, 'append'>;
+  chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
+  directory: Pick<Directory, 'groupMembers'>;
+  queue: Pick<JobQueue, 'enqueueExecution'>;
+  logger: Logger;
+}
+
+/** Where the click came from; it must be the promotion's own message (a tampered value is refused). */
+export interface ClickOrigin {
+  channelId?: string;
+  messageTs?: string;
+}
+
+/**
+ * Approve / Reject / Cancel clicks. Authorization is checked on the server for every click,
+ * inside one atomic update, so double clicks and two approvers at once count once and
+ * enqueue execution once.
+ */
+export class DecideApproval {
+  constructor(private readonly d: DecideApprovalDeps) {}
+
+  private async load(id: string, origin: ClickOrigin): Promise<Promotion> {
+    const p = await this.d.repo.get(id);
+    if (!p) throw new ShipgateError('not_found', `No promotion \`${id}\` exists (it may have been removed).`);
+    if (origin.channelId && origin.messageTs && (p.channel !== origin.channelId || p.messageTs !== origin.messageTs)) {
+      throw new ShipgateError('not_authorized', `This button does not belong to promotion \`${id}\`'s approval message.`);
+    }
+    return p;
+  }
+
+  private envOf(p: Promotion) {
+    const env = this.d.config.environments.find((e) => e.name === p.env);
+    if (!env) throw new ShipgateError('unknown_environment', `environment ${p.env} is no longer configured`);
+    return env;
+  }
+
+  async approve(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
+    const p = await this.load(id, origin);
+    const env = this.envOf(p);
+    const groups = await this.d.directory.groupMembers(groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers));
+    const now = this.d.clock.now();
+    let refused: ShipgateError | undefined;
+    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
+      refused = undefined;
+      if (cur.state !== 'awaiting_approval') {
+        refused = new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; nothing to approve.`);
+        return undefined;
+      }
+      const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
+      if (!decision.ok) {
+        refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
+        return undefined;
+      }
+      const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
+      const next: Promotion = {
+        ...cur,
+        approvals,
+        evidence: { ...cur.evidence, approvers: approvals },
+        gates: cur.gates.map((g) => (g.gate === 'approval' ? approvalGate(env, approvals) : g)),
+      };
+      return approvalGate(env, approvals).status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
+    });
+    if (refused) {
+      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'approval_refused', actor: userId, data: { code: refused.code, reason: refused.message } });
+      throw refused;
+    }
+    if (!changed) return promotion;
+    await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'approved', actor: userId, data: { approvals: promotion.approvals.length, required: promotion.requiredApprovals } });
+    if (promotion.state === 'approved') {
+      await this.d.queue.enqueueExecution(id);
+      this.d.logger.info({ promotionId: id, service: p.service, env: p.env, by: userId }, 'promotion approved; execution enqueued');
+    }
+    await this.d.chat.updatePromotion(promotion);
+    await this.d.chat.postToThread(
+      promotion,
+      promotion.state === 'approved'
+        ? `:white_check_mark: Approved by <@${userId}>. Queued for execution.`
+        : `:ballot_box_with_check: <@${userId}> approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
+    );
+    return promotion;
+  }
+
+  async reject(id: string, userId: string, reason: string, origin: ClickOrigin = {}): Promise<Promotion> {
+    const p = await this.load(id, origin);
+    const env = this.envOf(p);
+    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers ?? env.deployers));
+    const mayReject =
+      mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: p.requester.id, alreadyApproved: [], groups }).ok || userId === p.requester.id;
+    if (!mayReject) {
+      throw new ShipgateError('not_authorized', `Only an approver of \`${env.name}\` or the requester may reject this promotion.`);
+    }
+    const text = reason.trim();
+    if (!text) throw new ShipgateError('bad_option', 'A rejection needs a reason.');
+    const now = this.d.clock.now();
+    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
+      if (cur.state !== 'awaiting_approval' && cur.state !== 'requested') {
+        throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; it cannot be rejected now.`);
+      }
+      return transition(cur, { type: 'rejected', by: userId, reason: text }, now);
+    });
+    if (changed) {
+      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'rejected', actor: userId, data: { reason: text } });
+      await this.d.chat.updatePromotion(promotion);
+      await this.d.chat.postToThread(promotion, `:no_entry: Rejected by <@${userId}>: ${text}`);
+    }
+    return promotion;
+  }
+
+  async cancel(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
+    const p = await this.load(id, origin);
+    const env = this.envOf(p);
+    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers));
+    const isApprover = (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
+    if (userId !== p.requester.id && !isApprover) {
+      throw new ShipgateError('not_authorized', `Only the requester (<@${p.requester.id}>) or an approver of \`${env.name}\` may cancel this promotion.`);
+    }
+    const now = this.d.clock.now();
+    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
+      if (!['requested', 'awaiting_approval', 'approved', 'blocked'].includes(cur.state)) {
+        throw new ShipgateError(
+          'invalid_state',
+          cur.state === 'running' ? `Promotion \`${id}\` is already executing and cannot be cancelled.` : `Promotion \`${id}\` is already ${cur.state}.`,
+        );
+      }
+      return transition(cur, { type: 'cancelled', by: userId, reason: `cancelled by <@${userId}>` }, now);
+    });
+    if (changed) {
+      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'cancelled', actor: userId });
+      await this.d.chat.updatePromotion(promotion);
+      await this.d.chat.postToThread(promotion, `:heavy_multiplication_x: Cancelled by <@${userId}>.`);
+    }
+    return promotion;
+  }
+}

@@ -1,0 +1,86 @@
+import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
+import { gate, type GateResult } from '../domain/gates/gate-result';
+import { transition, type Promotion } from '../domain/promotion';
+import { findService } from '../domain/resolve-request';
+import { gatesAllow, type GateEvaluator } from './gate-evaluator';
+import type { AuditLog } from './ports/audit-log';
+import type { Chat } from './ports/chat';
+import type { Clock } from './ports/clock';
+import type { DeploymentHistory } from './ports/deployment-history';
+import type { PromotionRepository } from './ports/promotion-repository';
+import type { WorkflowRuns } from './ports/workflow-runs';
+import type { Logger } from './logger';
+
+export interface EvaluatePromotionDeps {
+  config: ShipgateConfig;
+  clock: Clock;
+  repo: Pick<PromotionRepository, 'get' | 'update'>;
+  audit: Pick<AuditLog, 'append'>;
+  chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
+  github: Pick<WorkflowRuns, 'resolveCommit'>;
+  history: Pick<DeploymentHistory, 'list'>;
+  gates: GateEvaluator;
+  logger: Logger;
+}
+
+/** The ref a promotion ships when no `ref=` was given: what runs in `from` (shipgate's history), else the source's branch head. */
+export function defaultSourceRef(service: ServiceConfig, from: string): string {
+  return service.strategy.type === 'branch' ? (service.strategy.branches[from] ?? from) : service.strategy.ref;
+}
+
+/** Worker side of a request: resolves the candidate SHA, evaluates every gate, shows the result. */
+export class EvaluatePromotion {
+  constructor(private readonly d: EvaluatePromotionDeps) {}
+
+  async execute(id: string): Promise<Promotion | undefined> {
+    const p = await this.d.repo.get(id);
+    if (!p || p.state !== 'requested') return p;
+    const log = this.d.logger.child({ promotionId: p.id, service: p.service, env: p.env });
+    const service = findService(this.d.config, p.service);
+
+    const shaGate = await this.resolveCandidate(p, service);
+    const sha = shaGate.status === 'pass' ? (shaGate.details?.sha as string) : undefined;
+    const withSha: Promotion = sha ? { ...p, sha, evidence: { ...p.evidence, sha } } : p;
+    const results: GateResult[] = [shaGate, ...(await this.d.gates.evaluate(withSha, 'request'))];
+    const now = this.d.clock.now();
+    const ok = gatesAllow(results, 'request');
+    const blockers = results.filter((r) => r.status === 'block');
+    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
+      if (cur.state !== 'requested') return undefined;
+      const next = { ...cur, ...(sha ? { sha, evidence: { ...cur.evidence, sha } } : {}), gates: results, gatesEvaluatedAt: now.toISOString() };
+      return ok ? transition(next, { type: 'gates_passed' }, now) : transition(next, { type: 'gates_blocked', reason: blockers.map((b) => b.summary).join('; ') }, now);
+    });
+    if (!changed) return promotion;
+    await this.d.audit.append({
+      at: now.toISOString(),
+      promotionId: id,
+      type: ok ? 'gates_passed' : 'gates_blocked',
+      data: { sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code, summary: r.summary })) },
+    });
+    await this.d.chat.updatePromotion(promotion);
+    log.info({ state: promotion.state, sha }, 'gates evaluated');
+    return promotion;
+  }
+
+  private async resolveCandidate(p: Promotion, service: ServiceConfig): Promise<GateResult> {
+    let ref = p.ref;
+    let source = 'ref=';
+    if (!ref) {
+      const last = (await this.d.history.list(p.service, p.from, 20)).find((d) => d.outcome === 'succeeded');
+      if (last) {
+        ref = last.sha;
+        source = `running in ${p.from} (${last.promotionId})`;
+      } else {
+        ref = defaultSourceRef(service, p.from);
+        source = `head of \`${ref}\` (no deployment of ${p.from} recorded by shipgate yet)`;
+      }
+    }
+    try {
+      const sha = await this.d.github.resolveCommit(p.repo, ref);
+      return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${sha.slice(0, 7)}\` from ${source}`, { sha, ref, source });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      return gate('candidate', 'block', 'candidate_not_found', `Cannot resolve \`${ref}\` in ${p.repo}: ${msg}`, { ref });
+    }
+  }
+}

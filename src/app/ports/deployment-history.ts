@@ -1,0 +1,16 @@
+export interface DeploymentRecord {
+  service: string;
+  env: string;
+  sha: string;
+  promotionId: string;
+  kind: 'promotion' | 'rollback';
+  outcome: 'succeeded' | 'failed';
+  at: string;
+  runUrl?: string;
+}
+
+export interface DeploymentHistory {
+  record(d: DeploymentRecord): Promise<void>;
+  /** Newest first. */
+  list(service: string, env: string, limit?: number): Promise<DeploymentRecord[]>;
+}

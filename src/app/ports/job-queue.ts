@@ -1,0 +1,6 @@
+export interface JobQueue {
+  /** Evaluate the gates of a newly requested promotion (jobId `eval-<id>`). */
+  enqueueEvaluation(promotionId: string): Promise<void>;
+  /** Execute an approved promotion (jobId = promotion id, so it is enqueued at most once). */
+  enqueueExecution(promotionId: string, delayMs?: number): Promise<void>;
+}

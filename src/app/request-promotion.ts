@@ -1,0 +1,91 @@
+import type { ShipgateConfig } from '../config/config-schema';
+import type { PromoteOptions } from '../domain/command-parser';
+import { emptyEvidence } from '../domain/evidence';
+import { groupsIn, mayRequest, requiredApprovals } from '../domain/policy';
+import type { Promotion } from '../domain/promotion';
+import { promotionId } from '../domain/promotion-id';
+import { resolveTarget } from '../domain/resolve-request';
+import { ShipgateError } from '../domain/shipgate-error';
+import { parseDuration } from '../domain/duration';
+import type { AuditLog } from './ports/audit-log';
+import type { Chat } from './ports/chat';
+import type { Clock } from './ports/clock';
+import type { Directory } from './ports/directory';
+import type { JobQueue } from './ports/job-queue';
+import type { PromotionRepository } from './ports/promotion-repository';
+import type { Logger } from './logger';
+
+export interface RequestPromotionDeps {
+  config: ShipgateConfig;
+  clock: Clock;
+  random: () => number;
+  repo: Pick<PromotionRepository, 'create' | 'update'>;
+  audit: Pick<AuditLog, 'append'>;
+  chat: Pick<Chat, 'postPromotion'>;
+  directory: Directory;
+  queue: Pick<JobQueue, 'enqueueEvaluation'>;
+  logger: Logger;
+}
+
+export interface PromoteInput {
+  service: string;
+  env: string;
+  options: PromoteOptions;
+  userId: string;
+  userName?: string;
+  channelId: string;
+}
+
+/**
+ * `/promote <service> <env>`: validates names and who may request, creates the promotion,
+ * posts its one approval message and hands gate evaluation to the worker (no GitHub call here).
+ */
+export class RequestPromotion {
+  constructor(private readonly d: RequestPromotionDeps) {}
+
+  async execute(input: PromoteInput): Promise<Promotion> {
+    const { service, env, from } = resolveTarget(this.d.config, input.service, input.env, input.options);
+    const groups = await this.d.directory.groupMembers(groupsIn(env.deployers));
+    const allowed = mayRequest(env, input.userId, groups);
+    if (!allowed.ok) throw new ShipgateError('not_authorized', allowed.message, { env: env.name });
+    const now = this.d.clock.now();
+    const tz = await this.d.directory.userTimeZone(input.userId);
+    const timeout = env.approvalTimeout ? parseDuration(env.approvalTimeout) : undefined;
+    const p: Promotion = {
+      id: promotionId('promotion', now, this.d.random),
+      kind: 'promotion',
+      service: service.name,
+      repo: service.repo,
+      from: from.name,
+      env: env.name,
+      ...(input.options.ref ? { ref: input.options.ref } : {}),
+      ...(input.options.cr ? { cr: input.options.cr } : {}),
+      ...(input.options.reason ? { reason: input.options.reason } : {}),
+      requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
+      channel: input.channelId,
+      state: 'requested',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      ...(timeout ? { expiresAt: new Date(now.getTime() + timeout).toISOString() } : {}),
+      requiredApprovals: requiredApprovals(env),
+      approvals: [],
+      gates: [],
+      steps: {},
+      evidence: emptyEvidence(),
+      version: 0,
+    };
+    await this.d.repo.create(p);
+    await this.d.audit.append({
+      at: p.createdAt,
+      promotionId: p.id,
+      type: 'requested',
+      actor: input.userId,
+      data: { service: p.service, from: p.from, env: p.env, ref: p.ref, cr: p.cr, reason: p.reason, channel: p.channel },
+    });
+    const ts = await this.d.chat.postPromotion(p);
+    const { promotion } = await this.d.repo.update(p.id, (cur) => ({ ...cur, messageTs: ts }));
+    await this.d.queue.enqueueEvaluation(p.id);
+    this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env }, 'promotion requested');
+    return promotion;
+  }
+}

@@ -1,0 +1,33 @@
+/** What a promotion leaves behind for the thread, the audit record and the evidence pack. */
+export interface RunEvidence {
+  id: number;
+  name: string;
+  url: string;
+  status: string;
+  conclusion: string | null;
+  headSha: string;
+  jobs?: Array<{ id: number; name: string; conclusion: string | null; url: string }>;
+}
+
+export interface Evidence {
+  sha?: string;
+  runs: RunEvidence[];
+  pullRequests: Array<{ number: number; url: string; title?: string }>;
+  mergeSha?: string;
+  deployments: Array<{ id: number; environment: string }>;
+  matches: Array<{ name: string; value: string; source: string }>;
+  approvers: Array<{ userId: string; at: string }>;
+  startedAt?: string;
+  finishedAt?: string;
+  outcome?: 'succeeded' | 'failed';
+}
+
+export function emptyEvidence(): Evidence {
+  return { runs: [], pullRequests: [], deployments: [], matches: [], approvers: [] };
+}
+
+/** Upserts a run by id (a run is followed and re-recorded as it progresses). */
+export function withRun(e: Evidence, run: RunEvidence): Evidence {
+  const runs = e.runs.some((r) => r.id === run.id) ? e.runs.map((r) => (r.id === run.id ? run : r)) : [...e.runs, run];
+  return { ...e, runs };
+}

@@ -1,0 +1,62 @@
+import type { EnvironmentConfig } from '../config/config-schema';
+
+/** Members of Slack user groups (S…), resolved by the app layer through a port. */
+export type GroupMembers = Readonly<Record<string, readonly string[]>>;
+
+/** The user-group IDs a principal list mentions (to resolve before calling the policy). */
+export function groupsIn(principals: readonly string[] | undefined): string[] {
+  return (principals ?? []).filter((p) => p.startsWith('S'));
+}
+
+export function principalsInclude(principals: readonly string[] | undefined, userId: string, groups: GroupMembers): boolean {
+  return (principals ?? []).some((p) => p === '*' || p === userId || (p.startsWith('S') && (groups[p] ?? []).includes(userId)));
+}
+
+export function requiredApprovals(env: Pick<EnvironmentConfig, 'approvers' | 'requiredApprovals'>): number {
+  if (env.requiredApprovals !== undefined) return env.requiredApprovals;
+  return env.approvers?.length ? 1 : 0;
+}
+
+export type ApprovalDecision =
+  | { ok: true }
+  | { ok: false; code: 'not_authorized' | 'separation_of_duties' | 'already_approved'; message: string };
+
+/**
+ * Who may approve: an approver of the environment (or, where no approval is required,
+ * any deployer, the requester included: the click is the go-ahead). The requester never
+ * counts unless `allowSelfApproval`.
+ */
+export function mayApprove(
+  env: Pick<EnvironmentConfig, 'name' | 'approvers' | 'requiredApprovals' | 'allowSelfApproval' | 'deployers'>,
+  ctx: { userId: string; requesterId: string; alreadyApproved: readonly string[]; groups: GroupMembers },
+): ApprovalDecision {
+  const needed = requiredApprovals(env);
+  if (needed === 0) {
+    if (!principalsInclude(env.deployers, ctx.userId, ctx.groups)) {
+      return { ok: false, code: 'not_authorized', message: `You are not a deployer of \`${env.name}\` (deployers: ${describePrincipals(env.deployers)}).` };
+    }
+    return { ok: true };
+  }
+  if (!principalsInclude(env.approvers, ctx.userId, ctx.groups)) {
+    return { ok: false, code: 'not_authorized', message: `You are not an approver of \`${env.name}\`; approvers: ${describePrincipals(env.approvers)}.` };
+  }
+  if (ctx.userId === ctx.requesterId && !env.allowSelfApproval) {
+    return {
+      ok: false,
+      code: 'separation_of_duties',
+      message: `You requested this promotion, so your approval does not count for \`${env.name}\` (separation of duties). Another approver must approve.`,
+    };
+  }
+  if (ctx.alreadyApproved.includes(ctx.userId)) return { ok: false, code: 'already_approved', message: 'You have already approved this promotion.' };
+  return { ok: true };
+}
+
+export function mayRequest(env: Pick<EnvironmentConfig, 'name' | 'deployers'>, userId: string, groups: GroupMembers): { ok: true } | { ok: false; message: string } {
+  if (principalsInclude(env.deployers, userId, groups)) return { ok: true };
+  return { ok: false, message: `You may not deploy to \`${env.name}\`; deployers: ${describePrincipals(env.deployers)}.` };
+}
+
+export function describePrincipals(principals: readonly string[] | undefined): string {
+  if (!principals?.length) return 'nobody';
+  return principals.map((p) => (p === '*' ? 'everyone' : p.startsWith('S') ? `<!subteam^${p}>` : `<@${p}>`)).join(', ');
+}

@@ -1,0 +1,151 @@
+import { ShipgateError } from './shipgate-error';
+import type { GateResult } from './gates/gate-result';
+import type { Evidence } from './evidence';
+
+export type PromotionState =
+  | 'requested' // created; gates being evaluated
+  | 'blocked' // a gate blocks; nothing will happen unless overridden or re-requested
+  | 'awaiting_approval'
+  | 'approved'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired';
+
+export const TERMINAL_STATES: readonly PromotionState[] = ['succeeded', 'failed', 'rejected', 'cancelled', 'expired', 'blocked'];
+
+export type PromotionEvent =
+  | { type: 'gates_passed' }
+  | { type: 'gates_blocked'; reason: string }
+  | { type: 'approved' }
+  | { type: 'rejected'; by: string; reason: string }
+  | { type: 'cancelled'; by: string; reason?: string }
+  | { type: 'expired' }
+  | { type: 'started' }
+  | { type: 'succeeded' }
+  | { type: 'failed'; reason: string };
+
+export interface Approval {
+  userId: string;
+  at: string;
+}
+
+export interface StepRecord {
+  name: string;
+  status: 'started' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  output?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface Promotion {
+  /** Opaque id, e.g. `p-20261121-7k3m9q`; safe as a BullMQ jobId (no ':' and not all digits). */
+  id: string;
+  kind: 'promotion' | 'rollback';
+  service: string;
+  repo: string;
+  from: string;
+  env: string;
+  /** What the requester asked for (`ref=`), or undefined for "what runs in `from`". */
+  ref?: string;
+  /** Resolved immutable commit SHA of the candidate. */
+  sha?: string;
+  cr?: string;
+  reason?: string;
+  requester: { id: string; name?: string; tz?: string };
+  channel: string;
+  /** ts of the one approval message that is updated in place. */
+  messageTs?: string;
+  state: PromotionState;
+  stateReason?: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt?: string;
+  requiredApprovals: number;
+  approvals: Approval[];
+  rejection?: { by: string; reason: string; at: string };
+  cancellation?: { by: string; reason?: string; at: string };
+  /** Gate results of the last evaluation (request time, then again right before execution). */
+  gates: GateResult[];
+  gatesEvaluatedAt?: string;
+  steps: Record<string, StepRecord>;
+  evidence: Evidence;
+  /** Monotonic version for optimistic concurrency. */
+  version: number;
+}
+
+type Transition = { from: readonly PromotionState[]; to: PromotionState };
+
+const TRANSITIONS: Record<PromotionEvent['type'], Transition> = {
+  gates_passed: { from: ['requested'], to: 'awaiting_approval' },
+  gates_blocked: { from: ['requested'], to: 'blocked' },
+  approved: { from: ['awaiting_approval'], to: 'approved' },
+  rejected: { from: ['requested', 'awaiting_approval'], to: 'rejected' },
+  cancelled: { from: ['requested', 'awaiting_approval', 'approved', 'blocked'], to: 'cancelled' },
+  expired: { from: ['awaiting_approval'], to: 'expired' },
+  started: { from: ['approved'], to: 'running' },
+  succeeded: { from: ['running'], to: 'succeeded' },
+  failed: { from: ['approved', 'running'], to: 'failed' },
+};
+
+export function canTransition(state: PromotionState, event: PromotionEvent['type']): boolean {
+  return TRANSITIONS[event].from.includes(state);
+}
+
+/** Pure state machine: returns the next promotion or throws `invalid_state`. */
+export function transition(p: Promotion, event: PromotionEvent, at: Date): Promotion {
+  const t = TRANSITIONS[event.type];
+  if (!t.from.includes(p.state)) {
+    throw new ShipgateError('invalid_state', `Promotion ${p.id} is ${p.state.replace('_', ' ')}; it cannot be ${describeEvent(event.type)} now.`, {
+      state: p.state,
+      event: event.type,
+    });
+  }
+  const iso = at.toISOString();
+  const next: Promotion = { ...p, state: t.to, updatedAt: iso };
+  switch (event.type) {
+    case 'gates_blocked':
+      next.stateReason = event.reason;
+      break;
+    case 'rejected':
+      next.rejection = { by: event.by, reason: event.reason, at: iso };
+      next.stateReason = event.reason;
+      break;
+    case 'cancelled':
+      next.cancellation = { by: event.by, ...(event.reason ? { reason: event.reason } : {}), at: iso };
+      next.stateReason = event.reason;
+      break;
+    case 'failed':
+      next.stateReason = event.reason;
+      break;
+    case 'expired':
+      next.stateReason = 'approval timed out';
+      break;
+    default:
+      break;
+  }
+  return next;
+}
+
+function describeEvent(e: PromotionEvent['type']): string {
+  return (
+    {
+      gates_passed: 'sent for approval',
+      gates_blocked: 'blocked',
+      approved: 'approved',
+      rejected: 'rejected',
+      cancelled: 'cancelled',
+      expired: 'expired',
+      started: 'started',
+      succeeded: 'marked succeeded',
+      failed: 'marked failed',
+    } as const
+  )[e];
+}
+
+export function isTerminal(state: PromotionState): boolean {
+  return TERMINAL_STATES.includes(state);
+}

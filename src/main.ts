@@ -1,0 +1,149 @@
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { ShipgateConfig } from './config/config-schema';
+import type { Role, ShipgateEnv } from './config/env-schema';
+import type { Logger } from './app/logger';
+import { systemClock, type Clock } from './app/ports/clock';
+import { realSleeper, type Sleeper } from './app/ports/sleeper';
+import { GateEvaluator } from './app/gate-evaluator';
+import { RequestPromotion } from './app/request-promotion';
+import { EvaluatePromotion } from './app/evaluate-promotion';
+import { DecideApproval } from './app/decide-approval';
+import { RunPromotion } from './app/run-promotion';
+import { RedisKeys } from './adapters/redis/redis-keys';
+import { RedisPromotionRepository } from './adapters/redis/redis-promotion-repository';
+import { RedisAuditLog } from './adapters/redis/redis-audit-log';
+import { RedisDeploymentHistory } from './adapters/redis/redis-deployment-history';
+import { BullmqJobQueue } from './adapters/queue/bullmq-job-queue';
+import { startPromotionWorker } from './adapters/queue/promotion-worker';
+import { createGitHubClient } from './adapters/github/github-client';
+import { GitHubWorkflowRuns } from './adapters/github/github-workflow-runs';
+import { SlackChat } from './adapters/slack/slack-chat';
+import { SlackDirectory } from './adapters/slack/slack-directory';
+import { registerSlackListeners } from './adapters/slack/slack-listeners';
+import { HttpServer, sendJson } from './adapters/http/http-server';
+
+export interface ShipgateOptions {
+  config: ShipgateConfig;
+  env: ShipgateEnv;
+  role: Role;
+  logger: Logger;
+  clock?: Clock;
+  sleeper?: Sleeper;
+  random?: () => number;
+  /** Poll interval while following GitHub runs (ms). */
+  pollMs?: number;
+  /** Extra routes on the same port (the sandbox console). */
+  extraRoutes?: (server: HttpServer) => void;
+  /** Host to bind (default 0.0.0.0). */
+  host?: string;
+}
+
+export interface Shipgate {
+  url: string;
+  port: number;
+  redis: Redis;
+  keys: RedisKeys;
+  repo: RedisPromotionRepository;
+  audit: RedisAuditLog;
+  history: RedisDeploymentHistory;
+  queue: BullmqJobQueue;
+  worker?: Worker;
+  close(): Promise<void>;
+}
+
+/** GitHub web URL of a commit, derived from the API base (github.com, GHES /api/v3, or an emulator). */
+export function commitUrlFor(apiUrl: string): (repo: string, sha: string) => string {
+  const base = apiUrl.replace(/\/$/, '');
+  const web = base === 'https://api.github.com' ? 'https://github.com' : base.replace(/\/api\/v3$/, '');
+  return (repo, sha) => `${web}/${repo}/commit/${sha}`;
+}
+
+/** The composition root: wires config, adapters and use-cases for a role and starts them. */
+export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
+  const { config, env, logger } = o;
+  const clock = o.clock ?? systemClock;
+  const keys = new RedisKeys(env.SHIPGATE_REDIS_PREFIX);
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+  redis.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
+  const bullConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  bullConnection.on('error', (e) => logger.warn({ err: e.message }, 'redis (queue) connection error'));
+
+  const repo = new RedisPromotionRepository(redis, keys);
+  const audit = new RedisAuditLog(redis, keys);
+  const history = new RedisDeploymentHistory(redis, keys);
+  const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix());
+
+  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  });
+  const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL) });
+  const directory = new SlackDirectory(slackClient, clock);
+  const github = new GitHubWorkflowRuns(createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger }));
+  const gates = new GateEvaluator({ config, clock });
+
+  const server = new HttpServer();
+  let worker: Worker | undefined;
+  let slackApp: App | undefined;
+
+  if (o.role !== 'worker') {
+    const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, logger });
+    const decide = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
+    const socketMode = Boolean(env.SLACK_APP_TOKEN);
+    const receiver = socketMode
+      ? undefined
+      : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logLevel: LogLevel.ERROR, unhandledRequestTimeoutMillis: 2900 });
+    slackApp = new App({
+      token: env.SLACK_BOT_TOKEN,
+      ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver: receiver! }),
+      logLevel: LogLevel.ERROR,
+      clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {},
+    });
+    registerSlackListeners(slackApp, { config, useCases: { request, decide }, repo, chat, logger });
+    if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
+  }
+
+  if (o.role !== 'web') {
+    const evaluate = new EvaluatePromotion({ config, clock, repo, audit, chat, github, history, gates, logger });
+    const run = new RunPromotion({ config, clock, repo, audit, chat, github, history, gates, sleeper: o.sleeper ?? realSleeper, logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
+    worker = startPromotionWorker(bullConnection.duplicate({ maxRetriesPerRequest: null }), keys.queuePrefix(), { evaluate: (id) => evaluate.execute(id), execute: (id) => run.execute(id) }, logger);
+  }
+
+  server.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', role: o.role }));
+  server.route('GET', '/readyz', async (_req, res) => {
+    try {
+      const pong = await Promise.race([redis.ping(), new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000))]);
+      sendJson(res, pong === 'PONG' ? 200 : 503, { status: pong === 'PONG' ? 'ready' : 'redis not ready', config: 'loaded', services: config.services.length });
+    } catch (e) {
+      sendJson(res, 503, { status: 'redis unreachable', error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  o.extraRoutes?.(server);
+
+  const port = await server.listen(env.PORT, o.host ?? '0.0.0.0');
+  if (slackApp && env.SLACK_APP_TOKEN) await slackApp.start();
+  logger.info({ port, role: o.role, socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'shipgate started');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    redis,
+    keys,
+    repo,
+    audit,
+    history,
+    queue,
+    ...(worker ? { worker } : {}),
+    async close() {
+      await server.close();
+      if (slackApp && env.SLACK_APP_TOKEN) await slackApp.stop().catch(() => undefined);
+      if (worker) await worker.close();
+      await queue.close();
+      redis.disconnect();
+      bullConnection.disconnect();
+    },
+  };
+}

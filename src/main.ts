@@ -71,6 +71,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const bullConnection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   bullConnection.on('error', (e) => logger.warn({ err: e.message }, 'redis (queue) connection error'));
 
+  const workerConnection = o.role === 'web' ? undefined : new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  workerConnection?.on('error', (e) => logger.warn({ err: e.message }, 'redis (worker) connection error'));
   const repo = new RedisPromotionRepository(redis, keys);
   const audit = new RedisAuditLog(redis, keys);
   const history = new RedisDeploymentHistory(redis, keys);
@@ -88,6 +90,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const server = new HttpServer();
   let worker: Worker | undefined;
   let slackApp: App | undefined;
+  const inflight = new Set<Promise<unknown>>();
 
   if (o.role !== 'worker') {
     const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, logger });
@@ -102,6 +105,16 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       logLevel: LogLevel.ERROR,
       clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {},
     });
+    // track listener work that continues after ack() so close() can wait for it
+    slackApp.use(async ({ next }) => {
+      const work = next();
+      inflight.add(work);
+      try {
+        await work;
+      } finally {
+        inflight.delete(work);
+      }
+    });
     registerSlackListeners(slackApp, { config, useCases: { request, decide }, repo, chat, logger });
     if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
   }
@@ -109,7 +122,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   if (o.role !== 'web') {
     const evaluate = new EvaluatePromotion({ config, clock, repo, audit, chat, github, history, gates, logger });
     const run = new RunPromotion({ config, clock, repo, audit, chat, github, history, gates, sleeper: o.sleeper ?? realSleeper, logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
-    worker = startPromotionWorker(bullConnection.duplicate({ maxRetriesPerRequest: null }), keys.queuePrefix(), { evaluate: (id) => evaluate.execute(id), execute: (id) => run.execute(id) }, logger);
+    worker = startPromotionWorker(workerConnection!, keys.queuePrefix(), { evaluate: (id) => evaluate.execute(id), execute: (id) => run.execute(id) }, logger);
   }
 
   server.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', role: o.role }));
@@ -139,11 +152,13 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     ...(worker ? { worker } : {}),
     async close() {
       await server.close();
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
       if (slackApp && env.SLACK_APP_TOKEN) await slackApp.stop().catch(() => undefined);
       if (worker) await worker.close();
       await queue.close();
       redis.disconnect();
       bullConnection.disconnect();
+      workerConnection?.disconnect();
     },
   };
 }

@@ -242,7 +242,8 @@ export async function freezeCommand(argv: string[], io: FreezeCommandIO): Promis
         } else {
           lines.push(`${env}: open at ${local(result.at, zone)} (${isoUtc(result.at)}): no freeze window applies`);
           const next = calendar.upcoming(env, result.at, 30)[0];
-          if (next) lines.push(`Next freeze: ${next.rule} from ${local(next.start, zone)} (${isoUtc(next.start)}) to ${local(next.end, zone)} (${isoUtc(next.end)})`);
+          if (next)
+            lines.push(`Next freeze: ${next.rule} from ${local(next.start, zone)} (${isoUtc(next.start)}) to ${local(next.end, zone)} (${isoUtc(next.end)})`);
         }
         if (missing.length) lines.push(`Not evaluated: ${missing.join(', ')}${unreadable.length ? ' (cannot tell whether it is open: see errors above)' : ''}`);
         io.stdout(`${lines.join('\n')}\n`);
@@ -255,7 +256,9 @@ export async function freezeCommand(argv: string[], io: FreezeCommandIO): Promis
     if (opts.json) {
       io.stdout(`${JSON.stringify(windows.map(jsonWindow))}\n`);
     } else {
-      const lines = [`${env}: ${windows.length} freeze window${windows.length === 1 ? '' : 's'} touching ${local(from!, zone)} – ${local(to!, zone)} (${isoUtc(from!)} – ${isoUtc(to!)})`];
+      const lines = [
+        `${env}: ${windows.length} freeze window${windows.length === 1 ? '' : 's'} touching ${local(from!, zone)} – ${local(to!, zone)} (${isoUtc(from!)} – ${isoUtc(to!)})`,
+      ];
       const width = Math.max(0, ...windows.map((w) => w.rule.length));
       for (const w of windows) lines.push(windowLine(w, zone, width));
       if (missing.length) lines.push(`Not evaluated: ${missing.join(', ')}`);

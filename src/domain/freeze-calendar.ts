@@ -86,6 +86,7 @@ interface Bucket {
 }
 
 const MAX_CACHED_YEARS = 64;
+const MAX_CACHED_ENVS = 256;
 
 function kindOf(rule: FreezeRule): FreezeRuleKind {
   if (rule.annual) return 'annual';
@@ -307,6 +308,7 @@ export class FreezeCalendar {
     if (env === this.lastEnv && year === this.lastYear && this.lastBucket) return this.lastBucket;
     let byYear = this.buckets.get(env);
     if (!byYear) {
+      if (this.buckets.size >= MAX_CACHED_ENVS) this.buckets.clear();
       byYear = new Map();
       this.buckets.set(env, byYear);
     }

@@ -70,7 +70,7 @@ export abstract class EmulatorBase extends EventEmitter {
   async start(port = 0): Promise<string> {
     if (this.server) return this.url;
     const server = http.createServer((req, res) => {
-      void this.dispatch(req, res);
+      void this.serveRequest(req, res);
     });
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
@@ -106,11 +106,7 @@ export abstract class EmulatorBase extends EventEmitter {
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** Wait for the first domain event of `type` whose data matches `predicate` (past events are checked first). */
   waitFor<T = unknown>(type: string, predicate?: (data: T) => boolean, timeoutMs?: number): Promise<T>;
-  waitFor(
-    first: string | ((call: RecordedCall) => boolean),
-    second?: number | ((data: never) => boolean),
-    third?: number,
-  ): Promise<unknown> {
+  waitFor(first: string | ((call: RecordedCall) => boolean), second?: number | ((data: never) => boolean), third?: number): Promise<unknown> {
     if (typeof first === 'function') {
       const predicate = first;
       const timeoutMs = typeof second === 'number' ? second : 5000;
@@ -125,22 +121,10 @@ export abstract class EmulatorBase extends EventEmitter {
     const type = first;
     const predicate = (typeof second === 'function' ? second : () => true) as (data: unknown) => boolean;
     const timeoutMs = third ?? (typeof second === 'number' ? second : 5000);
-    return this.awaitMatch<unknown>(
-      () => this.events.find((e) => e.type === type && predicate(e.data))?.data,
-      type,
-      predicate,
-      timeoutMs,
-      `event "${type}"`,
-    );
+    return this.awaitMatch<unknown>(() => this.events.find((e) => e.type === type && predicate(e.data))?.data, type, predicate, timeoutMs, `event "${type}"`);
   }
 
-  private awaitMatch<T>(
-    existing: () => T | undefined,
-    eventName: string,
-    predicate: (value: T) => boolean,
-    timeoutMs: number,
-    label: string,
-  ): Promise<T> {
+  private awaitMatch<T>(existing: () => T | undefined, eventName: string, predicate: (value: T) => boolean, timeoutMs: number, label: string): Promise<T> {
     const found = existing();
     if (found !== undefined) return Promise.resolve(found);
     return new Promise<T>((resolve, reject) => {
@@ -185,7 +169,7 @@ export abstract class EmulatorBase extends EventEmitter {
 
   protected abstract handle(ctx: RequestContext): Promise<void> | void;
 
-  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async serveRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = this.now();
     const raw = await readBody(req);
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -241,12 +225,7 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-export function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -306,9 +285,5 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

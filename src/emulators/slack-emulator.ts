@@ -8,16 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  EmulatorBase,
-  type EmulatorOptions,
-  type RequestContext,
-  escapeHtml,
-  isRecord,
-  parseBody,
-  sendJson,
-  sendText,
-} from './emulator-base';
+import { EmulatorBase, type EmulatorOptions, type RequestContext, escapeHtml, isRecord, parseBody, sendJson, sendText } from './emulator-base';
 import { signSlackRequest } from './slack-signature';
 
 export type SlackBlock = Record<string, unknown>;
@@ -519,9 +510,7 @@ export class SlackEmulator extends EmulatorBase {
       }
       const channel = this.requireChannel(args.channelId);
       const stored = this.messageStore.get(key(channel.id, args.messageTs));
-      const ephemeral = this.ephemeralStore.find(
-        (e) => e.channel === channel.id && e.message_ts === args.messageTs && !e.deleted,
-      );
+      const ephemeral = this.ephemeralStore.find((e) => e.channel === channel.id && e.message_ts === args.messageTs && !e.deleted);
       if (stored && !stored.deleted) {
         blocks = stored.message.blocks;
         payload.container = {
@@ -571,13 +560,7 @@ export class SlackEmulator extends EmulatorBase {
     if (typeof element.style === 'string') action.style = element.style;
     payload.actions = [action];
     payload.state = { values: {} };
-    const response = await this.postToBot(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      payload,
-      triggerId,
-      responseUrl,
-      tamper,
-    );
+    const response = await this.postToBot(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, triggerId, responseUrl, tamper);
     this.record('sent', { kind: 'block_actions', response });
     return response;
   }
@@ -601,13 +584,7 @@ export class SlackEmulator extends EmulatorBase {
       is_enterprise_install: false,
       enterprise: null,
     };
-    const response = await this.postToBot(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      payload,
-      triggerId,
-      undefined,
-      tamper,
-    );
+    const response = await this.postToBot(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, triggerId, undefined, tamper);
     if (response.status === 200) this.applyViewAck(record, response.body);
     this.record('sent', { kind: 'view_submission', response });
     return response;
@@ -864,15 +841,10 @@ export class SlackEmulator extends EmulatorBase {
       });
     }
     const salt = ++this.counter;
-    return value.map((block: SlackBlock, i) =>
-      typeof block.block_id === 'string' ? block : { ...block, block_id: shortHash(`${salt}:${i}`, 5) },
-    );
+    return value.map((block: SlackBlock, i) => (typeof block.block_id === 'string' ? block : { ...block, block_id: shortHash(`${salt}:${i}`, 5) }));
   }
 
-  private storeMessage(
-    channel: string,
-    input: { text: string; blocks: SlackBlock[]; threadTs?: string; source: string; files?: SlackFile[] },
-  ): SlackMessage {
+  private storeMessage(channel: string, input: { text: string; blocks: SlackBlock[]; threadTs?: string; source: string; files?: SlackFile[] }): SlackMessage {
     const ts = this.nextTs();
     const message: SlackMessage = {
       type: 'message',
@@ -920,14 +892,7 @@ export class SlackEmulator extends EmulatorBase {
     this.record('update', { channel: stored.channel, ts: stored.message.ts, message: stored.message, source });
   }
 
-  private storeEphemeral(input: {
-    channel: string;
-    user: string;
-    text: string;
-    blocks: SlackBlock[];
-    threadTs?: string;
-    source: string;
-  }): SlackEphemeral {
+  private storeEphemeral(input: { channel: string; user: string; text: string; blocks: SlackBlock[]; threadTs?: string; source: string }): SlackEphemeral {
     const ephemeral: SlackEphemeral = {
       channel: input.channel,
       user: input.user,
@@ -1011,9 +976,7 @@ export class SlackEmulator extends EmulatorBase {
       id,
       team_id: this.teamId,
       type: str(input.type),
-      blocks: (input.blocks as SlackBlock[]).map((b, i) =>
-        typeof b.block_id === 'string' ? b : { ...b, block_id: shortHash(`${id}:${i}`) },
-      ),
+      blocks: (input.blocks as SlackBlock[]).map((b, i) => (typeof b.block_id === 'string' ? b : { ...b, block_id: shortHash(`${id}:${i}`) })),
       private_metadata: optStr(input.private_metadata) ?? '',
       callback_id: optStr(input.callback_id) ?? '',
       external_id: optStr(input.external_id) ?? '',
@@ -1282,9 +1245,7 @@ export class SlackEmulator extends EmulatorBase {
     const base: Omit<BotResponse, 'status' | 'body' | 'ackMs' | 'headers'> = { payload, triggerId };
     if (responseUrl !== undefined) base.responseUrl = responseUrl;
     try {
-      const res = await this.track(
-        fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(this.ackTimeoutMs) }),
-      );
+      const res = await this.track(fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(this.ackTimeoutMs) }));
       const text = await res.text();
       const ackMs = performance.now() - started;
       const responseHeaders: Record<string, string> = {};
@@ -1355,9 +1316,7 @@ export class SlackEmulator extends EmulatorBase {
   // ---------------------------------------------------------------- lookups & shapes
 
   private storedIn(channel: string): StoredMessage[] {
-    return [...this.messageStore.values()]
-      .filter((m) => m.channel === channel && !m.deleted)
-      .sort((a, b) => compareTs(a.message.ts, b.message.ts));
+    return [...this.messageStore.values()].filter((m) => m.channel === channel && !m.deleted).sort((a, b) => compareTs(a.message.ts, b.message.ts));
   }
 
   private resolveChannelId(ref: string): string | undefined {
@@ -1642,9 +1601,7 @@ function fileType(name: string): { mimetype: string; filetype: string; prettyTyp
     pdf: ['application/pdf', 'pdf', 'PDF'],
   };
   const hit = table[ext];
-  return hit
-    ? { mimetype: hit[0], filetype: hit[1], prettyType: hit[2] }
-    : { mimetype: 'application/octet-stream', filetype: 'binary', prettyType: 'Binary' };
+  return hit ? { mimetype: hit[0], filetype: hit[1], prettyType: hit[2] } : { mimetype: 'application/octet-stream', filetype: 'binary', prettyType: 'Binary' };
 }
 
 /** Slack's `tz_label` / `tz_offset` (seconds east of UTC) for a zone at an instant. */
@@ -1664,9 +1621,7 @@ function zoneInfo(tz: string, at: number): { label: string; offset: number } {
     const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
     const offset = Math.round((wall - Math.floor(at / 1000) * 1000) / 1000);
     const label =
-      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
-        .formatToParts(at)
-        .find((p) => p.type === 'timeZoneName')?.value ?? tz;
+      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? tz;
     return { label, offset };
   } catch {
     return { label: 'Coordinated Universal Time', offset: 0 };

@@ -58,9 +58,7 @@ describe('signSlackRequest', () => {
   it('computes v0 HMAC-SHA256 over v0:ts:body (Slack docs example)', () => {
     const body =
       'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-    expect(signSlackRequest('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe(
-      'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
-    );
+    expect(signSlackRequest('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe('v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503');
   });
 });
 
@@ -135,12 +133,8 @@ describe('SlackEmulator Web API', () => {
     const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' }));
     const err = await platformError(web.chat.postMessage({ channel: 'C1', text: 'x', blocks }));
     expect(err.error).toBe('invalid_blocks');
-    const longValue = [
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Go' }, value: 'v'.repeat(2001), action_id: 'go' }] },
-    ];
-    expect((await platformError(web.chat.postMessage({ channel: 'C1', text: 'x', blocks: longValue }))).error).toBe(
-      'invalid_blocks',
-    );
+    const longValue = [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Go' }, value: 'v'.repeat(2001), action_id: 'go' }] }];
+    expect((await platformError(web.chat.postMessage({ channel: 'C1', text: 'x', blocks: longValue }))).error).toBe('invalid_blocks');
   });
 
   it('updates messages in place and keeps the edit history', async () => {
@@ -160,9 +154,7 @@ describe('SlackEmulator Web API', () => {
       ['pending', 'chat.postMessage'],
       ['approved', 'chat.update'],
     ]);
-    expect((await platformError(web.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' }))).error).toBe(
-      'message_not_found',
-    );
+    expect((await platformError(web.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' }))).error).toBe('message_not_found');
   });
 
   it('stores ephemerals per user', async () => {
@@ -236,9 +228,7 @@ describe('SlackEmulator Web API', () => {
   it('lets tests inject failures (rate limits)', async () => {
     emu.failNext('chat.update', { error: 'internal_error' });
     const posted = await web.chat.postMessage({ channel: 'C1', text: 'x' });
-    expect((await platformError(web.chat.update({ channel: 'C1', ts: posted.ts ?? '', text: 'y' }))).error).toBe(
-      'internal_error',
-    );
+    expect((await platformError(web.chat.update({ channel: 'C1', ts: posted.ts ?? '', text: 'y' }))).error).toBe('internal_error');
     emu.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
     const raw = await fetch(`${emu.url}/api/chat.postMessage`, {
       method: 'POST',
@@ -255,11 +245,7 @@ describe('SlackEmulator Web API', () => {
     expect(past).toMatchObject({ method: 'POST', status: 200, body: { channel: 'C1', text: 'first' } });
     expect(emu.calls.every((c) => typeof c.at === 'number')).toBe(true);
 
-    const future = emu.waitFor<{ channel: string; message: { text: string } }>(
-      'message',
-      (m) => m.message.text === 'second',
-      2000,
-    );
+    const future = emu.waitFor<{ channel: string; message: { text: string } }>('message', (m) => m.message.text === 'second', 2000);
     await web.chat.postMessage({ channel: 'C1', text: 'second' });
     expect((await future).channel).toBe('C1');
     await expect(emu.waitFor('message', () => false, 20)).rejects.toThrow(/within 20 ms/);
@@ -321,10 +307,7 @@ describe('SlackEmulator client side (Slack → bot)', () => {
       expect(got?.form.get('token')).toEqual(expect.any(String));
       expect(got?.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
 
-      const forged = await emu.sendSlashCommand(
-        { text: 'x', userId: 'U1', channelId: 'C1' },
-        { signingSecret: 'not-the-secret' },
-      );
+      const forged = await emu.sendSlashCommand({ text: 'x', userId: 'U1', channelId: 'C1' }, { signingSecret: 'not-the-secret' });
       expect(forged.status).toBe(401);
     } finally {
       await emu.stop();
@@ -344,6 +327,74 @@ describe('SlackEmulator client side (Slack → bot)', () => {
       body = JSON.stringify({ response_type: 'in_channel', text: 'public' });
       await emu.sendSlashCommand({ text: 'status', userId: 'U2', channelId: 'C1' });
       expect(emu.messages('C1').map((m) => m.text)).toEqual(['public']);
+    } finally {
+      await emu.stop();
+      await bot.close();
+    }
+  });
+
+  it('applies response_url posts: ephemeral, in_channel, replace_original, delete_original; 5 uses, 30 min', async () => {
+    let now = Date.UTC(2026, 0, 12, 9, 0, 0);
+    const bot = await rawBot(() => ({ status: 200, body: '' }));
+    const emu = seeded(() => now);
+    emu.botUrl = bot.url;
+    await emu.start();
+    const web = client(emu);
+    const post = (url: string, body: Record<string, unknown>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    try {
+      const cmd = await emu.sendSlashCommand({ text: 'status', userId: 'U1', channelId: 'C1' });
+      const url = cmd.responseUrl ?? '';
+      expect((await post(url, { text: 'only you' })).status).toBe(200);
+      expect(emu.ephemerals('U1').map((e) => [e.text, e.source])).toEqual([['only you', 'response_url']]);
+      await post(url, { response_type: 'in_channel', text: 'everyone' });
+      expect(emu.messages('C1').map((m) => m.text)).toEqual(['everyone']);
+      await post(url, { text: '3' });
+      await post(url, { text: '4' });
+      await post(url, { text: '5' });
+      expect(await (await post(url, { text: '6' })).json()).toEqual({ ok: false, error: 'used_url' });
+
+      const msg = await web.chat.postMessage({
+        channel: 'C1',
+        text: 'approve?',
+        blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' }, value: 'p1' }] }],
+      });
+      const click = await emu.sendBlockAction({ userId: 'U2', channelId: 'C1', messageTs: msg.ts ?? '', actionId: 'go' });
+      await post(click.responseUrl ?? '', { replace_original: true, text: 'done' });
+      expect(emu.message('C1', msg.ts ?? '')?.text).toBe('done');
+      await post(click.responseUrl ?? '', { delete_original: true });
+      expect(emu.message('C1', msg.ts ?? '')).toBeUndefined();
+
+      const late = await emu.sendSlashCommand({ text: 'x', userId: 'U1', channelId: 'C1' });
+      now += 30 * 60 * 1000 + 1;
+      expect(await (await post(late.responseUrl ?? '', { text: 'late' })).json()).toEqual({ ok: false, error: 'expired_url' });
+    } finally {
+      await emu.stop();
+      await bot.close();
+    }
+  });
+
+  it('updates an open modal with views.update (hash checked)', async () => {
+    const bot = await rawBot(() => ({ status: 200, body: '' }));
+    const emu = seeded();
+    emu.botUrl = bot.url;
+    await emu.start();
+    const web = client(emu);
+    const view = (text: string) => ({
+      type: 'modal' as const,
+      callback_id: 'override',
+      title: { type: 'plain_text' as const, text },
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
+    try {
+      const cmd = await emu.sendSlashCommand({ text: 'x', userId: 'U1', channelId: 'C1' });
+      const opened = await web.views.open({ trigger_id: cmd.triggerId, view: view('one') });
+      const id = opened.view?.id ?? '';
+      expect((await platformError(web.views.update({ view_id: id, hash: 'stale', view: view('two') }))).error).toBe('hash_conflict');
+      const updated = await web.views.update({ view_id: id, hash: opened.view?.hash, view: view('two') });
+      expect(updated.view).toMatchObject({ id, callback_id: 'override', title: { text: 'two' }, root_view_id: id });
+      expect(emu.views().map((v) => [v.view.id, v.open])).toEqual([[id, true]]);
+      expect(emu.events.filter((e) => e.type === 'view').map((e) => (e.data as { action: string }).action)).toEqual(['open', 'update']);
     } finally {
       await emu.stop();
       await bot.close();
@@ -507,11 +558,7 @@ describe('SlackEmulator with a real Bolt app', () => {
 
   it('opens a modal with the trigger_id and applies view_submission acks (errors, then close)', async () => {
     await emu.sendSlashCommand({ text: 'reject', userId: 'U2', channelId: 'C1' });
-    const opened = await emu.waitFor<{ view: { id: string; callback_id: string } }>(
-      'view',
-      (v) => v.view.callback_id === 'reject_reason',
-      2000,
-    );
+    const opened = await emu.waitFor<{ view: { id: string; callback_id: string } }>('view', (v) => v.view.callback_id === 'reject_reason', 2000);
     const record = emu.views().find((v) => v.view.id === opened.view.id);
     expect(record).toMatchObject({
       userId: 'U2',
@@ -538,10 +585,7 @@ describe('SlackEmulator with a real Bolt app', () => {
   });
 
   it('is refused by Bolt when the timestamp is stale', async () => {
-    const res = await emu.sendSlashCommand(
-      { text: 'x', userId: 'U1', channelId: 'C1' },
-      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
-    );
+    const res = await emu.sendSlashCommand({ text: 'x', userId: 'U1', channelId: 'C1' }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect(res.status).toBe(401);
   });
 });

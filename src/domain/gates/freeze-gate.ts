@@ -86,7 +86,9 @@ export function describeFreeze(
     lines.push(`:white_check_mark: *${check.env}* is not frozen now (${formatLocal(check.at, tz, true)} ${zoneAbbreviation(check.at.getTime(), tz)}).`);
   }
   if (opts.missingSources?.length) {
-    lines.push(`:warning: Could not read ${listText(opts.missingSources.map((m) => `*${m}*`))}: promotions into *${check.env}* are blocked until it can be read.`);
+    lines.push(
+      `:warning: Could not read ${listText(opts.missingSources.map((m) => `*${m}*`))}: promotions into *${check.env}* are blocked until it can be read.`,
+    );
   }
   const current = new Set(check.windows.map((w) => `${w.rule}|${w.start.getTime()}|${w.end.getTime()}`));
   const later = upcoming.filter((w) => !current.has(`${w.rule}|${w.start.getTime()}|${w.end.getTime()}`));

@@ -1,0 +1,33 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      // the domain is pure: no I/O, no SDKs, no ambient clock or environment
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process'], message: 'src/domain is pure: no I/O' },
+            { group: ['@slack/*', '@octokit/*', 'bullmq', 'ioredis', 'pino', '../adapters/*', '../../adapters/*', '../app/*', '../../app/*'], message: 'src/domain must not depend on SDKs, adapters or use-cases' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'inject a clock' },
+        { object: 'process', property: 'env', message: 'pass configuration in' },
+      ],
+    },
+  },
+  {
+    files: ['bin/**/*.js', 'jest.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,144 @@
+import { parseConfig } from '../../src/config/load-config';
+import { envSchema } from '../../src/config/env-schema';
+import { startShipgate, type Shipgate } from '../../src/main';
+import { silentLogger } from '../../src/app/logger';
+import { SlackEmulator } from '../../src/emulators/slack-emulator';
+import { GitHubEmulator } from '../../src/emulators/github-emulator';
+import type { Promotion } from '../../src/domain/promotion';
+import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-prefix';
+import { waitUntil } from './wait-until';
+
+export const USERS = {
+  engineer: 'U0ENGINEER',
+  rm1: 'U0RELMGR1',
+  rm2: 'U0RELMGR2',
+  vp: 'U0VPALICE',
+  outsider: 'U0OUTSIDER',
+} as const;
+export const CHANNEL = 'C0RELEASES';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const GITHUB_TOKEN = 'ghp_testtoken';
+
+export const BASE_CONFIG = `
+timezone: Europe/London
+environments:
+  - name: int
+    deployers: ["*"]
+  - name: prod
+    deployers: [S0RELEASEMGRS, ${USERS.engineer}]
+    approvers: [S0RELEASEMGRS]
+    requiredApprovals: 1
+services:
+  - name: markets-pipeline
+    repo: acme/markets
+    pipeline: [int, prod]
+    strategy:
+      type: workflow
+      workflow: deploy.yml
+      ref: main
+      inputs: { environment: "{{env}}", sha: "{{sha}}", promotion: "{{promotion}}" }
+  - name: databricks-jobs
+    repo: acme/platform
+    pipeline: [dev, test, prod]
+    strategy: { type: workflow, workflow: deploy.yml }
+`.replace('environments:\n', 'environments:\n  - name: dev\n  - name: test\n');
+
+export interface Harness {
+  slack: SlackEmulator;
+  github: GitHubEmulator;
+  app: Shipgate;
+  prefix: string;
+  /** Head SHA of acme/markets main at start. */
+  mainSha: string;
+  promote(text: string, userId?: string, channelId?: string): ReturnType<SlackEmulator['sendSlashCommand']>;
+  /** `/promote`, then the promotion it created once it reaches `state` (default awaiting_approval). */
+  request(text: string, userId?: string, state?: Promotion['state'] | Array<Promotion['state']>): Promise<Promotion>;
+  click(p: Promotion, actionId: string, userId: string): ReturnType<SlackEmulator['sendBlockAction']>;
+  latest(): Promise<Promotion>;
+  waitState(id: string, state: Promotion['state'] | Array<Promotion['state']>, timeoutMs?: number): Promise<Promotion>;
+  ephemeralsFor(userId: string): string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(name: string, opts: { config?: string; workflowConclusion?: 'success' | 'failure' } = {}): Promise<Harness> {
+  const prefix = uniquePrefix(name);
+  const slack = new SlackEmulator({
+    token: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    users: [
+      { id: USERS.engineer, name: 'erin.engineer', tz: 'Europe/London' },
+      { id: USERS.rm1, name: 'rita.release', tz: 'America/New_York' },
+      { id: USERS.rm2, name: 'ravi.release', tz: 'Asia/Kolkata' },
+      { id: USERS.vp, name: 'vera.vp' },
+      { id: USERS.outsider, name: 'olly.outsider' },
+    ],
+    channels: [{ id: CHANNEL, name: 'releases' }],
+    usergroups: { S0RELEASEMGRS: [USERS.rm1, USERS.rm2], S0VPS: [USERS.vp] },
+  });
+  const github = new GitHubEmulator({ token: GITHUB_TOKEN });
+  await Promise.all([slack.start(), github.start()]);
+  github.addRepo('acme/markets', { defaultBranch: 'main' });
+  github.addCommit('acme/markets', 'main', { message: 'initial' });
+  const mainSha = github.addCommit('acme/markets', 'main', { message: 'feat: new risk model' });
+  github.addWorkflow('acme/markets', {
+    file: 'deploy.yml',
+    name: 'deploy',
+    conclusion: opts.workflowConclusion ?? 'success',
+    durations: { queuedMs: 50, inProgressMs: 150 },
+    logLines: ['deploying', 'databricks run_id=912345 submitted'],
+  });
+  const config = parseConfig(opts.config ?? BASE_CONFIG);
+  const env = envSchema.parse({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: `${slack.url}/api/`,
+    GITHUB_TOKEN,
+    GITHUB_API_URL: github.url,
+    REDIS_URL,
+    SHIPGATE_REDIS_PREFIX: prefix,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const app = await startShipgate({ config, env, role: 'all', logger: silentLogger, pollMs: 30, host: '127.0.0.1' });
+  slack.botUrl = `${app.url}/slack/events`;
+
+  const h: Harness = {
+    slack,
+    github,
+    app,
+    prefix,
+    mainSha,
+    promote: (text, userId = USERS.engineer, channelId = CHANNEL) => slack.sendSlashCommand({ command: '/promote', text, userId, channelId }),
+    request: async (text, userId = USERS.engineer, state = 'awaiting_approval') => {
+      const before = new Set((await app.repo.recent(1000)).map((p) => p.id));
+      const res = await slack.sendSlashCommand({ command: '/promote', text, userId, channelId: CHANNEL });
+      if (res.status !== 200) throw new Error(`/promote ${text} answered ${res.status}`);
+      const created = await waitUntil(`a promotion from "/promote ${text}"`, async () => (await app.repo.recent(20)).find((p) => !before.has(p.id)));
+      const p = await h.waitState(created.id, state);
+      // the message is updated right after the state is stored
+      await waitUntil(`message of ${p.id} to show ${p.state}`, () => p.messageTs && slack.message(CHANNEL, p.messageTs)?.text.includes(p.state.replace('_', ' ')));
+      return p;
+    },
+    click: (p, actionId, userId) => slack.sendBlockAction({ userId, channelId: p.channel, messageTs: p.messageTs!, actionId }),
+    latest: async () => {
+      const [p] = await app.repo.recent(1);
+      if (!p) throw new Error('no promotion stored');
+      return p;
+    },
+    waitState: (id, state, timeoutMs = 10_000) => {
+      const states = Array.isArray(state) ? state : [state];
+      return waitUntil(`promotion ${id} to be ${states.join('|')}`, async () => {
+        const p = await app.repo.get(id);
+        return p && states.includes(p.state) ? p : undefined;
+      }, timeoutMs);
+    },
+    ephemeralsFor: (userId) => slack.ephemerals(userId).map((e) => e.text),
+    close: async () => {
+      await app.close();
+      await Promise.all([slack.stop(), github.stop()]);
+      await dropPrefix(prefix);
+    },
+  };
+  return h;
+}

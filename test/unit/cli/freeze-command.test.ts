@@ -1,0 +1,225 @@
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freezeCommand, parseInstantArg, type FreezeCommandIO } from '../../../src/cli/freeze-command';
+
+const REPO = path.join(__dirname, '..', '..', '..');
+const EXAMPLE = path.join(REPO, 'examples', 'shipgate.yml');
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+  json: () => unknown;
+}
+
+async function run(argv: string[], extra: Partial<FreezeCommandIO> = {}): Promise<Run> {
+  let out = '';
+  let err = '';
+  const code = await freezeCommand(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    now: () => new Date('2026-11-27T10:00:00Z'),
+    env: {},
+    ...extra,
+  });
+  return { code, out, err, json: () => JSON.parse(out) };
+}
+
+describe('shipgate freeze check', () => {
+  it('frozen → exit 3 and the SPEC §4 JSON (month-end close + the offsite, opens 1 Dec)', async () => {
+    const r = await run(['check', '--env', 'prod', '--at', '2026-11-27T10:00:00Z', '--config', EXAMPLE, '--json']);
+    expect(r.code).toBe(3);
+    expect(r.json()).toEqual({
+      env: 'prod',
+      at: '2026-11-27T10:00:00.000Z',
+      frozen: true,
+      windows: [
+        { rule: 'month-end close', start: '2026-11-26T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' },
+        { rule: 'corporate calendar', start: '2026-11-27T00:00:00.000Z', end: '2026-11-28T00:00:00.000Z' },
+      ],
+      nextOpen: '2026-12-01T00:00:00.000Z',
+      unevaluated: ['servicenow blackouts'],
+    });
+    expect(r.err).toMatch(/warning: freeze rule "servicenow blackouts".*not evaluated/);
+  });
+
+  it('open → exit 0; "unevaluated" only when non-empty', async () => {
+    const r = await run(['check', '--env', 'dev', '--at', '2026-11-27T10:00:00Z', '--config', EXAMPLE, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toEqual({ env: 'dev', at: '2026-11-27T10:00:00.000Z', frozen: false, windows: [], nextOpen: '2026-11-27T10:00:00.000Z' });
+    expect(r.err).toBe('');
+  });
+
+  it.each<[string, string, string, number, string]>([
+    // weekend: Fri 27 Nov 18:00 GMT + 62 h
+    ['weekend starts (dev)', 'dev', '2026-11-27T18:00:00Z', 3, '2026-11-30T08:00:00.000Z'],
+    ['one minute before the weekend (dev)', 'dev', '2026-11-27T17:59:00Z', 0, '2026-11-27T17:59:00.000Z'],
+    ['Christmas Eve is inside year-end close (prod)', 'prod', '2026-12-24T12:00:00Z', 3, '2027-01-06T00:00:00.000Z'],
+    ['offset instants are accepted', 'dev', '2026-11-27T13:00:00-05:00', 3, '2026-11-30T08:00:00.000Z'],
+    // no offset: wall time in the config zone (BST in July)
+    ['no offset = config timezone', 'prod', '2026-07-01T09:00', 0, '2026-07-01T08:00:00.000Z'],
+  ])('%s', async (_what, env, at, code, nextOpen) => {
+    const r = await run(['check', `--env=${env}`, `--at=${at}`, `--config=${EXAMPLE}`, '--json']);
+    expect(r.code).toBe(code);
+    expect((r.json() as { nextOpen: string }).nextOpen).toBe(nextOpen);
+  });
+
+  it('uses --at default now() and SHIPGATE_CONFIG', async () => {
+    const r = await run(['check', '--env', 'prod', '--json'], { env: { SHIPGATE_CONFIG: EXAMPLE } });
+    expect(r.code).toBe(3);
+    expect((r.json() as { at: string }).at).toBe('2026-11-27T10:00:00.000Z');
+  });
+
+  it('human output names state, rules, windows and next open in the config zone and UTC', async () => {
+    const r = await run(['freeze', 'check', '--env', 'prod', '--config', EXAMPLE]);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('prod: FROZEN at Fri 27 Nov 2026 10:00 GMT (2026-11-27T10:00:00Z)');
+    expect(r.out).toContain('month-end close     Thu 26 Nov 2026 00:00 GMT – Tue 1 Dec 2026 00:00 GMT  (2026-11-26T00:00:00Z – 2026-12-01T00:00:00Z)');
+    expect(r.out).toContain('Next open: Tue 1 Dec 2026 00:00 GMT (2026-12-01T00:00:00Z)');
+    expect(r.out).toContain('Not evaluated: servicenow blackouts');
+  });
+
+  it('an injected blackout source is evaluated', async () => {
+    const blackoutSource = jest.fn(async () => [{ start: new Date('2026-11-25T20:00:00Z'), end: new Date('2026-11-25T23:00:00Z') }]);
+    const r = await run(['check', '--env', 'prod', '--at', '2026-11-25T21:00:00Z', '--config', EXAMPLE, '--json'], { blackoutSource });
+    expect(blackoutSource).toHaveBeenCalledWith('Change Blackout');
+    expect(r.code).toBe(3);
+    expect(r.json()).toEqual({
+      env: 'prod',
+      at: '2026-11-25T21:00:00.000Z',
+      frozen: true,
+      windows: [{ rule: 'servicenow blackouts', start: '2026-11-25T20:00:00.000Z', end: '2026-11-25T23:00:00.000Z' }],
+      nextOpen: '2026-11-25T23:00:00.000Z',
+    });
+    expect(r.err).toBe('');
+  });
+
+  it('a failing blackout source never answers "open": exit 1', async () => {
+    const r = await run(['check', '--env', 'prod', '--at', '2026-11-25T12:00:00Z', '--config', EXAMPLE, '--json'], {
+      blackoutSource: async () => Promise.reject(new Error('ServiceNow 503')),
+    });
+    expect(r.code).toBe(1);
+    expect((r.json() as { unevaluated: string[] }).unevaluated).toEqual(['servicenow blackouts']);
+    expect(r.err).toMatch(/error: freeze rule "servicenow blackouts" could not be evaluated: .*ServiceNow 503/);
+  });
+});
+
+describe('shipgate freeze list', () => {
+  it('--json prints every window touching [from, to)', async () => {
+    const r = await run(['list', '--env', 'prod', '--from', '2026-12-01', '--to', '2026-12-20', '--config', EXAMPLE, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toEqual([
+      { rule: 'weekend', start: '2026-12-04T18:00:00.000Z', end: '2026-12-07T08:00:00.000Z' },
+      { rule: 'weekend', start: '2026-12-11T18:00:00.000Z', end: '2026-12-14T08:00:00.000Z' },
+      { rule: 'regulatory filing', start: '2026-12-15T00:00:00.000Z', end: '2026-12-16T00:00:00.000Z' },
+      { rule: 'weekend', start: '2026-12-18T18:00:00.000Z', end: '2026-12-21T08:00:00.000Z' },
+    ]);
+  });
+
+  it('DATE is local midnight in the config zone; full instants are accepted', async () => {
+    // --from 2026-07-06 = 2026-07-05T23:00Z (BST): the end of the weekend and the ICS quarterly freeze of Mon 6 Jul touch the range
+    const r = await run(['list', '--env', 'prod', '--from', '2026-07-06', '--to', '2026-07-06T12:00:00Z', '--config', EXAMPLE, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toEqual([
+      { rule: 'weekend', start: '2026-07-03T17:00:00.000Z', end: '2026-07-06T07:00:00.000Z' },
+      { rule: 'corporate calendar', start: '2026-07-06T08:00:00.000Z', end: '2026-07-06T16:00:00.000Z' },
+    ]);
+  });
+
+  it('human output', async () => {
+    const r = await run(['list', '--env', 'dev', '--from', '2026-12-01', '--to', '2026-12-08', '--config', EXAMPLE]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      'dev: 1 freeze window touching Tue 1 Dec 2026 00:00 GMT – Tue 8 Dec 2026 00:00 GMT (2026-12-01T00:00:00Z – 2026-12-08T00:00:00Z)\n' +
+        '  weekend  Fri 4 Dec 2026 18:00 GMT – Mon 7 Dec 2026 08:00 GMT  (2026-12-04T18:00:00Z – 2026-12-07T08:00:00Z)\n',
+    );
+  });
+});
+
+describe('errors', () => {
+  it.each<[string, string[], RegExp]>([
+    [
+      'unknown environment lists the environments',
+      ['check', '--env', 'stage', '--config', EXAMPLE],
+      /unknown environment "stage" \(environments: dev, int, test, prod\)/,
+    ],
+    ['bad --at', ['check', '--env', 'prod', '--at', '2026-02-30T10:00:00Z', '--config', EXAMPLE], /--at "2026-02-30T10:00:00Z" is not an ISO-8601 instant/],
+    ['missing --env', ['check', '--config', EXAMPLE], /--env is required/],
+    ['missing --from/--to', ['list', '--env', 'prod', '--from', '2026-12-01', '--config', EXAMPLE], /--from and --to are required/],
+    ['--to before --from', ['list', '--env', 'prod', '--from', '2026-12-01', '--to', '2026-11-01', '--config', EXAMPLE], /--to .* must be after --from/],
+    ['unknown option', ['check', '--env', 'prod', '--when', 'now', '--config', EXAMPLE], /unknown option "--when"/],
+    ['unknown subcommand', ['explain'], /unknown freeze command "explain"/],
+  ])('%s → exit 2 with the fix', async (_what, argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+
+  describe('with temporary configs', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'shipgate-freeze-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('invalid config → exit 1, one line per problem', async () => {
+      const file = path.join(dir, 'bad.yml');
+      writeFileSync(
+        file,
+        [
+          'timezone: Mars/Olympus',
+          'environments: [{ name: prod }]',
+          'services: [{ name: svc, repo: acme/svc, pipeline: [prod, stage], strategy: { type: workflow, workflow: d.yml } }]',
+        ].join('\n'),
+      );
+      const r = await run(['check', '--env', 'prod', '--config', file]);
+      expect(r.code).toBe(1);
+      const lines = r.err.trim().split('\n');
+      expect(lines[0]).toMatch(/invalid configuration/);
+      expect(lines.slice(1)).toEqual([
+        expect.stringMatching(/^\s+timezone: unknown IANA time zone/),
+        expect.stringMatching(/^\s+services\[0\]\.pipeline\[1\]: unknown environment "stage"/),
+      ]);
+    });
+
+    it('missing config file → exit 1 naming the fix', async () => {
+      const r = await run(['check', '--env', 'prod', '--config', path.join(dir, 'none.yml')]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/file not found \(set SHIPGATE_CONFIG or pass --config/);
+    });
+
+    it('an unreadable ICS calendar never answers "open": exit 1 and reported', async () => {
+      const file = path.join(dir, 'ics-missing.yml');
+      writeFileSync(
+        file,
+        readFileSync(EXAMPLE, 'utf8')
+          .replace('./calendars/freeze.ics', './calendars/does-not-exist.ics')
+          .replace(/ {2}- name: servicenow blackouts\n.*\n.*\n/, ''),
+      );
+      const r = await run(['check', '--env', 'prod', '--at', '2026-11-25T12:00:00Z', '--config', file, '--json']);
+      expect(r.code).toBe(1);
+      expect(r.json()).toMatchObject({ frozen: false, unevaluated: ['corporate calendar'] });
+      expect(r.err).toMatch(/error: freeze rule "corporate calendar" could not be evaluated: cannot read .*does-not-exist\.ics: file not found/);
+      // Frozen anyway by other rules → still exit 3
+      const frozen = await run(['check', '--env', 'prod', '--at', '2026-11-27T10:00:00Z', '--config', file, '--json']);
+      expect(frozen.code).toBe(3);
+    });
+  });
+});
+
+describe('parseInstantArg', () => {
+  it.each<[string, string, string | undefined]>([
+    ['2026-11-27T10:00:00Z', 'Europe/London', '2026-11-27T10:00:00.000Z'],
+    ['2026-11-27T10:00:00.250Z', 'Europe/London', '2026-11-27T10:00:00.250Z'],
+    ['2026-11-27T10:00+01:00', 'Europe/London', '2026-11-27T09:00:00.000Z'],
+    ['2026-07-01', 'Europe/London', '2026-06-30T23:00:00.000Z'],
+    ['2026-03-29', 'America/New_York', '2026-03-29T04:00:00.000Z'],
+    ['2026-02-29', 'UTC', undefined],
+    ['2026-11-27T24:00:00Z', 'UTC', undefined],
+    ['tomorrow', 'UTC', undefined],
+  ])('%s in %s', (text, zone, expected) => {
+    expect(parseInstantArg(text, zone)?.toISOString()).toBe(expected);
+  });
+});

@@ -27,7 +27,7 @@ export const envSchema = z
     SHIPGATE_CONFIG: z.string().min(1).default('./shipgate.yml'),
     SHIPGATE_REDIS_PREFIX: z.string().regex(/^[\w.{}-]+$/, 'letters, digits, "_", "-", ".", braces').default('shipgate'),
     SHIPGATE_PUBLIC_URL: url.optional(),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -48,22 +48,16 @@ export type Role = 'all' | 'web' | 'worker';
 
 /** Validates process.env-like input; throws ShipgateError('env_invalid') naming every missing or malformed variable. */
 export function loadEnv(raw: Record<string, string | undefined>, role: Role): ShipgateEnv {
-  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
-  const result = envSchema.safeParse(cleaned);
+  const env = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== '')) as Record<string, string>;
+  const result = envSchema.safeParse(env);
   const problems = result.success ? [] : formatIssues(result.error.issues);
-  if (result.success) {
-    const env = result.data;
-    // both roles post to Slack (the worker posts progress and evidence)
-    if (!env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: missing (OAuth & Permissions → Bot User OAuth Token, xoxb-…)');
-    if (role !== 'worker' && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      problems.push('SLACK_SIGNING_SECRET: missing (needed to verify Slack requests in HTTP mode; or set SLACK_APP_TOKEN for Socket Mode)');
-    }
-    if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) {
-      problems.push('GITHUB_TOKEN: missing (or set GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID)');
-    }
+  const reported = (name: string) => problems.some((p) => p.startsWith(`${name}:`));
+  // what each role needs, reported alongside the malformed ones
+  if (!env.SLACK_BOT_TOKEN && !reported('SLACK_BOT_TOKEN')) problems.push('SLACK_BOT_TOKEN: missing (OAuth & Permissions → Bot User OAuth Token, xoxb-…)');
+  if (role !== 'worker' && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET: missing (Basic Information → Signing Secret; needed in HTTP mode, or set SLACK_APP_TOKEN for Socket Mode)');
   }
-  if (problems.length || !result.success) {
-    throw new ShipgateError('env_invalid', 'invalid environment variables', { problems });
-  }
+  if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) problems.push('GITHUB_TOKEN: missing (or set GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID)');
+  if (problems.length || !result.success) throw new ShipgateError('env_invalid', 'invalid environment variables', { problems });
   return result.data;
 }

@@ -111,10 +111,10 @@ export async function startHarness(name: string, opts: { config?: string; workfl
     mainSha,
     promote: (text, userId = USERS.engineer, channelId = CHANNEL) => slack.sendSlashCommand({ command: '/promote', text, userId, channelId }),
     request: async (text, userId = USERS.engineer, state = 'awaiting_approval') => {
-      const before = new Set((await app.repo.recent(1000)).map((p) => p.id));
+      const before = new Set((await h.app.repo.recent(1000)).map((p) => p.id));
       const res = await slack.sendSlashCommand({ command: '/promote', text, userId, channelId: CHANNEL });
       if (res.status !== 200) throw new Error(`/promote ${text} answered ${res.status}`);
-      const created = await waitUntil(`a promotion from "/promote ${text}"`, async () => (await app.repo.recent(20)).find((p) => !before.has(p.id)));
+      const created = await waitUntil(`a promotion from "/promote ${text}"`, async () => (await h.app.repo.recent(20)).find((p) => !before.has(p.id)));
       const p = await h.waitState(created.id, state);
       // the message is updated right after the state is stored
       await waitUntil(`message of ${p.id} to show ${p.state}`, () => p.messageTs && slack.message(CHANNEL, p.messageTs)?.text.includes(p.state.replace('_', ' ')));
@@ -122,20 +122,20 @@ export async function startHarness(name: string, opts: { config?: string; workfl
     },
     click: (p, actionId, userId) => slack.sendBlockAction({ userId, channelId: p.channel, messageTs: p.messageTs!, actionId }),
     latest: async () => {
-      const [p] = await app.repo.recent(1);
+      const [p] = await h.app.repo.recent(1);
       if (!p) throw new Error('no promotion stored');
       return p;
     },
     waitState: (id, state, timeoutMs = 10_000) => {
       const states = Array.isArray(state) ? state : [state];
       return waitUntil(`promotion ${id} to be ${states.join('|')}`, async () => {
-        const p = await app.repo.get(id);
+        const p = await h.app.repo.get(id);
         return p && states.includes(p.state) ? p : undefined;
       }, timeoutMs);
     },
     ephemeralsFor: (userId) => slack.ephemerals(userId).map((e) => e.text),
     close: async () => {
-      await app.close();
+      await h.app.close();
       await Promise.all([slack.stop(), github.stop()]);
       await dropPrefix(prefix);
     },

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { main, type CliIo } from '../../../src/cli';
+
+function io(env: Record<string, string | undefined> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const cli: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env, now: () => new Date('2026-11-21T12:00:00Z') };
+  return { cli, out, err };
+}
+
+const example = path.join(__dirname, '../../../examples/shipgate.yml');
+
+describe('shipgate config validate', () => {
+  it('exits 0 with a one-line summary on the example config', async () => {
+    const t = io();
+    expect(await main(['config', 'validate', '--config', example], t.cli)).toBe(0);
+    expect(t.out).toHaveLength(1);
+    expect(t.out[0]).toMatch(/valid: 4 environments, 2 services, 8 freeze rules, timezone Europe\/London/);
+  });
+
+  it('takes SHIPGATE_CONFIG when --config is absent', async () => {
+    const t = io({ SHIPGATE_CONFIG: example });
+    expect(await main(['config', 'validate'], t.cli)).toBe(0);
+  });
+
+  it('exits 1 with one line per problem, each with its YAML path', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-'));
+    const file = path.join(dir, 'bad.yml');
+    writeFileSync(
+      file,
+      `environments: [{ name: int }, { name: prod, deployers: [nobody] }]
+services:
+  - { name: svc, repo: acme/svc, pipeline: [int, stage], strategy: { type: workflow, workflow: d.yml }, colour: red }
+`,
+    );
+    const t = io();
+    expect(await main(['config', 'validate', '--config', file], t.cli)).toBe(1);
+    expect(t.err).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^environments\[1\]\.deployers\[0\]: expected a Slack user ID/),
+        expect.stringMatching(/^services\[0\]\.colour: unknown key "colour"/),
+        expect.stringMatching(/^services\[0\]\.pipeline\[1\]: unknown environment "stage"/),
+      ]),
+    );
+    expect(t.err).toHaveLength(3);
+    expect(t.out).toEqual([]);
+  });
+
+  it('exits 1 naming a missing file', async () => {
+    const t = io();
+    expect(await main(['config', 'validate', '--config', '/nope/shipgate.yml'], t.cli)).toBe(1);
+    expect(t.err[0]).toContain('file not found');
+  });
+});
+
+describe('shipgate serve', () => {
+  it('names every missing or malformed environment variable and exits 2', async () => {
+    const t = io({ SLACK_BOT_TOKEN: 'not-a-token', PORT: 'eighty', SHIPGATE_CONFIG: example });
+    expect(await main(['serve'], t.cli)).toBe(2);
+    const text = t.err.join('\n');
+    expect(text).toContain('SLACK_BOT_TOKEN: expected a bot token starting with "xoxb-"');
+    expect(text).toContain('PORT:');
+    expect(text).toContain('GITHUB_TOKEN: missing');
+    expect(text).toContain('SLACK_SIGNING_SECRET: missing');
+  });
+
+  it('refuses an unknown role', async () => {
+    const t = io();
+    expect(await main(['serve', '--role', 'both'], t.cli)).toBe(2);
+    expect(t.err[0]).toContain('--role must be all, web or worker');
+  });
+});
+
+describe('shipgate (no command / unknown command)', () => {
+  it('prints usage', async () => {
+    const t = io();
+    expect(await main(['frobnicate'], t.cli)).toBe(2);
+    expect(t.err[0]).toContain('unknown command "frobnicate"');
+    expect(t.err[0]).toContain('config validate');
+  });
+});

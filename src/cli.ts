@@ -87,7 +87,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger(env.LOG_LEVEL);
   const { startShipgate } = await import('./main');
-  const app = await startShipgate({ config: loaded.config, env, role, logger });
+  const app = await startShipgate({ config: loaded.config, baseDir: loaded.baseDir, env, role, logger });
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       logger.info({ sig }, 'shutting down');

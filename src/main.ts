@@ -11,11 +11,16 @@ import { GateEvaluator } from './app/gate-evaluator';
 import { RequestPromotion } from './app/request-promotion';
 import { EvaluatePromotion } from './app/evaluate-promotion';
 import { DecideApproval } from './app/decide-approval';
+import { FreezeActions } from './app/freeze-actions';
+import { freezeGateCheck } from './app/freeze-gate-check';
+import { CachedFreezeCalendars } from './adapters/calendar/cached-freeze-calendars';
 import { RunPromotion } from './app/run-promotion';
 import { RedisKeys } from './adapters/redis/redis-keys';
 import { RedisPromotionRepository } from './adapters/redis/redis-promotion-repository';
 import { RedisAuditLog } from './adapters/redis/redis-audit-log';
 import { RedisDeploymentHistory } from './adapters/redis/redis-deployment-history';
+import { RedisOnceGuard } from './adapters/redis/redis-once-guard';
+import { FreezeAnnouncer } from './app/freeze-announcer';
 import { BullmqJobQueue } from './adapters/queue/bullmq-job-queue';
 import { startPromotionWorker } from './adapters/queue/promotion-worker';
 import { createGitHubClient } from './adapters/github/github-client';
@@ -27,6 +32,8 @@ import { HttpServer, sendJson } from './adapters/http/http-server';
 
 export interface ShipgateOptions {
   config: ShipgateConfig;
+  /** Directory relative paths in the config (ICS files) are resolved against. */
+  baseDir?: string;
   env: ShipgateEnv;
   role: Role;
   logger: Logger;
@@ -82,10 +89,11 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
   });
-  const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL) });
+  const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) });
   const directory = new SlackDirectory(slackClient, clock);
   const github = new GitHubWorkflowRuns(createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger }));
-  const gates = new GateEvaluator({ config, clock });
+  const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger);
+  const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
 
   const server = new HttpServer();
   let worker: Worker | undefined;
@@ -95,6 +103,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   if (o.role !== 'worker') {
     const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, logger });
     const decide = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
+    const freeze = new FreezeActions({ config, clock, repo, audit, chat, directory, calendars, logger });
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
     const receiver = socketMode
       ? undefined
@@ -115,14 +124,21 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         inflight.delete(work);
       }
     });
-    registerSlackListeners(slackApp, { config, useCases: { request, decide }, repo, chat, logger });
+    registerSlackListeners(slackApp, { config, useCases: { request, decide, freeze }, repo, chat, logger });
     if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
   }
 
   if (o.role !== 'web') {
     const evaluate = new EvaluatePromotion({ config, clock, repo, audit, chat, github, history, gates, logger });
-    const run = new RunPromotion({ config, clock, repo, audit, chat, github, history, gates, sleeper: o.sleeper ?? realSleeper, logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
-    worker = startPromotionWorker(workerConnection!, keys.queuePrefix(), { evaluate: (id) => evaluate.execute(id), execute: (id) => run.execute(id) }, logger);
+    const run = new RunPromotion({ config, clock, repo, audit, chat, github, queue, history, gates, sleeper: o.sleeper ?? realSleeper, logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
+    const announcer = new FreezeAnnouncer({ config, clock, calendars, once: new RedisOnceGuard(redis, keys), post: (c, t) => chat.postToChannel(c, t), logger });
+    worker = startPromotionWorker(
+      workerConnection!,
+      keys.queuePrefix(),
+      { evaluate: (id) => evaluate.execute(id), execute: (id) => run.execute(id), announce: () => announcer.tick() },
+      logger,
+    );
+    if (config.announce) await queue.scheduleAnnouncements();
   }
 
   server.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', role: o.role }));

@@ -1,6 +1,6 @@
 import type { ShipgateConfig } from '../config/config-schema';
-import { approvalGate } from '../domain/gates/approval-gate';
-import { groupsIn, mayApprove, requiredApprovals } from '../domain/policy';
+import { groupsIn, mayApprove, principalsInclude, requiredApprovals } from '../domain/policy';
+import { approvalGateFor } from './gate-evaluator';
 import { transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
@@ -54,45 +54,74 @@ export class DecideApproval {
   async approve(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const env = this.envOf(p);
-    const groups = await this.d.directory.groupMembers(groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers));
+    const emergency = this.d.config.emergency;
+    const groups = await this.d.directory.groupMembers([
+      ...groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers),
+      ...(p.override && emergency ? groupsIn(emergency.approvers) : []),
+    ]);
     const now = this.d.clock.now();
     let refused: ShipgateError | undefined;
+    let role = 'approval' as 'approval' | 'emergency';
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
       refused = undefined;
       if (cur.state !== 'awaiting_approval') {
         refused = new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; nothing to approve.`);
         return undefined;
       }
+      // an emergency approver's click approves the override (once), never their own
+      if (cur.override && !cur.override.approvedBy && emergency && principalsInclude(emergency.approvers, userId, groups)) {
+        if (userId === cur.requester.id || userId === cur.override.requestedBy) {
+          refused = new ShipgateError('separation_of_duties', 'You requested this emergency override, so another emergency approver must approve it (separation of duties).');
+          return undefined;
+        }
+        role = 'emergency';
+        const withOverride: Promotion = { ...cur, override: { ...cur.override, approvedBy: { userId, at: now.toISOString() } } };
+        const g = approvalGateFor(this.d.config, env, withOverride);
+        const next = { ...withOverride, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
+        return g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
+      }
+      role = 'approval';
       const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
       if (!decision.ok) {
         refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
         return undefined;
       }
       const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
-      const next: Promotion = {
-        ...cur,
-        approvals,
-        evidence: { ...cur.evidence, approvers: approvals },
-        gates: cur.gates.map((g) => (g.gate === 'approval' ? approvalGate(env, approvals) : g)),
-      };
-      return approvalGate(env, approvals).status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
+      const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
+      const g = approvalGateFor(this.d.config, env, withApproval);
+      const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
+      return g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
     });
     if (refused) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'approval_refused', actor: userId, data: { code: refused.code, reason: refused.message } });
       throw refused;
     }
     if (!changed) return promotion;
-    await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'approved', actor: userId, data: { approvals: promotion.approvals.length, required: promotion.requiredApprovals } });
+    await this.d.audit.append({
+      at: now.toISOString(),
+      promotionId: id,
+      type: role === 'emergency' ? 'override_approved' : 'approved',
+      actor: userId,
+      data: { approvals: promotion.approvals.length, required: promotion.requiredApprovals, ...(role === 'emergency' ? { override: promotion.override } : {}) },
+    });
     if (promotion.state === 'approved') {
-      await this.d.queue.enqueueExecution(id);
+      const wait = promotion.scheduledFor ? Date.parse(promotion.scheduledFor) - now.getTime() : 0;
+      await this.d.queue.enqueueExecution(id, wait > 0 ? wait : undefined);
       this.d.logger.info({ promotionId: id, service: p.service, env: p.env, by: userId }, 'promotion approved; execution enqueued');
     }
     await this.d.chat.updatePromotion(promotion);
     await this.d.chat.postToThread(
       promotion,
-      promotion.state === 'approved'
-        ? `:white_check_mark: Approved by <@${userId}>. Queued for execution.`
-        : `:ballot_box_with_check: <@${userId}> approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
+      [
+        role === 'emergency' ? `:rotating_light: Emergency override approved by <@${userId}>.` : `:ballot_box_with_check: <@${userId}> approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
+        promotion.state === 'approved'
+          ? promotion.scheduledFor && Date.parse(promotion.scheduledFor) > now.getTime()
+            ? `:calendar: Fully approved; it goes ahead at the next window (${promotion.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
+            : ':white_check_mark: Fully approved. Queued for execution.'
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
     return promotion;
   }

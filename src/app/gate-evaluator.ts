@@ -42,7 +42,7 @@ export class GateEvaluator {
     const ctx: GateContext = { promotion: p, service, env, phase, now: this.d.clock.now() };
     const results: GateResult[] = [];
     if (p.kind === 'promotion') results.push(pathGate(service, p.from, p.env));
-    results.push(approvalGate(env, p.approvals));
+    results.push(approvalGateFor(this.d.config, env, p));
     for (const { name, check } of this.extra) {
       try {
         const r = await check(ctx);
@@ -54,6 +54,11 @@ export class GateEvaluator {
     }
     return results;
   }
+}
+
+/** The approval gate of a promotion, with the emergency requirement when it carries an override. */
+export function approvalGateFor(config: Pick<ShipgateConfig, 'emergency'>, env: EnvironmentConfig, p: Promotion): GateResult {
+  return approvalGate(env, p.approvals, p.override && config.emergency ? { approvers: config.emergency.approvers, override: p.override } : undefined);
 }
 
 /** Whether results allow moving on in a phase (approval may still be pending at request time). */

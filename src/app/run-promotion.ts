@@ -11,6 +11,8 @@ import type { Clock } from './ports/clock';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Sleeper } from './ports/sleeper';
+import type { JobQueue } from './ports/job-queue';
+import { formatDuration } from '../domain/duration';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
 
@@ -21,6 +23,7 @@ export interface RunPromotionDeps {
   audit: Pick<AuditLog, 'append'>;
   chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   github: WorkflowRuns;
+  queue: Pick<JobQueue, 'enqueueExecution'>;
   history: Pick<DeploymentHistory, 'record'>;
   gates: GateEvaluator;
   sleeper: Sleeper;
@@ -80,6 +83,17 @@ export class RunPromotion {
     const results = await this.d.gates.evaluate(p, 'execute');
     const now = this.d.clock.now();
     const blockers = results.filter((r) => r.status !== 'pass' && r.status !== 'warn');
+    // queued for the next window and still frozen: wait for the (new) open instant, don't fail
+    const queued = results.find((r) => r.gate === 'freeze' && r.code === 'queued_for_window');
+    if (queued && gatesAllow(results.filter((r) => r !== queued), 'execute')) {
+      const at = Date.parse(String(queued.details?.scheduledFor));
+      const wait = Math.max(1000, at - now.getTime());
+      await this.d.repo.update(p.id, (cur) => (cur.state === 'approved' ? { ...cur, scheduledFor: new Date(at).toISOString(), gates: results, gatesEvaluatedAt: now.toISOString() } : undefined));
+      await this.d.queue.enqueueExecution(p.id, wait);
+      await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'rescheduled', data: { until: new Date(at).toISOString() } });
+      await this.d.chat.postToThread(p, `:calendar: Still frozen; re-checking every gate at the next open instant (in ${formatDuration(wait)}).`);
+      return undefined;
+    }
     if (!gatesAllow(results, 'execute')) {
       const reason = `gates re-checked before execution: ${blockers.map((b) => b.summary).join('; ')}`;
       const { promotion, changed } = await this.d.repo.update(p.id, (cur) =>

@@ -20,6 +20,8 @@ export type PromotionEvent =
   | { type: 'gates_passed' }
   | { type: 'gates_blocked'; reason: string }
   | { type: 'approved' }
+  | { type: 'override_requested'; override: EmergencyOverride }
+  | { type: 'queued'; until: string }
   | { type: 'rejected'; by: string; reason: string }
   | { type: 'cancelled'; by: string; reason?: string }
   | { type: 'expired' }
@@ -30,6 +32,18 @@ export type PromotionEvent =
 export interface Approval {
   userId: string;
   at: string;
+}
+
+/** An emergency override of a freeze (SPEC §2): needs an emergency approver besides the normal approvals. */
+export interface EmergencyOverride {
+  requestedBy: string;
+  at: string;
+  justification: string;
+  rollbackPlan?: string;
+  onCall?: string;
+  /** The freeze windows overridden, as shown when it was requested. */
+  windows: Array<{ rule: string; start: string; end: string }>;
+  approvedBy?: { userId: string; at: string };
 }
 
 export interface StepRecord {
@@ -67,6 +81,9 @@ export interface Promotion {
   requiredApprovals: number;
   approvals: Approval[];
   rejection?: { by: string; reason: string; at: string };
+  override?: EmergencyOverride;
+  /** Queued for the next freeze window: earliest instant it may execute (ISO). */
+  scheduledFor?: string;
   cancellation?: { by: string; reason?: string; at: string };
   /** Gate results of the last evaluation (request time, then again right before execution). */
   gates: GateResult[];
@@ -83,6 +100,8 @@ const TRANSITIONS: Record<PromotionEvent['type'], Transition> = {
   gates_passed: { from: ['requested'], to: 'awaiting_approval' },
   gates_blocked: { from: ['requested'], to: 'blocked' },
   approved: { from: ['awaiting_approval'], to: 'approved' },
+  override_requested: { from: ['blocked'], to: 'awaiting_approval' },
+  queued: { from: ['blocked'], to: 'awaiting_approval' },
   rejected: { from: ['requested', 'awaiting_approval'], to: 'rejected' },
   cancelled: { from: ['requested', 'awaiting_approval', 'approved', 'blocked'], to: 'cancelled' },
   expired: { from: ['awaiting_approval'], to: 'expired' },
@@ -110,6 +129,14 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
     case 'gates_blocked':
       next.stateReason = event.reason;
       break;
+    case 'override_requested':
+      next.override = event.override;
+      delete next.stateReason;
+      break;
+    case 'queued':
+      next.scheduledFor = event.until;
+      delete next.stateReason;
+      break;
     case 'rejected':
       next.rejection = { by: event.by, reason: event.reason, at: iso };
       next.stateReason = event.reason;
@@ -136,6 +163,8 @@ function describeEvent(e: PromotionEvent['type']): string {
       gates_passed: 'sent for approval',
       gates_blocked: 'blocked',
       approved: 'approved',
+      override_requested: 'overridden',
+      queued: 'queued for the next window',
       rejected: 'rejected',
       cancelled: 'cancelled',
       expired: 'expired',

@@ -5,6 +5,9 @@ import { silentLogger } from '../../src/app/logger';
 import { SlackEmulator } from '../../src/emulators/slack-emulator';
 import { GitHubEmulator } from '../../src/emulators/github-emulator';
 import type { Promotion } from '../../src/domain/promotion';
+import type { Clock } from '../../src/app/ports/clock';
+import type { ShipgateEnv } from '../../src/config/env-schema';
+import type { ShipgateConfig } from '../../src/config/config-schema';
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-prefix';
 import { waitUntil } from './wait-until';
 
@@ -48,6 +51,10 @@ export interface Harness {
   slack: SlackEmulator;
   github: GitHubEmulator;
   app: Shipgate;
+  config: ShipgateConfig;
+  env: ShipgateEnv;
+  /** Starts another bot process on the same Redis prefix and emulators (e.g. a worker). */
+  startAnother(role: 'all' | 'web' | 'worker', clock?: Clock): Promise<Shipgate>;
   prefix: string;
   /** Head SHA of acme/markets main at start. */
   mainSha: string;
@@ -61,7 +68,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(name: string, opts: { config?: string; workflowConclusion?: 'success' | 'failure' } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  config?: string;
+  workflowConclusion?: 'success' | 'failure';
+  clock?: Clock;
+  role?: 'all' | 'web' | 'worker';
+}
+
+export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
   const prefix = uniquePrefix(name);
   const slack = new SlackEmulator({
     token: BOT_TOKEN,
@@ -100,14 +114,22 @@ export async function startHarness(name: string, opts: { config?: string; workfl
     PORT: '0',
     LOG_LEVEL: 'silent',
   });
-  const app = await startShipgate({ config, env, role: 'all', logger: silentLogger, pollMs: 30, host: '127.0.0.1' });
+  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: 30, host: '127.0.0.1', ...(opts.clock ? { clock: opts.clock } : {}) });
   slack.botUrl = `${app.url}/slack/events`;
 
+  const others: Shipgate[] = [];
   const h: Harness = {
     slack,
     github,
     app,
+    config,
+    env,
     prefix,
+    startAnother: async (role, clock) => {
+      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: 30, host: '127.0.0.1', ...(clock ? { clock } : {}) });
+      others.push(other);
+      return other;
+    },
     mainSha,
     promote: (text, userId = USERS.engineer, channelId = CHANNEL) => slack.sendSlashCommand({ command: '/promote', text, userId, channelId }),
     request: async (text, userId = USERS.engineer, state = 'awaiting_approval') => {
@@ -136,6 +158,7 @@ export async function startHarness(name: string, opts: { config?: string; workfl
     ephemeralsFor: (userId) => slack.ephemerals(userId).map((e) => e.text),
     close: async () => {
       await h.app.close();
+      await Promise.all(others.map((o) => o.close()));
       await Promise.all([slack.stop(), github.stop()]);
       await dropPrefix(prefix);
     },

@@ -23,7 +23,15 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async enqueueExecution(promotionId: string, delayMs?: number): Promise<void> {
-    await this.queue.add('execute', { promotionId }, { jobId: promotionId, ...(delayMs ? { delay: delayMs } : {}) });
+    // the immediate execution is keyed by the promotion id (added at most once); a delayed
+    // re-check (queued for the next window) gets its own id, execution stays idempotent by state
+    const at = delayMs ? Date.now() + delayMs : undefined;
+    await this.queue.add('execute', { promotionId }, { jobId: at ? `${promotionId}-at-${at}` : promotionId, ...(delayMs ? { delay: delayMs } : {}) });
+  }
+
+  /** One repeatable announcer job for all replicas (a job scheduler is upserted, never duplicated). */
+  async scheduleAnnouncements(everyMs = 60_000): Promise<void> {
+    await this.queue.upsertJobScheduler('freeze-announcements', { every: everyMs }, { name: 'announce', data: { promotionId: '' } });
   }
 
   async depth(): Promise<number> {

@@ -6,6 +6,8 @@ import { QUEUE_NAME } from './bullmq-job-queue';
 export interface PromotionHandlers {
   evaluate(promotionId: string): Promise<unknown>;
   execute(promotionId: string): Promise<unknown>;
+  /** Periodic freeze announcements (no promotion id). */
+  announce?(): Promise<unknown>;
 }
 
 /** Consumer side (worker role): one job per promotion step kind; a stalled job is resumed, not restarted. */
@@ -16,6 +18,7 @@ export function startPromotionWorker(connection: Redis, prefix: string, handlers
       const id = job.data.promotionId;
       if (job.name === 'evaluate') return void (await handlers.evaluate(id));
       if (job.name === 'execute') return void (await handlers.execute(id));
+      if (job.name === 'announce' && handlers.announce) return void (await handlers.announce());
       throw new Error(`unknown job ${job.name}`);
     },
     { connection, prefix, concurrency, maxStalledCount: 10, lockDuration: 30_000 },

@@ -48,6 +48,14 @@ export class SlackChat implements Chat {
     }
   }
 
+  async postToChannel(channel: string, text: string): Promise<void> {
+    try {
+      await this.client.chat.postMessage({ channel, text, unfurl_links: false });
+    } catch (e) {
+      throw slackError(e, 'the announcement');
+    }
+  }
+
   async postEphemeral(channel: string, user: string, text: string): Promise<void> {
     await this.client.chat.postEphemeral({ channel, user, text });
   }

@@ -3,6 +3,7 @@ import type { ShipgateConfig } from '../../config/config-schema';
 import type { Logger } from '../../app/logger';
 import type { RequestPromotion } from '../../app/request-promotion';
 import type { DecideApproval } from '../../app/decide-approval';
+import type { FreezeActions } from '../../app/freeze-actions';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
@@ -10,11 +11,13 @@ import { ShipgateError } from '../../domain/shipgate-error';
 import { helpMessage } from './blocks/help-message';
 import { ACTIONS } from './blocks/promotion-message';
 import { REJECT_CALLBACK, rejectModal } from './blocks/reject-modal';
+import { OVERRIDE_CALLBACK, overrideModal } from './blocks/override-modal';
 import { userMessage } from './user-message';
 
 export interface SlackUseCases {
   request: Pick<RequestPromotion, 'execute'>;
   decide: Pick<DecideApproval, 'approve' | 'reject' | 'cancel'>;
+  freeze: Pick<FreezeActions, 'assertOverridable' | 'requestOverride' | 'queueForNextWindow' | 'describe'>;
 }
 
 export interface ListenerDeps {
@@ -63,6 +66,10 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
             channelId: command.channel_id,
           });
           return await ephemeral(respond, `:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+        }
+        case 'freeze': {
+          const text = await d.useCases.freeze.describe(parsed.env, command.user_id);
+          return await ephemeral(respond, text);
         }
         case 'cancel': {
           const p = await d.useCases.decide.cancel(parsed.id, command.user_id);
@@ -130,6 +137,66 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       });
     } catch (e) {
       await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.queue, async ({ ack, body, action, respond }) => {
+    await timed('action', Date.now(), () => ack());
+    const log = d.logger.child({ user: body.user.id, promotionId: action.value, action: 'queue' });
+    try {
+      await d.useCases.freeze.queueForNextWindow(String(action.value ?? ''), body.user.id);
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.override, async ({ ack, body, action, respond, client }) => {
+    await timed('action', Date.now(), () => ack());
+    const id = String(action.value ?? '');
+    const log = d.logger.child({ user: body.user.id, promotionId: id, action: 'override' });
+    try {
+      const p = await d.useCases.freeze.assertOverridable(id, body.user.id);
+      const freeze = p.gates.find((g) => g.gate === 'freeze');
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: overrideModal(id, `${p.service} ${p.from} → ${p.env}`, freeze?.summary ?? '', {
+          rollbackPlan: d.config.emergency?.requireRollbackPlan ?? true,
+          onCall: d.config.emergency?.requireOnCall ?? true,
+        }) as never,
+      });
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log));
+    }
+  });
+
+  app.view(OVERRIDE_CALLBACK, async ({ ack, body, view }) => {
+    const v = view.state.values;
+    const justification = v.justification?.value?.value?.trim() ?? '';
+    const rollbackPlan = v.rollback_plan?.value?.value?.trim() ?? '';
+    const onCall = v.on_call?.value?.selected_user ?? undefined;
+    const errors: Record<string, string> = {};
+    if (justification.length < 10) errors.justification = 'Explain why, in at least 10 characters.';
+    if ((d.config.emergency?.requireRollbackPlan ?? true) && !rollbackPlan) errors.rollback_plan = 'A rollback plan is required.';
+    if ((d.config.emergency?.requireOnCall ?? true) && !onCall) errors.on_call = 'Name the on-call engineer.';
+    if (Object.keys(errors).length) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await timed('view', Date.now(), () => ack());
+    let id = '';
+    try {
+      id = String((JSON.parse(view.private_metadata || '{}') as { id?: string }).id ?? '');
+    } catch {
+      id = '';
+    }
+    const log = d.logger.child({ user: body.user.id, promotionId: id, action: 'override' });
+    try {
+      const p = await d.useCases.freeze.requestOverride(id, body.user.id, { justification, ...(rollbackPlan ? { rollbackPlan } : {}), ...(onCall ? { onCall } : {}) });
+      void p;
+    } catch (e) {
+      const p = id ? await d.repo.get(id).catch(() => undefined) : undefined;
+      if (p) await d.chat.postEphemeral(p.channel, body.user.id, userMessage(e, log)).catch(() => undefined);
+      else userMessage(e, log);
     }
   });
 

@@ -9,4 +9,6 @@ export interface Chat {
   /** Posts mrkdwn text into the promotion's thread. */
   postToThread(p: Promotion, text: string): Promise<void>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
+  /** A plain channel message (announcements). */
+  postToChannel(channel: string, text: string): Promise<void>;
 }

@@ -1,19 +1,45 @@
 import type { EnvironmentConfig } from '../../config/config-schema';
 import { describePrincipals, requiredApprovals } from '../policy';
+import type { EmergencyOverride } from '../promotion';
 import { gate, type GateResult } from './gate-result';
 
-/** `approval`: enough counted approvals (the requester never counts unless allowSelfApproval). */
-export function approvalGate(env: Pick<EnvironmentConfig, 'name' | 'approvers' | 'requiredApprovals' | 'deployers'>, approvals: ReadonlyArray<{ userId: string }>): GateResult {
+export interface EmergencyRequirement {
+  approvers: readonly string[];
+  override: EmergencyOverride;
+}
+
+/**
+ * `approval`: enough counted approvals (the requester never counts unless allowSelfApproval),
+ * and, for an emergency override, an approval from an emergency approver besides them.
+ */
+export function approvalGate(
+  env: Pick<EnvironmentConfig, 'name' | 'approvers' | 'requiredApprovals' | 'deployers'>,
+  approvals: ReadonlyArray<{ userId: string }>,
+  emergency?: EmergencyRequirement,
+): GateResult {
   const needed = requiredApprovals(env);
   const have = approvals.length;
+  const emergencyMissing = emergency && !emergency.override.approvedBy;
+  const emergencyText = emergency
+    ? emergency.override.approvedBy
+      ? `; emergency override approved by <@${emergency.override.approvedBy.userId}>`
+      : `; emergency override needs an approval from ${describePrincipals(emergency.approvers)}`
+    : '';
+  const details = { needed, have, ...(emergency ? { emergencyApproved: !emergencyMissing } : {}) };
   if (needed === 0) {
-    return have > 0
-      ? gate('approval', 'pass', 'confirmed', `Confirmed by ${approvals.map((a) => `<@${a.userId}>`).join(', ')}`)
-      : gate('approval', 'pending', 'confirmation_needed', `No approval required for \`${env.name}\`; a deployer confirms with *Deploy*`, { needed, have });
+    if (have > 0 && !emergencyMissing) return gate('approval', 'pass', 'confirmed', `Confirmed by ${approvals.map((a) => `<@${a.userId}>`).join(', ')}${emergencyText}`, details);
+    if (have > 0) return gate('approval', 'pending', 'emergency_approval_missing', `Confirmed by ${approvals.map((a) => `<@${a.userId}>`).join(', ')}${emergencyText}`, details);
+    return gate('approval', 'pending', 'confirmation_needed', `No approval required for \`${env.name}\`; a deployer confirms with *Deploy*${emergencyText}`, details);
   }
-  if (have >= needed) return gate('approval', 'pass', 'approved', `Approved by ${approvals.map((a) => `<@${a.userId}>`).join(', ')} (${have}/${needed})`, { needed, have });
-  return gate('approval', 'pending', 'approvals_missing', `Needs ${needed - have} more approval${needed - have > 1 ? 's' : ''} (${have}/${needed}) from ${describePrincipals(env.approvers)}`, {
-    needed,
-    have,
-  });
+  if (have >= needed && !emergencyMissing) {
+    return gate('approval', 'pass', 'approved', `Approved by ${approvals.map((a) => `<@${a.userId}>`).join(', ')} (${have}/${needed})${emergencyText}`, details);
+  }
+  if (have >= needed) return gate('approval', 'pending', 'emergency_approval_missing', `Approved (${have}/${needed})${emergencyText}`, details);
+  return gate(
+    'approval',
+    'pending',
+    'approvals_missing',
+    `Needs ${needed - have} more approval${needed - have > 1 ? 's' : ''} (${have}/${needed}) from ${describePrincipals(env.approvers)}${emergencyText}`,
+    details,
+  );
 }

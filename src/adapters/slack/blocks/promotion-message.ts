@@ -5,9 +5,17 @@ import { clip, esc, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from
 export interface RenderOptions {
   /** Web URL of a commit, e.g. https://github.com/acme/markets/commit/<sha>. */
   commitUrl: (repo: string, sha: string) => string;
+  /** Whether `emergency` is configured (offers the override button on freeze blocks). */
+  emergencyEnabled?: boolean;
 }
 
-export const ACTIONS = { approve: 'promotion_approve', reject: 'promotion_reject', cancel: 'promotion_cancel' } as const;
+export const ACTIONS = {
+  approve: 'promotion_approve',
+  reject: 'promotion_reject',
+  cancel: 'promotion_cancel',
+  override: 'promotion_override',
+  queue: 'promotion_queue',
+} as const;
 
 const STATE_LINE: Record<PromotionState, string> = {
   requested: ':hourglass_flowing_sand: Checking gates…',
@@ -31,6 +39,10 @@ export function gateLines(gates: readonly GateResult[]): string {
 function stateText(p: Promotion): string {
   let line = STATE_LINE[p.state];
   if (p.state === 'awaiting_approval') line += ` (${p.approvals.length}/${p.requiredApprovals || 1})`;
+  if (p.override && ['awaiting_approval', 'approved', 'running'].includes(p.state)) {
+    line += p.override.approvedBy ? ` · :rotating_light: emergency override approved by <@${p.override.approvedBy.userId}>` : ' · :rotating_light: emergency override: needs an emergency approver';
+  }
+  if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) line += ` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`;
   if (p.state === 'rejected' && p.rejection) line += ` by <@${p.rejection.by}>: ${esc(p.rejection.reason)}`;
   if (p.state === 'cancelled' && p.cancellation) line += ` by <@${p.cancellation.by}>`;
   if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) line += `: ${esc(p.stateReason)}`;
@@ -72,13 +84,19 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: string
   if (p.approvals.length) {
     blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(`Approved by ${p.approvals.map((a) => `<@${a.userId}> (${a.at.slice(11, 16)} UTC)`).join(', ')}`)] });
   }
-  const buttons = actionButtons(p);
+  const buttons = actionButtons(p, o);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'decision', elements: buttons });
   blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(`\`${p.id}\` · requested ${p.createdAt.slice(0, 16).replace('T', ' ')} UTC · progress and evidence in the thread`)] });
   return { text: promotionText(p), blocks: blocks.slice(0, LIMITS.blocks) };
 }
 
-function actionButtons(p: Promotion): ButtonElement[] {
+/** Only a freeze blocks (nothing else): offer the override and the next window. */
+function blockedByFreezeOnly(p: Promotion): boolean {
+  const blocking = p.gates.filter((g) => g.status === 'block');
+  return p.state === 'blocked' && blocking.length > 0 && blocking.every((g) => g.gate === 'freeze' && g.code === 'frozen');
+}
+
+function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
   const target = p.kind === 'rollback' ? `roll back ${p.service} in ${p.env}` : `promote ${p.service} to ${p.env}`;
   const shaText = p.sha ? ` at \`${p.sha.slice(0, 7)}\`` : '';
   if (p.state === 'awaiting_approval') {
@@ -99,6 +117,21 @@ function actionButtons(p: Promotion): ButtonElement[] {
         style: 'danger',
         value: p.id,
         confirm: { title: plain('Reject?'), text: mrkdwn(`Reject: ${target}${shaText}? You will be asked for a reason.`), confirm: plain('Reject'), deny: plain('Back'), style: 'danger' },
+      },
+      { type: 'button', action_id: ACTIONS.cancel, text: plain('Cancel'), value: p.id },
+    ];
+  }
+  if (blockedByFreezeOnly(p)) {
+    return [
+      ...(o.emergencyEnabled
+        ? [{ type: 'button' as const, action_id: ACTIONS.override, text: plain('Request emergency override'), style: 'danger' as const, value: p.id }]
+        : []),
+      {
+        type: 'button',
+        action_id: ACTIONS.queue,
+        text: plain('Queue for next window'),
+        value: p.id,
+        confirm: { title: plain('Queue?'), text: mrkdwn(`Queue ${target}${shaText} for when the freeze ends? Every gate is checked again then; approvals still apply.`), confirm: plain('Queue'), deny: plain('Back') },
       },
       { type: 'button', action_id: ACTIONS.cancel, text: plain('Cancel'), value: p.id },
     ];

@@ -29,6 +29,15 @@ import { SlackChat } from './adapters/slack/slack-chat';
 import { SlackDirectory } from './adapters/slack/slack-directory';
 import { registerSlackListeners } from './adapters/slack/slack-listeners';
 import { HttpServer, sendJson } from './adapters/http/http-server';
+import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
+import { verifyWebhookSignature } from './adapters/github/webhook-signature';
+import { RedisWaker } from './adapters/redis/redis-waker';
+import { changeManagementFromEnv } from './adapters/servicenow/change-management-from-env';
+import { registerServiceNowGates } from './app/servicenow-gates';
+import { ChangeWriteBack } from './app/change-write-back';
+import { wakeKeysFor } from './app/github-events';
+import { AnswerProtectionRule } from './app/answer-protection-rule';
+import type { Promotion } from './domain/promotion';
 
 export interface ShipgateOptions {
   config: ShipgateConfig;
@@ -91,9 +100,21 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   });
   const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) });
   const directory = new SlackDirectory(slackClient, clock);
-  const github = new GitHubWorkflowRuns(createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger }));
-  const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger);
+  const ghClient = createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger });
+  const github = new GitHubWorkflowRuns(ghClient);
+  const ghApi = new GitHubPromotionApi(ghClient);
+  const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });
+  const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
   const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
+  registerServiceNowGates(gates, { changes, hasEmergencyOverride: (p) => Boolean(p.override?.approvedBy) });
+  const threadLink = (p: Promotion) => (p.messageTs ? `https://slack.com/archives/${p.channel}/p${p.messageTs.replace('.', '')}` : undefined);
+  const writeBack = new ChangeWriteBack({ changes, config, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL), logger });
+  const wakePublisher = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+  wakePublisher.on('error', (e) => logger.warn({ err: e.message }, 'redis (wake) connection error'));
+  const wakeSubscriber = o.role === 'web' ? undefined : new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  wakeSubscriber?.on('error', (e) => logger.warn({ err: e.message }, 'redis (wake subscriber) connection error'));
+  const waker = new RedisWaker(wakePublisher, wakeSubscriber, `${keys.prefix}:wake`);
+  const once = new RedisOnceGuard(redis, keys);
 
   const server = new HttpServer();
   let worker: Worker | undefined;
@@ -130,8 +151,28 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
 
   if (o.role !== 'web') {
     const evaluate = new EvaluatePromotion({ config, clock, repo, audit, chat, github, history, gates, logger });
-    const run = new RunPromotion({ config, clock, repo, audit, chat, github, queue, history, gates, sleeper: o.sleeper ?? realSleeper, logger, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
-    const announcer = new FreezeAnnouncer({ config, clock, calendars, once: new RedisOnceGuard(redis, keys), post: (c, t) => chat.postToChannel(c, t), logger });
+    const run = new RunPromotion({
+      config,
+      clock,
+      repo,
+      audit,
+      chat,
+      github,
+      pulls: ghApi,
+      reviews: ghApi,
+      logs: ghApi,
+      deployments: ghApi,
+      queue,
+      history,
+      gates,
+      sleeper: o.sleeper ?? waker,
+      logger,
+      promotionLink: (p) => threadLink(p) ?? p.id,
+      onStarted: async (p) => (await writeBack.onStart(p)).message,
+      onFinished: async (p) => (await writeBack.onFinish(p)).message,
+      ...(o.pollMs ? { pollMs: o.pollMs } : {}),
+    });
+    const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });
     worker = startPromotionWorker(
       workerConnection!,
       keys.queuePrefix(),
@@ -141,6 +182,35 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     if (config.announce) await queue.scheduleAnnouncements();
   }
 
+  const protection = new AnswerProtectionRule({ config, repo, audit, chat, callback: ghApi, clock, logger });
+  server.route('POST', '/github/webhooks', async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    if (!env.GITHUB_WEBHOOK_SECRET) return sendJson(res, 503, { error: 'GITHUB_WEBHOOK_SECRET is not set; webhooks are disabled' });
+    if (!verifyWebhookSignature(env.GITHUB_WEBHOOK_SECRET, raw, req.headers['x-hub-signature-256'] as string | undefined)) {
+      logger.warn({ delivery: req.headers['x-github-delivery'] }, 'refused a GitHub webhook with a bad signature');
+      return sendJson(res, 401, { error: 'bad signature' });
+    }
+    const event = String(req.headers['x-github-event'] ?? '');
+    const delivery = String(req.headers['x-github-delivery'] ?? '');
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return sendJson(res, 400, { error: 'body is not JSON' });
+    }
+    sendJson(res, 202, { accepted: event });
+    if (delivery && !(await once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
+    await waker.wake(wakeKeysFor(event, payload)).catch((e: Error) => logger.warn({ err: e.message }, 'wake publish failed'));
+    if (event === 'deployment_protection_rule' && payload.action === 'requested') {
+      const repoName = (payload.repository as { full_name?: string } | undefined)?.full_name ?? '';
+      const deployment = payload.deployment as { sha?: string } | undefined;
+      await protection
+        .handle({ repo: repoName, environment: String(payload.environment ?? ''), sha: deployment?.sha ?? '', callbackUrl: String(payload.deployment_callback_url ?? '') })
+        .catch((e: Error) => logger.error({ err: e.message }, 'deployment protection rule answer failed'));
+    }
+  });
   server.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', role: o.role }));
   server.route('GET', '/readyz', async (_req, res) => {
     try {
@@ -175,6 +245,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       redis.disconnect();
       bullConnection.disconnect();
       workerConnection?.disconnect();
+      wakePublisher.disconnect();
+      wakeSubscriber?.disconnect();
     },
   };
 }

@@ -1,19 +1,26 @@
-import type { ServiceConfig, ShipgateConfig, WorkflowStrategy } from '../config/config-schema';
-import { withRun, type RunEvidence } from '../domain/evidence';
-import { transition, type Promotion, type StepRecord } from '../domain/promotion';
+import type { ShipgateConfig } from '../config/config-schema';
+import { formatDuration } from '../domain/duration';
+import type { GateResult } from '../domain/gates/gate-result';
+import { transition, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
-import { renderTemplate } from '../domain/template';
+import { BranchStrategyExecutor } from './branch-strategy';
 import { gatesAllow, type GateEvaluator } from './gate-evaluator';
 import type { AuditLog } from './ports/audit-log';
 import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
 import type { DeploymentHistory } from './ports/deployment-history';
-import type { PromotionRepository } from './ports/promotion-repository';
-import type { Sleeper } from './ports/sleeper';
+import type { EnvironmentReviews } from './ports/environment-reviews';
+import type { GitHubDeployments } from './ports/github-deployments';
 import type { JobQueue } from './ports/job-queue';
-import { formatDuration } from '../domain/duration';
+import type { PromotionRepository } from './ports/promotion-repository';
+import type { PullRequests } from './ports/pull-requests';
+import type { RunLogs } from './ports/run-logs';
+import { wakeKeys, type Sleeper } from './ports/sleeper';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
+import { PromotionSteps } from './promotion-steps';
+import { RunFollower } from './run-follower';
+import { WorkflowStrategyExecutor } from './workflow-strategy';
 import type { Logger } from './logger';
 
 export interface RunPromotionDeps {
@@ -23,27 +30,51 @@ export interface RunPromotionDeps {
   audit: Pick<AuditLog, 'append'>;
   chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   github: WorkflowRuns;
+  pulls: PullRequests;
+  reviews: EnvironmentReviews;
+  logs: RunLogs;
+  deployments: GitHubDeployments;
   queue: Pick<JobQueue, 'enqueueExecution'>;
   history: Pick<DeploymentHistory, 'record'>;
   gates: GateEvaluator;
   sleeper: Sleeper;
   logger: Logger;
+  /** The `checks` gate for a SHA (branch strategy waits until it passes); none = no required checks. */
+  checksFor?: (p: Promotion, sha: string) => Promise<GateResult | undefined>;
+  /** Link to the promotion's Slack thread (PR bodies, ServiceNow notes). */
+  promotionLink?: (p: Promotion) => string;
+  /** Hooks around execution (ServiceNow write-back); their failures never fail the deployment. */
+  onStarted?: (p: Promotion) => Promise<string | undefined>;
+  onFinished?: (p: Promotion) => Promise<string | undefined>;
   /** Poll interval while following a run (backs off to 4×). */
   pollMs?: number;
-  /** How long to look for the run a dispatch created before giving up. */
   findRunTimeoutMs?: number;
-  /** Give up following a run after this long. */
   runTimeoutMs?: number;
+  checksTimeoutMs?: number;
 }
 
 /**
  * Executes an approved promotion as a sequence of recorded steps. Each step's outcome is
  * stored before the next starts, so a worker killed mid-run resumes where it stopped and
- * never repeats a side effect: an interrupted dispatch first looks for the run it may
- * have created before dispatching again.
+ * never repeats a side effect (second PR, second merge, second dispatch).
  */
 export class RunPromotion {
-  constructor(private readonly d: RunPromotionDeps) {}
+  private readonly steps: PromotionSteps;
+  private readonly workflow: WorkflowStrategyExecutor;
+  private readonly branch: BranchStrategyExecutor;
+
+  constructor(private readonly d: RunPromotionDeps) {
+    this.steps = new PromotionSteps(d);
+    const follower = new RunFollower({ ...d, steps: this.steps });
+    this.workflow = new WorkflowStrategyExecutor({ ...d, steps: this.steps, follower });
+    this.branch = new BranchStrategyExecutor({
+      ...d,
+      steps: this.steps,
+      follower,
+      waitForChecks: (p, sha) => this.waitForChecks(p, sha),
+      promotionLink: d.promotionLink ?? ((p) => p.id),
+    });
+  }
 
   async execute(id: string): Promise<Promotion | undefined> {
     let p = await this.d.repo.get(id);
@@ -62,13 +93,10 @@ export class RunPromotion {
     }
     const service = findService(this.d.config, p.service);
     try {
-      if (service.strategy.type !== 'workflow') {
-        throw new ShipgateError('invalid_state', `strategy "${service.strategy.type}" is not supported by this version of shipgate`);
-      }
-      p = await this.runWorkflowStrategy(p, service, service.strategy);
-      const run = p.evidence.runs[p.evidence.runs.length - 1];
-      const ok = run?.conclusion === 'success';
-      return await this.finish(p, ok ? 'succeeded' : 'failed', ok ? undefined : `workflow run concluded ${run?.conclusion ?? 'unknown'}`);
+      const result = service.strategy.type === 'workflow' ? await this.workflow.run(p, service.strategy) : await this.branch.run(p, service.strategy);
+      p = result.promotion;
+      const ok = !result.run || result.run.conclusion === 'success';
+      return await this.finish(p, ok ? 'succeeded' : 'failed', ok ? undefined : `workflow run concluded ${result.run?.conclusion ?? 'unknown'}`, result.run);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       log.error({ err: msg }, 'promotion failed');
@@ -115,101 +143,65 @@ export class RunPromotion {
     await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'started', data: { sha: promotion.sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code })) } });
     await this.d.chat.updatePromotion(promotion);
     await this.d.chat.postToThread(promotion, `:rocket: Executing: \`${promotion.sha?.slice(0, 7)}\` → *${promotion.env}*. All gates re-checked and passed.`);
+    await this.hook(promotion, this.d.onStarted);
     return promotion;
   }
 
-  private async runWorkflowStrategy(p0: Promotion, service: ServiceConfig, strategy: WorkflowStrategy): Promise<Promotion> {
-    let p = p0;
-    const sha = p.sha;
-    if (!sha) throw new ShipgateError('invalid_state', 'promotion has no candidate SHA');
-    const vars = { sha, env: p.env, version: p.ref && !/^[0-9a-f]{7,40}$/i.test(p.ref) ? p.ref : sha.slice(0, 7), promotion: p.id, service: service.name, from: p.from };
-    const inputs: Record<string, string> = {};
-    for (const [k, tpl] of Object.entries(strategy.inputs)) {
-      const r = renderTemplate(tpl, vars);
-      if (r.missing.length) throw new ShipgateError('config_invalid', `workflow input "${k}" uses unknown placeholder(s) ${r.missing.map((m) => `{{${m}}}`).join(', ')}`);
-      inputs[k] = r.text;
+  /** Branch strategy: wait (bounded, woken by webhooks) until the required checks on `sha` are green. */
+  private async waitForChecks(p: Promotion, sha: string): Promise<void> {
+    if (!this.d.checksFor) return;
+    const deadline = this.d.clock.now().getTime() + (this.d.checksTimeoutMs ?? 3600_000);
+    let announced = false;
+    for (let wait = this.d.pollMs ?? 5000; ; wait = Math.min(wait * 1.5, (this.d.pollMs ?? 5000) * 6)) {
+      const r = await this.d.checksFor(p, sha);
+      if (!r || r.status === 'pass' || r.status === 'warn') return;
+      if (r.status === 'block') throw new ShipgateError('github_error', `required checks failed on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+      if (!announced) {
+        await this.d.chat.postToThread(p, `:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+        announced = true;
+      }
+      if (this.d.clock.now().getTime() > deadline) throw new ShipgateError('github_error', `required checks still pending on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+      await this.d.sleeper.sleep(wait, [wakeKeys.sha(p.repo, sha)]);
     }
+  }
 
-    // Step: dispatch (side effect; never repeated once it may have happened)
-    let runId = p.steps.dispatch?.status === 'done' ? (p.steps.dispatch.output?.runId as number | undefined) : undefined;
-    if (runId === undefined) {
-      const previous = p.steps.dispatch;
-      let adopted: WorkflowRun | undefined;
-      if (previous?.status === 'started') {
-        adopted = await this.findDispatchedRun(p, strategy, sha, new Date(previous.startedAt), 'resume');
-      }
-      if (adopted) {
-        runId = adopted.id;
-        await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: p.id, type: 'run_adopted', data: { runId } });
-      } else {
-        const dispatchedAt = this.d.clock.now();
-        p = await this.recordStep(p, { name: 'dispatch', status: 'started', startedAt: dispatchedAt.toISOString(), output: { workflow: strategy.workflow, ref: strategy.ref, inputs } });
-        const res = await this.d.github.dispatch(p.repo, strategy.workflow, strategy.ref, inputs);
-        await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: p.id, type: 'workflow_dispatched', data: { workflow: strategy.workflow, ref: strategy.ref, inputs, runId: res.runId } });
-        runId = res.runId ?? (await this.findDispatchedRun(p, strategy, sha, dispatchedAt, 'dispatch'))?.id;
-        if (runId === undefined) throw new ShipgateError('github_error', `dispatched ${strategy.workflow} but could not find the run it created`);
-      }
-      p = await this.recordStep(p, {
-        name: 'dispatch',
-        status: 'done',
-        startedAt: p.steps.dispatch?.startedAt ?? this.d.clock.now().toISOString(),
-        finishedAt: this.d.clock.now().toISOString(),
-        output: { ...(p.steps.dispatch?.output ?? {}), runId },
+  private async hook(p: Promotion, fn: ((p: Promotion) => Promise<string | undefined>) | undefined): Promise<void> {
+    if (!fn) return;
+    try {
+      const note = await fn(p);
+      if (note) await this.d.chat.postToThread(p, note);
+    } catch (e) {
+      await this.d.chat.postToThread(p, `:warning: ${e instanceof Error ? e.message : String(e)} (the deployment is not affected)`).catch(() => undefined);
+    }
+  }
+
+  /** Mirrors the deploy as a GitHub Deployment with a final status (never fails the promotion). */
+  private async mirrorDeployment(p: Promotion, outcome: 'succeeded' | 'failed', run?: WorkflowRun): Promise<Promotion> {
+    const sha = run?.headSha ?? p.evidence.mergeSha ?? p.sha;
+    if (!sha || p.steps.github_deployment?.status === 'done') return p;
+    try {
+      const id = await this.d.deployments.createDeployment(p.repo, {
+        sha,
+        environment: p.env,
+        description: `${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.id} by shipgate`,
+        payload: { shipgate: p.id, kind: p.kind, approvedSha: p.sha },
+        production: p.env === findService(this.d.config, p.service).pipeline.at(-1),
       });
-    }
-
-    // Step: follow the run to completion
-    let run = await this.d.github.getRun(p.repo, runId);
-    if (!p.steps.announce_run) {
-      await this.d.chat.postToThread(p, `:arrow_forward: Workflow run <${run.htmlUrl}|${run.name} #${run.id}> for \`${run.headSha.slice(0, 7)}\` (${run.status}).`);
-      p = await this.recordStep(p, { name: 'announce_run', status: 'done', startedAt: this.d.clock.now().toISOString(), output: { runId } });
-    }
-    p = await this.saveRun(p, run);
-    const deadline = this.d.clock.now().getTime() + (this.d.runTimeoutMs ?? 6 * 3600_000);
-    let wait = this.d.pollMs ?? 5000;
-    while (run.status !== 'completed') {
-      if (this.d.clock.now().getTime() > deadline) throw new ShipgateError('github_error', `run ${run.htmlUrl} did not complete in time (still ${run.status})`);
-      await this.d.sleeper.sleep(wait);
-      wait = Math.min(wait * 1.5, (this.d.pollMs ?? 5000) * 4);
-      const next = await this.d.github.getRun(p.repo, runId);
-      if (next.status !== run.status) p = await this.saveRun(p, next);
-      run = next;
-    }
-    const jobs = await this.d.github.listJobs(p.repo, runId);
-    p = await this.saveRun(p, run, jobs.map((j) => ({ id: j.id, name: j.name, conclusion: j.conclusion, url: j.htmlUrl })));
-    return this.recordStep(p, { name: 'follow_run', status: 'done', startedAt: run.createdAt, finishedAt: this.d.clock.now().toISOString(), output: { runId, conclusion: run.conclusion } });
-  }
-
-  /** Finds the run a dispatch created: by promotion id in its title when the workflow shows it, else by event, time and head SHA. */
-  private async findDispatchedRun(p: Promotion, strategy: WorkflowStrategy, sha: string, since: Date, why: 'dispatch' | 'resume'): Promise<WorkflowRun | undefined> {
-    const deadline = this.d.clock.now().getTime() + (why === 'resume' ? 0 : (this.d.findRunTimeoutMs ?? 60_000));
-    const claimed = new Set<number>();
-    for (let attempt = 0; ; attempt++) {
-      const runs = await this.d.github.listRuns(p.repo, strategy.workflow, { event: 'workflow_dispatch', since: new Date(since.getTime() - 5000) });
-      const byTitle = runs.find((r) => r.displayTitle?.includes(p.id));
-      if (byTitle) return byTitle;
-      const bySha = runs.filter((r) => r.headSha === sha && !claimed.has(r.id) && Date.parse(r.createdAt) >= since.getTime() - 5000);
-      // oldest matching first: the earliest run after our dispatch is ours
-      const candidate = bySha.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
-      if (candidate) return candidate;
-      if (this.d.clock.now().getTime() >= deadline) return undefined;
-      await this.d.sleeper.sleep(Math.min(500 * 2 ** attempt, 5000));
+      await this.d.deployments.setStatus(p.repo, id, {
+        state: outcome === 'succeeded' ? 'success' : 'failure',
+        ...(run ? { logUrl: run.htmlUrl } : {}),
+        description: `${outcome} (${p.id})`,
+      });
+      const next = await this.steps.update(p, (cur) => ({ ...cur, evidence: { ...cur.evidence, deployments: [...cur.evidence.deployments, { id, environment: p.env }] } }));
+      return this.steps.done(next, 'github_deployment', { id });
+    } catch (e) {
+      this.d.logger.warn({ promotionId: p.id, err: e instanceof Error ? e.message : String(e) }, 'could not mirror the GitHub deployment');
+      return p;
     }
   }
 
-  private async saveRun(p: Promotion, run: WorkflowRun, jobs?: RunEvidence['jobs']): Promise<Promotion> {
-    const ev: RunEvidence = { id: run.id, name: run.name, url: run.htmlUrl, status: run.status, conclusion: run.conclusion, headSha: run.headSha, ...(jobs ? { jobs } : {}) };
-    const { promotion } = await this.d.repo.update(p.id, (cur) => ({ ...cur, evidence: withRun(cur.evidence, ev) }));
-    await this.d.chat.updatePromotion(promotion);
-    return promotion;
-  }
-
-  private async recordStep(p: Promotion, step: StepRecord): Promise<Promotion> {
-    const { promotion } = await this.d.repo.update(p.id, (cur) => ({ ...cur, steps: { ...cur.steps, [step.name]: step } }));
-    return promotion;
-  }
-
-  private async finish(p: Promotion, outcome: 'succeeded' | 'failed', reason?: string): Promise<Promotion> {
+  private async finish(p0: Promotion, outcome: 'succeeded' | 'failed', reason?: string, run?: WorkflowRun): Promise<Promotion> {
+    const p = await this.mirrorDeployment(p0, outcome, run);
     const now = this.d.clock.now();
     const { promotion, changed } = await this.d.repo.update(p.id, (cur) => {
       if (cur.state !== 'running') return undefined;
@@ -217,7 +209,7 @@ export class RunPromotion {
       return outcome === 'succeeded' ? transition(next, { type: 'succeeded' }, now) : transition(next, { type: 'failed', reason: reason ?? 'failed' }, now);
     });
     if (!changed) return promotion;
-    const run = promotion.evidence.runs[promotion.evidence.runs.length - 1];
+    const lastRun = promotion.evidence.runs[promotion.evidence.runs.length - 1];
     if (promotion.sha) {
       await this.d.history.record({
         service: promotion.service,
@@ -227,19 +219,29 @@ export class RunPromotion {
         kind: promotion.kind,
         outcome,
         at: now.toISOString(),
-        ...(run ? { runUrl: run.url } : {}),
+        ...(lastRun ? { runUrl: lastRun.url } : {}),
       });
     }
     await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: outcome, data: { sha: promotion.sha, reason, evidence: promotion.evidence } });
     await this.d.chat.updatePromotion(promotion);
-    const lines = [
-      outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: \`${promotion.sha}\` is in *${promotion.env}*.` : `:red_circle: *Failed*: ${reason}`,
-      `• Commit: \`${promotion.sha ?? 'unresolved'}\``,
-      ...promotion.evidence.runs.map((r) => `• Run: <${r.url}|${r.name} #${r.id}>: ${r.conclusion ?? r.status}`),
-      ...promotion.evidence.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
-      `• Approved by: ${promotion.approvals.map((a) => `<@${a.userId}>`).join(', ') || 'n/a'}`,
-    ];
-    await this.d.chat.postToThread(promotion, lines.join('\n'));
+    await this.d.chat.postToThread(promotion, evidenceSummary(promotion, outcome, reason));
+    await this.hook(promotion, this.d.onFinished);
     return promotion;
   }
+}
+
+/** The thread's closing message: outcome and every piece of evidence. */
+export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', reason?: string): string {
+  const e = p.evidence;
+  return [
+    outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: \`${p.sha}\` is in *${p.env}*.` : `:red_circle: *Failed*: ${reason}`,
+    `• Commit: \`${p.sha ?? 'unresolved'}\``,
+    ...e.pullRequests.map((pr) => `• Pull request: <${pr.url}|#${pr.number}>${pr.title ? ` ${pr.title}` : ''}`),
+    ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),
+    ...e.runs.map((r) => `• Run: <${r.url}|${r.name} #${r.id}>: ${r.conclusion ?? r.status}`),
+    ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
+    ...e.matches.map((m) => `• ${m.name}: \`${m.value}\` (${m.source})`),
+    ...e.deployments.map((d) => `• GitHub deployment ${d.id} (${d.environment})`),
+    `• Approved by: ${p.approvals.map((a) => `<@${a.userId}>`).join(', ') || 'n/a'}${p.override?.approvedBy ? `; emergency override by <@${p.override.approvedBy.userId}>` : ''}`,
+  ].join('\n');
 }

@@ -70,6 +70,7 @@ const workflowStrategy = z.strictObject({
   ref: z.string().min(1).default('main'),
   inputs: z.record(z.string(), templateString).default({}),
   approveEnvironments: z.boolean().default(false),
+  githubEnvironments: z.record(z.string(), z.string().min(1)).default({}),
 });
 
 const branchStrategy = z.strictObject({
@@ -78,6 +79,7 @@ const branchStrategy = z.strictObject({
   mergeMethod: z.enum(['merge', 'squash', 'rebase']).default('merge'),
   deployWorkflows: z.record(z.string(), z.string().min(1)).default({}),
   approveEnvironments: z.boolean().default(false),
+  githubEnvironments: z.record(z.string(), z.string().min(1)).default({}),
 });
 
 export const serviceSchema = z.strictObject({

@@ -1,0 +1,59 @@
+import type { ShipgateConfig } from '../config/config-schema';
+import type { Promotion } from '../domain/promotion';
+import { findService } from '../domain/resolve-request';
+import type { AuditLog } from './ports/audit-log';
+import type { Chat } from './ports/chat';
+import type { PromotionRepository } from './ports/promotion-repository';
+import { githubEnvironmentMatches } from './run-follower';
+import type { Logger } from './logger';
+
+/** Answers GitHub's custom deployment protection rule callback. */
+export interface ProtectionRuleCallback {
+  answer(callbackUrl: string, environment: string, state: 'approved' | 'rejected', comment: string): Promise<void>;
+}
+
+export interface ProtectionRuleEvent {
+  repo: string;
+  environment: string;
+  sha: string;
+  callbackUrl: string;
+}
+
+/**
+ * shipgate as a custom deployment protection rule: a deployment to a protected GitHub
+ * Environment is approved only when a shipgate promotion executing right now was approved
+ * in Slack for exactly that environment and SHA; anything else is rejected, so no runner
+ * sits waiting and the Slack approval is the real gate.
+ */
+export class AnswerProtectionRule {
+  constructor(
+    private readonly d: {
+      config: ShipgateConfig;
+      repo: Pick<PromotionRepository, 'recent'>;
+      audit: Pick<AuditLog, 'append'>;
+      chat: Pick<Chat, 'postToThread'>;
+      callback: ProtectionRuleCallback;
+      clock: { now(): Date };
+      logger: Logger;
+    },
+  ) {}
+
+  async handle(e: ProtectionRuleEvent): Promise<{ state: 'approved' | 'rejected'; promotion?: Promotion }> {
+    const candidates = (await this.d.repo.recent(500)).filter((p) => p.repo === e.repo && (p.state === 'running' || p.state === 'approved'));
+    const match = candidates.find((p) => {
+      const strategy = findService(this.d.config, p.service).strategy;
+      return (p.sha === e.sha || p.evidence.mergeSha === e.sha) && githubEnvironmentMatches(e.environment, p.env, strategy.githubEnvironments);
+    });
+    const at = this.d.clock.now().toISOString();
+    if (match) {
+      const who = match.approvals.map((a) => a.userId).join(', ');
+      await this.d.callback.answer(e.callbackUrl, e.environment, 'approved', `Approved in Slack by ${who} (shipgate ${match.id})`);
+      await this.d.audit.append({ at, promotionId: match.id, type: 'protection_rule_approved', data: { environment: e.environment, sha: e.sha } });
+      await this.d.chat.postToThread(match, `:white_check_mark: Answered GitHub's deployment protection rule for *${e.environment}* at \`${e.sha.slice(0, 7)}\`: approved (as approved in Slack).`).catch(() => undefined);
+      return { state: 'approved', promotion: match };
+    }
+    await this.d.callback.answer(e.callbackUrl, e.environment, 'rejected', `No shipgate promotion approved ${e.sha.slice(0, 7)} for ${e.environment}; request it with /promote.`);
+    this.d.logger.warn({ repo: e.repo, environment: e.environment, sha: e.sha }, 'deployment protection rule: rejected (no approved promotion)');
+    return { state: 'rejected' };
+  }
+}

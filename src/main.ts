@@ -55,6 +55,8 @@ export interface ShipgateOptions {
   extraRoutes?: (server: HttpServer) => void;
   /** Host to bind (default 0.0.0.0). */
   host?: string;
+  /** Octokit client-side pacing (default on; emulator-backed tests turn it off). */
+  githubThrottle?: boolean;
 }
 
 export interface Shipgate {
@@ -100,7 +102,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   });
   const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) });
   const directory = new SlackDirectory(slackClient, clock);
-  const ghClient = createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger });
+  const ghClient = createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger, ...(o.githubThrottle === false ? { throttle: false } : {}) });
   const github = new GitHubWorkflowRuns(ghClient);
   const ghApi = new GitHubPromotionApi(ghClient);
   const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });

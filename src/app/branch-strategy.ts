@@ -18,6 +18,7 @@ export interface BranchStrategyDeps {
   /** Link to the promotion (its Slack thread) for the PR body. */
   promotionLink: (p: Promotion) => string;
   findRunTimeoutMs?: number;
+  pollMs?: number;
 }
 
 /**
@@ -120,7 +121,7 @@ export class BranchStrategyExecutor {
       const run = runs.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
       if (run) return run;
       if (this.d.steps.now().getTime() >= deadline) return undefined;
-      await this.d.sleeper.sleep(Math.min(500 * 2 ** attempt, 5000), [wakeKeys.sha(p.repo, sha), wakeKeys.workflow(p.repo)]);
+      await this.d.sleeper.sleep(Math.min((this.d.pollMs ?? 500) * 2 ** attempt, 5000), [wakeKeys.sha(p.repo, sha), wakeKeys.workflow(p.repo)]);
     }
   }
 }

@@ -63,10 +63,39 @@ export class EvaluatePromotion {
   }
 
   private async resolveCandidate(p: Promotion, service: ServiceConfig): Promise<GateResult> {
+    return resolveCandidate(p, service, this.d);
+  }
+}
+
+/**
+ * The candidate SHA of a promotion. Workflow strategy: `ref=`, else what shipgate last
+ * deployed successfully in `from`, else the head of the strategy's ref. Branch strategy:
+ * the head of the source branch (that is what a PR merges); a `ref=` must match it.
+ */
+export async function resolveCandidate(
+  p: Pick<Promotion, 'ref' | 'repo' | 'service' | 'from'>,
+  service: ServiceConfig,
+  d: { github: Pick<WorkflowRuns, 'resolveCommit'>; history: Pick<DeploymentHistory, 'list'> },
+): Promise<GateResult> {
+  const resolve = async (ref: string) => d.github.resolveCommit(p.repo, ref);
+  try {
+    if (service.strategy.type === 'branch') {
+      const branch = defaultSourceRef(service, p.from);
+      const head = await resolve(branch);
+      if (p.ref) {
+        const wanted = await resolve(p.ref);
+        if (wanted !== head) {
+          return gate('candidate', 'block', 'ref_not_branch_head', `\`ref=${p.ref}\` is \`${wanted.slice(0, 7)}\`, but a branch promotion merges the head of \`${branch}\` (\`${head.slice(0, 7)}\`); omit ref= or promote that head`, {
+            ref: p.ref,
+          });
+        }
+      }
+      return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${head.slice(0, 7)}\` = head of \`${branch}\``, { sha: head, ref: branch, source: `head of ${branch}` });
+    }
     let ref = p.ref;
     let source = 'ref=';
     if (!ref) {
-      const last = (await this.d.history.list(p.service, p.from, 20)).find((d) => d.outcome === 'succeeded');
+      const last = (await d.history.list(p.service, p.from, 20)).find((x) => x.outcome === 'succeeded');
       if (last) {
         ref = last.sha;
         source = `running in ${p.from} (${last.promotionId})`;
@@ -75,12 +104,10 @@ export class EvaluatePromotion {
         source = `head of \`${ref}\` (no deployment of ${p.from} recorded by shipgate yet)`;
       }
     }
-    try {
-      const sha = await this.d.github.resolveCommit(p.repo, ref);
-      return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${sha.slice(0, 7)}\` from ${source}`, { sha, ref, source });
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      return gate('candidate', 'block', 'candidate_not_found', `Cannot resolve \`${ref}\` in ${p.repo}: ${msg}`, { ref });
-    }
+    const sha = await resolve(ref);
+    return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${sha.slice(0, 7)}\` from ${source}`, { sha, ref, source });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return gate('candidate', 'block', 'candidate_not_found', `Cannot resolve the candidate in ${p.repo}: ${msg}`, { ref: p.ref });
   }
 }

@@ -37,7 +37,11 @@ export function githubEnvironmentMatches(githubEnv: string, env: string, mapping
 export class RunFollower {
   constructor(private readonly d: RunFollowerDeps) {}
 
-  async follow(p0: Promotion, strategy: WorkflowStrategy | BranchStrategy, runId: number, approvedShas: readonly string[]): Promise<{ promotion: Promotion; run: WorkflowRun }> {
+  /**
+   * `approvedShas`: the commits the Slack approval covers (branch strategy: the approved SHA and
+   * its merge commit). Undefined for a run shipgate dispatched itself with the SHA as input.
+   */
+  async follow(p0: Promotion, strategy: WorkflowStrategy | BranchStrategy, runId: number, approvedShas?: readonly string[]): Promise<{ promotion: Promotion; run: WorkflowRun }> {
     const s = this.d.steps;
     let p = p0;
     let run = await this.d.github.getRun(p.repo, runId);
@@ -62,7 +66,7 @@ export class RunFollower {
     return { promotion: p, run };
   }
 
-  private async answerReviews(p0: Promotion, strategy: WorkflowStrategy | BranchStrategy, run: WorkflowRun, approvedShas: readonly string[]): Promise<Promotion> {
+  private async answerReviews(p0: Promotion, strategy: WorkflowStrategy | BranchStrategy, run: WorkflowRun, approvedShas?: readonly string[]): Promise<Promotion> {
     const s = this.d.steps;
     let p = p0;
     const pending = await this.d.reviews.pending(p.repo, run.id);
@@ -74,7 +78,7 @@ export class RunFollower {
         continue;
       }
       const envOk = githubEnvironmentMatches(d.environment, p.env, strategy.githubEnvironments);
-      const shaOk = approvedShas.includes(run.headSha);
+      const shaOk = !approvedShas || approvedShas.includes(run.headSha);
       const approvers = p.approvals.map((a) => `@${a.userId}`).join(', ');
       if (envOk && shaOk && d.canApprove) {
         await this.d.reviews.review(p.repo, run.id, [d.environmentId], 'approved', `Approved in Slack by ${approvers} (shipgate ${p.id}, ${run.headSha.slice(0, 7)} → ${p.env})`);

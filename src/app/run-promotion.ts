@@ -210,11 +210,13 @@ export class RunPromotion {
     });
     if (!changed) return promotion;
     const lastRun = promotion.evidence.runs[promotion.evidence.runs.length - 1];
-    if (promotion.sha) {
+    // what now runs in env: the merge commit for a branch promotion, the SHA itself otherwise
+    const deployedSha = promotion.evidence.mergeSha ?? promotion.sha;
+    if (deployedSha) {
       await this.d.history.record({
         service: promotion.service,
         env: promotion.env,
-        sha: promotion.sha,
+        sha: deployedSha,
         promotionId: promotion.id,
         kind: promotion.kind,
         outcome,

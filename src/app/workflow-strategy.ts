@@ -13,6 +13,7 @@ export interface WorkflowStrategyDeps {
   follower: RunFollower;
   sleeper: Sleeper;
   findRunTimeoutMs?: number;
+  pollMs?: number;
 }
 
 /** Template variables of workflow inputs: `{{sha}}`, `{{env}}`, `{{version}}`, `{{promotion}}`, `{{service}}`, `{{from}}`. */
@@ -58,7 +59,8 @@ export class WorkflowStrategyExecutor {
       }
       p = await s.done(p, 'dispatch', { runId });
     }
-    return this.d.follower.follow(p, strategy, runId, [sha]);
+    // shipgate dispatched this run itself with the approved SHA as input
+    return this.d.follower.follow(p, strategy, runId);
   }
 
   /** The run a dispatch created: by promotion id in its title when the workflow shows it, else the earliest dispatch run of the SHA since. */
@@ -71,7 +73,7 @@ export class WorkflowStrategyExecutor {
       const candidate = runs.filter((r) => r.headSha === sha && Date.parse(r.createdAt) >= since.getTime() - 5000).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
       if (candidate) return candidate;
       if (this.d.steps.now().getTime() >= deadline) return undefined;
-      await this.d.sleeper.sleep(Math.min(500 * 2 ** attempt, 5000), [wakeKeys.workflow(p.repo)]);
+      await this.d.sleeper.sleep(Math.min((this.d.pollMs ?? 500) * 2 ** attempt, 5000), [wakeKeys.workflow(p.repo)]);
     }
   }
 }

@@ -114,7 +114,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     PORT: '0',
     LOG_LEVEL: 'silent',
   });
-  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: 30, host: '127.0.0.1', ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: 30, host: '127.0.0.1', githubThrottle: false, ...(opts.clock ? { clock: opts.clock } : {}) });
   slack.botUrl = `${app.url}/slack/events`;
 
   const others: Shipgate[] = [];
@@ -126,7 +126,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     env,
     prefix,
     startAnother: async (role, clock) => {
-      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: 30, host: '127.0.0.1', ...(clock ? { clock } : {}) });
+      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: 30, host: '127.0.0.1', githubThrottle: false, ...(clock ? { clock } : {}) });
       others.push(other);
       return other;
     },

@@ -15,6 +15,11 @@ export interface GitHubClientOptions {
   onRequest?: (route: string) => void;
   /** Retries after a rate limit (primary or secondary) before giving up. */
   maxRateLimitRetries?: number;
+  /**
+   * Client-side pacing (Octokit throttling: one content-creating request per second, honour
+   * retry-after). On by default; emulator-backed tests turn it off to run fast.
+   */
+  throttle?: boolean;
 }
 
 /** Octokit with throttling (honours retry-after / rate-limit reset) and retry of 5xx. */
@@ -26,6 +31,7 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
     userAgent: 'shipgate',
     log: { debug: () => undefined, info: () => undefined, warn: (m: string) => o.logger.warn({}, m), error: (m: string) => o.logger.error({}, m) },
     throttle: {
+      enabled: o.throttle ?? true,
       onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
         o.logger.warn({ retryAfter, route: `${options.method} ${options.url}` }, 'GitHub rate limit hit');
         return retryCount < max;

@@ -73,6 +73,10 @@ export interface HarnessOptions {
   workflowConclusion?: 'success' | 'failure';
   clock?: Clock;
   role?: 'all' | 'web' | 'worker';
+  /** Enables GitHub webhooks: the emulator delivers signed events to the bot. */
+  webhookSecret?: string;
+  /** Poll interval while following runs (default 30 ms; large = webhook-driven only). */
+  pollMs?: number;
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -113,9 +117,11 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     SHIPGATE_REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
   });
-  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: 30, host: '127.0.0.1', githubThrottle: false, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...(opts.clock ? { clock: opts.clock } : {}) });
   slack.botUrl = `${app.url}/slack/events`;
+  if (opts.webhookSecret) github.webhook = { url: `${app.url}/github/webhooks`, secret: opts.webhookSecret };
 
   const others: Shipgate[] = [];
   const h: Harness = {
@@ -126,7 +132,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     env,
     prefix,
     startAnother: async (role, clock) => {
-      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: 30, host: '127.0.0.1', githubThrottle: false, ...(clock ? { clock } : {}) });
+      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...(clock ? { clock } : {}) });
       others.push(other);
       return other;
     },

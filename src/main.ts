@@ -23,7 +23,7 @@ import { RedisOnceGuard } from './adapters/redis/redis-once-guard';
 import { FreezeAnnouncer } from './app/freeze-announcer';
 import { BullmqJobQueue } from './adapters/queue/bullmq-job-queue';
 import { startPromotionWorker } from './adapters/queue/promotion-worker';
-import { createGitHubClient } from './adapters/github/github-client';
+import { createGitHubClient, githubCallScope } from './adapters/github/github-client';
 import { GitHubWorkflowRuns } from './adapters/github/github-workflow-runs';
 import { SlackChat } from './adapters/slack/slack-chat';
 import { SlackDirectory } from './adapters/slack/slack-directory';
@@ -32,6 +32,7 @@ import { HttpServer, sendJson } from './adapters/http/http-server';
 import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
 import { verifyWebhookSignature } from './adapters/github/webhook-signature';
 import { RedisWaker } from './adapters/redis/redis-waker';
+import { DatabricksJobsClient } from './adapters/databricks/databricks-jobs-client';
 import { changeManagementFromEnv } from './adapters/servicenow/change-management-from-env';
 import { registerServiceNowGates } from './app/servicenow-gates';
 import { ChangeWriteBack } from './app/change-write-back';
@@ -102,7 +103,27 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   });
   const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) });
   const directory = new SlackDirectory(slackClient, clock);
-  const ghClient = createGitHubClient({ baseUrl: env.GITHUB_API_URL, token: env.GITHUB_TOKEN ?? '', logger, ...(o.githubThrottle === false ? { throttle: false } : {}) });
+  const ghClient = createGitHubClient({
+    baseUrl: env.GITHUB_API_URL,
+    ...(env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY && env.GITHUB_APP_INSTALLATION_ID
+      ? { app: { appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: env.GITHUB_APP_INSTALLATION_ID } }
+      : { token: env.GITHUB_TOKEN ?? '' }),
+    logger,
+    ...(o.githubThrottle === false ? { throttle: false } : {}),
+  });
+  /** Runs worker work for a promotion and adds the GitHub calls it made to the promotion's evidence. */
+  const counted = async (id: string, work: () => Promise<unknown>) => {
+    const scope = { promotionId: id, calls: 0 };
+    try {
+      await githubCallScope.run(scope, work);
+    } finally {
+      if (scope.calls) {
+        await repo
+          .update(id, (cur) => ({ ...cur, evidence: { ...cur.evidence, githubCalls: (cur.evidence.githubCalls ?? 0) + scope.calls } }))
+          .catch((e: Error) => logger.warn({ promotionId: id, err: e.message }, 'could not record the GitHub call count'));
+      }
+    }
+  };
   const github = new GitHubWorkflowRuns(ghClient);
   const ghApi = new GitHubPromotionApi(ghClient);
   const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });
@@ -164,6 +185,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       reviews: ghApi,
       logs: ghApi,
       deployments: ghApi,
+      ...(env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? { databricks: new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) } : {}),
       queue,
       history,
       gates,
@@ -178,7 +200,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     worker = startPromotionWorker(
       workerConnection!,
       keys.queuePrefix(),
-      { evaluate: (id) => evaluate.execute(id), execute: (id) => run.execute(id), announce: () => announcer.tick() },
+      { evaluate: (id) => counted(id, () => evaluate.execute(id)), execute: (id) => counted(id, () => run.execute(id)), announce: () => announcer.tick() },
       logger,
     );
     if (config.announce) await queue.scheduleAnnouncements();

@@ -3,6 +3,7 @@ import type { Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { EnvironmentReviews } from './ports/environment-reviews';
 import type { RunLogs } from './ports/run-logs';
+import type { DatabricksRuns } from './ports/databricks-runs';
 import { wakeKeys, type Sleeper } from './ports/sleeper';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
 import type { PromotionSteps } from './promotion-steps';
@@ -13,6 +14,8 @@ export interface RunFollowerDeps {
   github: Pick<WorkflowRuns, 'getRun' | 'listJobs'>;
   reviews: EnvironmentReviews;
   logs: RunLogs;
+  /** With DATABRICKS_HOST/DATABRICKS_TOKEN: enrich matches whose pattern name mentions databricks. */
+  databricks?: DatabricksRuns;
   steps: PromotionSteps;
   sleeper: Sleeper;
   logger: Logger;
@@ -120,6 +123,16 @@ export class RunFollower {
       }
     }
     if (!found.length) return p0;
+    if (this.d.databricks) {
+      for (const f of found.filter((x) => /databricks/i.test(x.name))) {
+        try {
+          const info = await this.d.databricks.describe(f.value);
+          Object.assign(f, { state: info.state, ...(info.url ? { url: info.url } : {}) });
+        } catch (e) {
+          this.d.logger.warn({ promotionId: p0.id, runId: f.value, err: e instanceof Error ? e.message : String(e) }, 'Databricks run not enriched');
+        }
+      }
+    }
     return this.d.steps.update(p0, (cur) => {
       const matches = [...cur.evidence.matches];
       for (const f of found) if (!matches.some((m) => m.name === f.name && m.value === f.value)) matches.push(f);

@@ -12,6 +12,7 @@ import type { Clock } from './ports/clock';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { EnvironmentReviews } from './ports/environment-reviews';
 import type { GitHubDeployments } from './ports/github-deployments';
+import type { DatabricksRuns } from './ports/databricks-runs';
 import type { JobQueue } from './ports/job-queue';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { PullRequests } from './ports/pull-requests';
@@ -34,6 +35,7 @@ export interface RunPromotionDeps {
   reviews: EnvironmentReviews;
   logs: RunLogs;
   deployments: GitHubDeployments;
+  databricks?: DatabricksRuns;
   queue: Pick<JobQueue, 'enqueueExecution'>;
   history: Pick<DeploymentHistory, 'record'>;
   gates: GateEvaluator;
@@ -242,7 +244,7 @@ export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', r
     ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),
     ...e.runs.map((r) => `• Run: <${r.url}|${r.name} #${r.id}>: ${r.conclusion ?? r.status}`),
     ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
-    ...e.matches.map((m) => `• ${m.name}: \`${m.value}\` (${m.source})`),
+    ...e.matches.map((m) => `• ${m.name}: ${m.url ? `<${m.url}|\`${m.value}\`>` : `\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
     ...e.deployments.map((d) => `• GitHub deployment ${d.id} (${d.environment})`),
     `• Approved by: ${p.approvals.map((a) => `<@${a.userId}>`).join(', ') || 'n/a'}${p.override?.approvedBy ? `; emergency override by <@${p.override.approvedBy.userId}>` : ''}`,
   ].join('\n');

@@ -15,11 +15,14 @@ export interface Evidence {
   pullRequests: Array<{ number: number; url: string; title?: string }>;
   mergeSha?: string;
   deployments: Array<{ id: number; environment: string }>;
-  matches: Array<{ name: string; value: string; source: string }>;
+  /** `evidence.patterns` matches from job logs; Databricks run IDs enriched with state and run page URL. */
+  matches: Array<{ name: string; value: string; source: string; state?: string; url?: string }>;
   approvers: Array<{ userId: string; at: string }>;
   startedAt?: string;
   finishedAt?: string;
   outcome?: 'succeeded' | 'failed';
+  /** GitHub API calls made for this promotion (gate evaluation and execution). */
+  githubCalls?: number;
 }
 
 export function emptyEvidence(): Evidence {

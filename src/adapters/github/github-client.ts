@@ -1,6 +1,11 @@
 import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
+import { createAppAuth } from '@octokit/auth-app';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The promotion a GitHub call is made for (set by the worker), so calls can be counted per promotion. */
+export const githubCallScope = new AsyncLocalStorage<{ promotionId: string; calls: number }>();
 import type { Logger } from '../../app/logger';
 
 const ThrottledOctokit = Octokit.plugin(throttling, retry);
@@ -8,7 +13,9 @@ export type GitHubClient = InstanceType<typeof ThrottledOctokit>;
 
 export interface GitHubClientOptions {
   baseUrl: string;
-  token: string;
+  /** Personal/installation token; or `app` for GitHub App auth (installation tokens refreshed by @octokit/auth-app). */
+  token?: string;
+  app?: { appId: string; privateKey: string; installationId: string };
   logger: Logger;
   /** Called with x-ratelimit-remaining after each response (metrics). */
   onRateLimit?: (remaining: number) => void;
@@ -26,7 +33,9 @@ export interface GitHubClientOptions {
 export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
   const max = o.maxRateLimitRetries ?? 3;
   const octokit = new ThrottledOctokit({
-    auth: o.token,
+    ...(o.app
+      ? { authStrategy: createAppAuth, auth: { appId: o.app.appId, privateKey: o.app.privateKey.replace(/\\n/g, '\n'), installationId: o.app.installationId } }
+      : { auth: o.token }),
     baseUrl: o.baseUrl.replace(/\/$/, ''),
     userAgent: 'shipgate',
     log: { debug: () => undefined, info: () => undefined, warn: (m: string) => o.logger.warn({}, m), error: (m: string) => o.logger.error({}, m) },
@@ -43,10 +52,18 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
     },
     retry: { doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 451] },
   });
+  octokit.hook.error('request', (error, options) => {
+    const scope = githubCallScope.getStore();
+    if (scope) scope.calls++;
+    void options;
+    throw error;
+  });
   octokit.hook.after('request', (response, options) => {
     const remaining = Number(response.headers['x-ratelimit-remaining']);
     if (Number.isFinite(remaining)) o.onRateLimit?.(remaining);
     o.onRequest?.(`${options.method} ${String(options.url)}`);
+    const scope = githubCallScope.getStore();
+    if (scope) scope.calls++;
   });
   return octokit;
 }

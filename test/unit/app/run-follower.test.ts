@@ -13,7 +13,7 @@ evidence: { patterns: [{ name: run_id, regex: "run_id=(\\\\d+)" }] }
 `);
 const strategy = config.services[0]!.strategy as Extract<(typeof config.services)[number]['strategy'], { type: 'branch' }>;
 
-function harness(run: Partial<WorkflowRun>, pending: Array<{ environmentId: number; environment: string; canApprove: boolean }>) {
+function harness(run: Partial<WorkflowRun>, pending: Array<{ environmentId: number; environment: string; canApprove: boolean }>, opts: { databricks?: boolean } = {}) {
   let stored: Promotion = {
     id: 'p-20261122-aaaaaa',
     kind: 'promotion',
@@ -64,6 +64,7 @@ function harness(run: Partial<WorkflowRun>, pending: Array<{ environmentId: numb
     },
     logger: silentLogger,
     pollMs: 1,
+    ...(opts.databricks ? { databricks: { describe: async (id: string) => ({ runId: id, state: 'TERMINATED/SUCCESS', url: `https://dbx/run/${id}` }) } } : {}),
   });
   return { follower, reviews, thread, stored: () => stored };
 }
@@ -99,6 +100,21 @@ describe('RunFollower: GitHub Environment reviews', () => {
     await h.follower.follow(h.stored(), strategy, 7, ['a'.repeat(40)]);
     expect(h.reviews).toEqual([{ state: 'rejected', ids: [12] }]);
     expect(h.thread.join('\n')).toContain('is not the environment approved in Slack');
+  });
+
+  it('enriches Databricks run IDs with state and run page URL when configured', async () => {
+    const cfg = config.evidence.patterns;
+    config.evidence.patterns = [{ name: 'databricks_run_id', regex: 'run_id=(\\d+)' }];
+    try {
+      const h = harness({}, [], { databricks: true });
+      const { promotion } = await h.follower.follow(h.stored(), strategy, 7, ['a'.repeat(40)]);
+      expect(promotion.evidence.matches).toEqual([
+        { name: 'databricks_run_id', value: '123', source: 'deploy', state: 'TERMINATED/SUCCESS', url: 'https://dbx/run/123' },
+        { name: 'databricks_run_id', value: '456', source: 'deploy', state: 'TERMINATED/SUCCESS', url: 'https://dbx/run/456' },
+      ]);
+    } finally {
+      config.evidence.patterns = cfg;
+    }
   });
 
   it('only posts the link when approveEnvironments is off', async () => {

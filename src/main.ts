@@ -56,6 +56,8 @@ export interface ShipgateOptions {
   extraRoutes?: (server: HttpServer) => void;
   /** Host to bind (default 0.0.0.0). */
   host?: string;
+  /** How often a change awaiting approval is re-checked (default 60 s). */
+  changeRecheckMs?: number;
   /** Octokit client-side pacing (default on; emulator-backed tests turn it off). */
   githubThrottle?: boolean;
 }
@@ -173,7 +175,21 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   }
 
   if (o.role !== 'web') {
-    const evaluate = new EvaluatePromotion({ config, clock, repo, audit, chat, github, history, gates, logger });
+    const evaluate = new EvaluatePromotion({
+      config,
+      clock,
+      repo,
+      audit,
+      chat,
+      github,
+      history,
+      gates,
+      logger,
+      createChange: async (p, service) => {
+        const r = await writeBack.createChangeFor(p, service);
+        return { ...(r.change ? { cr: r.change.number } : {}), message: r.message };
+      },
+    });
     const run = new RunPromotion({
       config,
       clock,
@@ -192,6 +208,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       sleeper: o.sleeper ?? waker,
       logger,
       promotionLink: (p) => threadLink(p) ?? p.id,
+      ...(o.changeRecheckMs ? { changeRecheckMs: o.changeRecheckMs } : {}),
       onStarted: async (p) => (await writeBack.onStart(p)).message,
       onFinished: async (p) => (await writeBack.onFinish(p)).message,
       ...(o.pollMs ? { pollMs: o.pollMs } : {}),

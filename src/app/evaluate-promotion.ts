@@ -21,6 +21,8 @@ export interface EvaluatePromotionDeps {
   history: Pick<DeploymentHistory, 'list'>;
   gates: GateEvaluator;
   logger: Logger;
+  /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
+  createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: string }>;
 }
 
 /** The ref a promotion ships when no `ref=` was given: what runs in `from` (shipgate's history), else the source's branch head. */
@@ -40,14 +42,29 @@ export class EvaluatePromotion {
 
     const shaGate = await this.resolveCandidate(p, service);
     const sha = shaGate.status === 'pass' ? (shaGate.details?.sha as string) : undefined;
-    const withSha: Promotion = sha ? { ...p, sha, evidence: { ...p.evidence, sha } } : p;
-    const results: GateResult[] = [shaGate, ...(await this.d.gates.evaluate(withSha, 'request'))];
+    let withSha: Promotion = sha ? { ...p, sha, evidence: { ...p.evidence, sha } } : p;
+    // create mode: open the change first (once: it is found again by the promotion id on a retry)
+    const envCfg = this.d.config.environments.find((e) => e.name === p.env);
+    let createFailed: string | undefined;
+    if (envCfg?.changeRecord === 'create' && !p.cr && sha && this.d.createChange) {
+      const created = await this.d.createChange(withSha, service);
+      if (!created.cr) createFailed = created.message ?? 'the change could not be opened';
+      if (created.cr) {
+        const { promotion: withCr } = await this.d.repo.update(id, (cur) => ({ ...cur, cr: created.cr }));
+        withSha = { ...withSha, cr: withCr.cr };
+        await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: id, type: 'change_created', data: { cr: created.cr } });
+      }
+      if (created.message) await this.d.chat.postToThread({ ...p, messageTs: p.messageTs }, created.message);
+    }
+    const results: GateResult[] = [shaGate, ...(await this.d.gates.evaluate(withSha, 'request'))].map((r) =>
+      createFailed && r.gate === 'changeRecord' ? gate('changeRecord', 'block', 'cr_create_failed', createFailed.replace(/^:warning: /, ''), {}) : r,
+    );
     const now = this.d.clock.now();
     const ok = gatesAllow(results, 'request');
     const blockers = results.filter((r) => r.status === 'block');
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
       if (cur.state !== 'requested') return undefined;
-      const next = { ...cur, ...(sha ? { sha, evidence: { ...cur.evidence, sha } } : {}), gates: results, gatesEvaluatedAt: now.toISOString() };
+      const next = { ...cur, ...(sha ? { sha, evidence: { ...cur.evidence, sha } } : {}), ...(withSha.cr ? { cr: withSha.cr } : {}), gates: results, gatesEvaluatedAt: now.toISOString() };
       return ok ? transition(next, { type: 'gates_passed' }, now) : transition(next, { type: 'gates_blocked', reason: blockers.map((b) => b.summary).join('; ') }, now);
     });
     if (!changed) return promotion;

@@ -53,6 +53,8 @@ export interface RunPromotionDeps {
   findRunTimeoutMs?: number;
   runTimeoutMs?: number;
   checksTimeoutMs?: number;
+  /** How often a change awaiting approval in ServiceNow is re-checked (default 60 s). */
+  changeRecheckMs?: number;
 }
 
 /**
@@ -113,15 +115,24 @@ export class RunPromotion {
     const results = await this.d.gates.evaluate(p, 'execute');
     const now = this.d.clock.now();
     const blockers = results.filter((r) => r.status !== 'pass' && r.status !== 'warn');
-    // queued for the next window and still frozen: wait for the (new) open instant, don't fail
-    const queued = results.find((r) => r.gate === 'freeze' && r.code === 'queued_for_window');
-    if (queued && gatesAllow(results.filter((r) => r !== queued), 'execute')) {
-      const at = Date.parse(String(queued.details?.scheduledFor));
-      const wait = Math.max(1000, at - now.getTime());
-      await this.d.repo.update(p.id, (cur) => (cur.state === 'approved' ? { ...cur, scheduledFor: new Date(at).toISOString(), gates: results, gatesEvaluatedAt: now.toISOString() } : undefined));
+    // gates that will pass on their own (the next freeze window, a change awaiting approval in
+    // ServiceNow): re-check later with a delayed job instead of failing or blocking a worker
+    const waiting = results.filter((r) => r.status === 'pending' && ((r.gate === 'freeze' && r.code === 'queued_for_window') || (r.gate === 'changeRecord' && (r.code === 'cr_awaiting_approval' || r.code === 'cr_to_create'))));
+    if (waiting.length && gatesAllow(results.filter((r) => !waiting.includes(r)), 'execute')) {
+      const delays = waiting.map((r) => (r.gate === 'freeze' ? Date.parse(String(r.details?.scheduledFor)) - now.getTime() : (this.d.changeRecheckMs ?? 60_000)));
+      const wait = Math.max(1000, Math.max(...delays));
+      const until = new Date(now.getTime() + wait).toISOString();
+      const freeze = waiting.find((r) => r.gate === 'freeze');
+      await this.d.repo.update(p.id, (cur) =>
+        cur.state === 'approved' ? { ...cur, ...(freeze ? { scheduledFor: String(freeze.details?.scheduledFor) } : {}), gates: results, gatesEvaluatedAt: now.toISOString() } : undefined,
+      );
       await this.d.queue.enqueueExecution(p.id, wait);
-      await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'rescheduled', data: { until: new Date(at).toISOString() } });
-      await this.d.chat.postToThread(p, `:calendar: Still frozen; re-checking every gate at the next open instant (in ${formatDuration(wait)}).`);
+      await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'rescheduled', data: { until, waitingFor: waiting.map((r) => r.code) } });
+      const first = !p.steps[`waiting:${waiting.map((r) => r.code).join(',')}`];
+      if (first) {
+        await this.d.repo.update(p.id, (cur) => ({ ...cur, steps: { ...cur.steps, [`waiting:${waiting.map((r) => r.code).join(',')}`]: { name: 'waiting', status: 'done', startedAt: now.toISOString() } } }));
+        await this.d.chat.postToThread(p, `:calendar: Waiting: ${waiting.map((r) => r.summary).join('; ')}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`);
+      }
       return undefined;
     }
     if (!gatesAllow(results, 'execute')) {

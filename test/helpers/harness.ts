@@ -4,6 +4,7 @@ import { startShipgate, type Shipgate } from '../../src/main';
 import { silentLogger } from '../../src/app/logger';
 import { SlackEmulator } from '../../src/emulators/slack-emulator';
 import { GitHubEmulator } from '../../src/emulators/github-emulator';
+import { ServiceNowEmulator } from '../../src/emulators/servicenow-emulator';
 import type { Promotion } from '../../src/domain/promotion';
 import type { Clock } from '../../src/app/ports/clock';
 import type { ShipgateEnv } from '../../src/config/env-schema';
@@ -50,6 +51,7 @@ services:
 export interface Harness {
   slack: SlackEmulator;
   github: GitHubEmulator;
+  servicenow: ServiceNowEmulator;
   app: Shipgate;
   config: ShipgateConfig;
   env: ShipgateEnv;
@@ -77,6 +79,9 @@ export interface HarnessOptions {
   webhookSecret?: string;
   /** Poll interval while following runs (default 30 ms; large = webhook-driven only). */
   pollMs?: number;
+  /** Starts the ServiceNow emulator and points SERVICENOW_* at it. */
+  servicenow?: boolean;
+  changeRecheckMs?: number;
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -95,7 +100,8 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     usergroups: { S0RELEASEMGRS: [USERS.rm1, USERS.rm2], S0VPS: [USERS.vp] },
   });
   const github = new GitHubEmulator({ token: GITHUB_TOKEN });
-  await Promise.all([slack.start(), github.start()]);
+  const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: 'sn-password' });
+  await Promise.all([slack.start(), github.start(), ...(opts.servicenow ? [servicenow.start()] : [])]);
   github.addRepo('acme/markets', { defaultBranch: 'main' });
   github.addCommit('acme/markets', 'main', { message: 'initial' });
   const mainSha = github.addCommit('acme/markets', 'main', { message: 'feat: new risk model' });
@@ -118,8 +124,10 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     PORT: '0',
     LOG_LEVEL: 'silent',
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
+    ...(opts.servicenow ? { SERVICENOW_INSTANCE_URL: servicenow.url, SERVICENOW_USERNAME: 'shipgate', SERVICENOW_PASSWORD: 'sn-password' } : {}),
   });
-  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const extra = { ...(opts.changeRecheckMs ? { changeRecheckMs: opts.changeRecheckMs } : {}) };
+  const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(opts.clock ? { clock: opts.clock } : {}) });
   slack.botUrl = `${app.url}/slack/events`;
   if (opts.webhookSecret) github.webhook = { url: `${app.url}/github/webhooks`, secret: opts.webhookSecret };
 
@@ -127,12 +135,13 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
   const h: Harness = {
     slack,
     github,
+    servicenow,
     app,
     config,
     env,
     prefix,
     startAnother: async (role, clock) => {
-      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...(clock ? { clock } : {}) });
+      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(clock ? { clock } : {}) });
       others.push(other);
       return other;
     },
@@ -165,7 +174,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     close: async () => {
       await h.app.close();
       await Promise.all(others.map((o) => o.close()));
-      await Promise.all([slack.stop(), github.stop()]);
+      await Promise.all([slack.stop(), github.stop(), ...(opts.servicenow ? [servicenow.stop()] : [])]);
       await dropPrefix(prefix);
     },
   };

@@ -38,6 +38,9 @@ import { registerServiceNowGates } from './app/servicenow-gates';
 import { ChangeWriteBack } from './app/change-write-back';
 import { wakeKeysFor } from './app/github-events';
 import { AnswerProtectionRule } from './app/answer-protection-rule';
+import { LockGuard } from './app/lock-guard';
+import { RequestRollback } from './app/request-rollback';
+import { RedisPromotionLocks } from './adapters/redis/redis-promotion-locks';
 import type { Promotion } from './domain/promotion';
 
 export interface ShipgateOptions {
@@ -140,6 +143,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   wakeSubscriber?.on('error', (e) => logger.warn({ err: e.message }, 'redis (wake subscriber) connection error'));
   const waker = new RedisWaker(wakePublisher, wakeSubscriber, `${keys.prefix}:wake`);
   const once = new RedisOnceGuard(redis, keys);
+  const locks = new LockGuard({ clock, locks: new RedisPromotionLocks(redis, keys), repo, audit, chat, promotionLink: threadLink });
 
   const server = new HttpServer();
   let worker: Worker | undefined;
@@ -147,9 +151,10 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const inflight = new Set<Promise<unknown>>();
 
   if (o.role !== 'worker') {
-    const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, logger });
+    const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, locks, logger });
+    const rollback = new RequestRollback({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, locks, logger, history });
     const decide = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
-    const freeze = new FreezeActions({ config, clock, repo, audit, chat, directory, calendars, logger });
+    const freeze = new FreezeActions({ config, clock, repo, audit, chat, directory, calendars, locks, logger });
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
     const receiver = socketMode
       ? undefined
@@ -170,7 +175,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         inflight.delete(work);
       }
     });
-    registerSlackListeners(slackApp, { config, useCases: { request, decide, freeze }, repo, chat, logger });
+    registerSlackListeners(slackApp, { config, useCases: { request, rollback, decide, freeze }, repo, chat, logger });
     if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
   }
 
@@ -185,6 +190,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       history,
       gates,
       logger,
+      commitsBetween: (r, base, head) => ghApi.commitsBetween(r, base, head),
       createChange: async (p, service) => {
         const r = await writeBack.createChangeFor(p, service);
         return { ...(r.change ? { cr: r.change.number } : {}), message: r.message };
@@ -198,6 +204,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       chat,
       github,
       pulls: ghApi,
+      git: ghApi,
       reviews: ghApi,
       logs: ghApi,
       deployments: ghApi,

@@ -2,6 +2,7 @@ import type { BranchStrategy } from '../config/config-schema';
 import type { Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { PullRequests } from './ports/pull-requests';
+import type { GitData } from './ports/git-data';
 import { wakeKeys, type Sleeper } from './ports/sleeper';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
 import type { PromotionSteps } from './promotion-steps';
@@ -10,6 +11,7 @@ import type { RunFollower } from './run-follower';
 export interface BranchStrategyDeps {
   github: WorkflowRuns;
   pulls: PullRequests;
+  git: GitData;
   steps: PromotionSteps;
   follower: RunFollower;
   sleeper: Sleeper;
@@ -34,8 +36,28 @@ export class BranchStrategyExecutor {
     let p = p0;
     const sha = p.sha;
     if (!sha) throw new ShipgateError('invalid_state', 'promotion has no candidate SHA');
-    const head = strategy.branches[p.from]!;
     const base = strategy.branches[p.env]!;
+    let head = strategy.branches[p.from]!;
+    let mergeable = sha;
+    if (p.kind === 'rollback') {
+      // a commit whose tree is the target's, on top of the branch head, on its own branch: no force-push
+      head = `shipgate/rollback-${p.id}`;
+      let commit = p.steps.rollback_commit?.output?.sha as string | undefined;
+      if (!commit) {
+        const tip = await this.d.github.resolveCommit(p.repo, base);
+        const tree = await this.d.git.commitTree(p.repo, sha);
+        p = await s.started(p, 'rollback_commit', { base: tip, tree });
+        commit = await this.d.git.createCommit(p.repo, {
+          message: `Rollback ${p.service} in ${p.env} to ${sha.slice(0, 7)} (shipgate ${p.id})\n\nRestores the tree of ${sha}.${p.reason ? `\nReason: ${p.reason}` : ''}`,
+          tree,
+          parents: [tip],
+        });
+        p = await s.done(p, 'rollback_commit', { sha: commit });
+        await s.audit(p, 'rollback_commit_created', { sha: commit, tree, parent: tip, restores: sha });
+      }
+      await this.d.git.createBranch(p.repo, head, commit);
+      mergeable = commit;
+    }
 
     // 1. the pull request (reuse an open one; creating twice is impossible: GitHub refuses a duplicate)
     let prNumber = p.steps.pull_request?.output?.number as number | undefined;
@@ -43,9 +65,11 @@ export class BranchStrategyExecutor {
       p = await s.started(p, 'pull_request', { head, base });
       let pr = await this.d.pulls.findOpen(p.repo, head, base);
       if (!pr) {
-        const commits = await this.d.pulls.commitsBetween(p.repo, base, sha).catch(() => []);
+        const commits = p.kind === 'rollback' ? (p.rollback?.commitsRemoved ?? []) : await this.d.pulls.commitsBetween(p.repo, base, sha).catch(() => []);
         const body = [
-          `Promotion of **${p.service}** from \`${p.from}\` to \`${p.env}\` by shipgate (${p.id}).`,
+          p.kind === 'rollback'
+            ? `Rollback of **${p.service}** in \`${p.env}\` to \`${sha}\` by shipgate (${p.id}); this removes the commits below.`
+            : `Promotion of **${p.service}** from \`${p.from}\` to \`${p.env}\` by shipgate (${p.id}).`,
           '',
           `Approved in Slack by ${p.approvals.map((a) => a.userId).join(', ') || 'n/a'}: ${this.d.promotionLink(p)}`,
           '',
@@ -53,7 +77,8 @@ export class BranchStrategyExecutor {
           ...commits.slice(0, 50).map((c) => `- ${c.sha.slice(0, 7)} ${c.message} (${c.author})`),
           ...(commits.length > 50 ? [`- … and ${commits.length - 50} more`] : []),
         ].join('\n');
-        pr = await this.d.pulls.create(p.repo, { head, base, title: `Promote ${p.service}: ${p.from} → ${p.env}`, body });
+        const title = p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env} to ${sha.slice(0, 7)}` : `Promote ${p.service}: ${p.from} → ${p.env}`;
+        pr = await this.d.pulls.create(p.repo, { head, base, title, body });
         if (!pr) throw new ShipgateError('github_error', `\`${base}\` already contains \`${head}\` (nothing to merge); ${p.env} may already run this commit`);
         await s.audit(p, 'pull_request_opened', { number: pr.number, url: pr.url });
       } else {
@@ -76,13 +101,19 @@ export class BranchStrategyExecutor {
         mergeSha = pr.mergeSha; // merged before an interruption: adopt, never merge twice
       } else {
         if (pr.merged) throw new ShipgateError('github_error', `pull request #${prNumber} was merged outside shipgate`);
-        if (pr.headSha !== sha) {
+        if (pr.headSha !== mergeable) {
           throw new ShipgateError('github_error', `\`${head}\` moved since approval: it is at \`${pr.headSha.slice(0, 7)}\`, the approved SHA is \`${sha.slice(0, 7)}\`. Nothing was merged; request the promotion again.`);
         }
-        await this.d.waitForChecks(p, sha);
+        if (p.kind !== 'rollback') await this.d.waitForChecks(p, sha);
         pr = await this.d.pulls.get(p.repo, prNumber);
-        p = await s.started(p, 'merge', { number: prNumber, sha });
-        const res = await this.d.pulls.merge(p.repo, prNumber, sha, strategy.mergeMethod, `Promote ${p.service} ${sha.slice(0, 7)}: ${p.from} → ${p.env} (${p.id})`);
+        p = await s.started(p, 'merge', { number: prNumber, sha: mergeable });
+        const res = await this.d.pulls.merge(
+          p.repo,
+          prNumber,
+          mergeable,
+          strategy.mergeMethod,
+          p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env} to ${sha.slice(0, 7)} (${p.id})` : `Promote ${p.service} ${sha.slice(0, 7)}: ${p.from} → ${p.env} (${p.id})`,
+        );
         if (!res.ok) {
           const latest = await this.d.pulls.get(p.repo, prNumber).catch(() => pr);
           throw new ShipgateError(
@@ -110,7 +141,7 @@ export class BranchStrategyExecutor {
       runId = run.id;
       p = await s.done(p, 'deploy_run', { runId, workflow });
     }
-    return this.d.follower.follow(p, strategy, runId, [mergeSha, sha]);
+    return this.d.follower.follow(p, strategy, runId, [mergeSha, mergeable, sha]);
   }
 
   private async findDeployRun(p: Promotion, workflow: string, branch: string, sha: string): Promise<WorkflowRun | undefined> {

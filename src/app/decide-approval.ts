@@ -1,6 +1,6 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { groupsIn, mayApprove, principalsInclude, requiredApprovals } from '../domain/policy';
-import { approvalGateFor } from './gate-evaluator';
+import { approvalGateFor, approvalPolicyFor } from './gate-evaluator';
 import { transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
@@ -48,7 +48,7 @@ export class DecideApproval {
   private envOf(p: Promotion) {
     const env = this.d.config.environments.find((e) => e.name === p.env);
     if (!env) throw new ShipgateError('unknown_environment', `environment ${p.env} is no longer configured`);
-    return env;
+    return approvalPolicyFor(this.d.config, env, p);
   }
 
   async approve(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {

@@ -23,6 +23,8 @@ export interface EvaluatePromotionDeps {
   logger: Logger;
   /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
   createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: string }>;
+  /** Commits between two SHAs (what a rollback removes). */
+  commitsBetween?: (repo: string, base: string, head: string) => Promise<Array<{ sha: string; message: string; author: string }>>;
 }
 
 /** The ref a promotion ships when no `ref=` was given: what runs in `from` (shipgate's history), else the source's branch head. */
@@ -40,7 +42,7 @@ export class EvaluatePromotion {
     const log = this.d.logger.child({ promotionId: p.id, service: p.service, env: p.env });
     const service = findService(this.d.config, p.service);
 
-    const shaGate = await this.resolveCandidate(p, service);
+    const shaGate = p.kind === 'rollback' ? await this.rollbackCandidate(p) : await this.resolveCandidate(p, service);
     const sha = shaGate.status === 'pass' ? (shaGate.details?.sha as string) : undefined;
     let withSha: Promotion = sha ? { ...p, sha, evidence: { ...p.evidence, sha } } : p;
     // create mode: open the change first (once: it is found again by the promotion id on a retry)
@@ -77,6 +79,28 @@ export class EvaluatePromotion {
     await this.d.chat.updatePromotion(promotion);
     log.info({ state: promotion.state, sha }, 'gates evaluated');
     return promotion;
+  }
+
+  /** A rollback's target is fixed at request time; show what it removes before anyone approves. */
+  private async rollbackCandidate(p: Promotion): Promise<GateResult> {
+    const r = p.rollback;
+    if (!p.sha || !r) return gate('candidate', 'block', 'candidate_not_found', 'rollback target missing');
+    try {
+      await this.d.github.resolveCommit(p.repo, p.sha);
+    } catch (e) {
+      return gate('candidate', 'block', 'candidate_not_found', `The rollback target \`${p.sha.slice(0, 7)}\` is not in ${p.repo}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    let removed: Array<{ sha: string; message: string; author: string }> = [];
+    if (this.d.commitsBetween) {
+      removed = await this.d.commitsBetween(p.repo, p.sha, r.currentSha).catch(() => []);
+      await this.d.repo.update(p.id, (cur) => (cur.rollback ? { ...cur, rollback: { ...cur.rollback, commitsRemoved: removed } } : undefined));
+    }
+    const list = removed.slice(0, 10).map((c) => `\n    ◦ \`${c.sha.slice(0, 7)}\` ${c.message} (${c.author})`).join('') + (removed.length > 10 ? `\n    ◦ … and ${removed.length - 10} more` : '');
+    return gate('candidate', 'pass', 'rollback_target', `Rollback \`${r.currentSha.slice(0, 7)}\` → \`${p.sha.slice(0, 7)}\` (${r.targetPromotionId}), removing ${removed.length} commit${removed.length === 1 ? '' : 's'}:${list}`, {
+      sha: p.sha,
+      current: r.currentSha,
+      removed: removed.length,
+    });
   }
 
   private async resolveCandidate(p: Promotion, service: ServiceConfig): Promise<GateResult> {

@@ -12,6 +12,7 @@ import type { Directory } from './ports/directory';
 import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
+import type { LockGuard } from './lock-guard';
 
 export interface FreezeActionsDeps {
   config: ShipgateConfig;
@@ -21,6 +22,8 @@ export interface FreezeActionsDeps {
   chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   directory: Directory;
   calendars: FreezeCalendars;
+  /** A blocked promotion gave up its environment lock; reviving it takes the lock again. */
+  locks: Pick<LockGuard, 'take'>;
   logger: Logger;
 }
 
@@ -50,7 +53,8 @@ export class FreezeActions {
   }
 
   async requestOverride(id: string, userId: string, form: { justification: string; rollbackPlan?: string; onCall?: string }): Promise<Promotion> {
-    await this.blockedByFreeze(id, userId);
+    const blocked = await this.blockedByFreeze(id, userId);
+    await this.d.locks.take(blocked);
     const now = this.d.clock.now();
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
       if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
@@ -88,6 +92,7 @@ export class FreezeActions {
 
   async queueForNextWindow(id: string, userId: string): Promise<Promotion> {
     const p = await this.blockedByFreeze(id, userId);
+    await this.d.locks.take(p);
     const calendar = await this.d.calendars.current();
     const now = this.d.clock.now();
     const nextOpen = calendar.nextOpen(p.env, now);

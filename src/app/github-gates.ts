@@ -35,7 +35,9 @@ export function checksGateCheck(commitChecks: CommitChecks, opts: ChecksGateOpti
     const sha = p.sha;
     if (!required.length) return checksGate([], { checkRuns: [], statuses: [] }, { sha: sha ?? '' });
     if (!sha) {
-      return gate('checks', 'pending', 'checks_no_candidate', `Required checks (${required.join(', ')}) are checked once the candidate commit is resolved`, { required });
+      return gate('checks', 'pending', 'checks_no_candidate', `Required checks (${required.join(', ')}) are checked once the candidate commit is resolved`, {
+        required,
+      });
     }
     const ctx = { sha, ...(opts.commitUrl ? { commitUrl: opts.commitUrl(p.repo, sha) } : {}) };
     try {
@@ -64,7 +66,10 @@ export function soakGateCheck(history: Pick<DeploymentHistory, 'list'> | undefin
     const soakMs = parseDuration(env.soak);
     if (soakMs === undefined) return gate('soak', 'block', 'soak_invalid', `environments.${env.name}.soak "${env.soak}" is not a duration`, { soak: env.soak });
     const sha = p.sha;
-    if (!sha) return gate('soak', 'pending', 'soak_no_candidate', `Soak (${env.soak} in \`${p.from}\`) is checked once the candidate commit is resolved`, { soak: env.soak });
+    if (!sha)
+      return gate('soak', 'pending', 'soak_no_candidate', `Soak (${env.soak} in \`${p.from}\`) is checked once the candidate commit is resolved`, {
+        soak: env.soak,
+      });
 
     let deployed: SoakDeployment | undefined;
     let historyError: string | undefined;
@@ -82,7 +87,11 @@ export function soakGateCheck(history: Pick<DeploymentHistory, 'list'> | undefin
         if (gh) deployed = { at: new Date(gh.at), source: 'github', reference: `#${gh.id}`, ...(gh.url ? { url: gh.url } : {}) };
       } catch (e) {
         const why = historyError ? `shipgate history: ${historyError}; GitHub Deployments: ${reason(e)}` : `GitHub Deployments: ${reason(e)}`;
-        return gate('soak', 'block', 'soak_unavailable', `Soak of \`${sha.slice(0, 7)}\` in \`${p.from}\` could not be checked (${why})`, { sha, soak: env.soak, error: why });
+        return gate('soak', 'block', 'soak_unavailable', `Soak of \`${sha.slice(0, 7)}\` in \`${p.from}\` could not be checked (${why})`, {
+          sha,
+          soak: env.soak,
+          error: why,
+        });
       }
     }
     return soakGate({ sha, from: p.from, to: p.env, soak: env.soak, soakMs, deployed, now, timeZone: opts.timeZone ?? 'UTC' });

@@ -7,7 +7,7 @@ import { requiredApprovals } from '../domain/policy';
 import type { Promotion } from '../domain/promotion';
 import { resolveTarget } from '../domain/resolve-request';
 import { isShipgateError } from '../domain/shipgate-error';
-import { defaultSourceRef } from './evaluate-promotion';
+import { resolveCandidate } from './evaluate-promotion';
 import type { GateEvaluator } from './gate-evaluator';
 import type { Clock } from './ports/clock';
 import type { DeploymentHistory, DeploymentRecord } from './ports/deployment-history';
@@ -58,8 +58,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 /**
  * `/promote plan` and `shipgate plan`: a dry run. Resolves the target and the candidate
- * exactly as a request would (same defaults: `from` = the environment before, `ref` = what
- * runs in `from`, else the source's branch head), evaluates every gate at request time on
+ * exactly as a request would (`resolveTarget` + EvaluatePromotion's `resolveCandidate`:
+ * `from` = the environment before; workflow strategy: `ref=`, else what runs in `from`, else
+ * the strategy's ref; branch strategy: the source branch head), evaluates every gate at request time on
  * a transient promotion (nothing is stored, requested or posted), and lists what would
  * ship: the commits and pull requests between what runs in the target and the candidate.
  */
@@ -118,10 +119,10 @@ export class PlanPromotion {
   }
 
   /** The latest successful deployment recorded by shipgate, or undefined (history unreadable → flag it). */
-  private async lastSucceeded(service: string, env: string, historyOk: { ok: boolean }): Promise<DeploymentRecord | undefined> {
+  private async lastSucceeded(service: string, env: string, historyOk: { ok: boolean }, limit = 20): Promise<DeploymentRecord | undefined> {
     if (!this.d.history || !historyOk.ok) return undefined;
     try {
-      return (await this.d.history.list(service, env, 20)).find((r) => r.outcome === 'succeeded');
+      return (await this.d.history.list(service, env, limit)).find((r) => r.outcome === 'succeeded');
     } catch (e) {
       historyOk.ok = false;
       this.d.logger?.warn({ err: reason(e) }, 'deployment history unavailable for plan');
@@ -129,29 +130,41 @@ export class PlanPromotion {
     }
   }
 
-  /** Same resolution as EvaluatePromotion: `ref=`, else what runs in `from`, else the default source ref. */
+  /**
+   * Exactly the resolution a request gets (EvaluatePromotion's `resolveCandidate`); a history
+   * that cannot be read counts as empty (and is flagged), and a failure keeps the error code
+   * of the GitHub call so the CLI can tell a missing ref from GitHub being unusable.
+   */
   private async resolveCandidate(service: ServiceConfig, from: string, requested: string | undefined, historyOk: { ok: boolean }): Promise<GateResult> {
-    let ref = requested;
-    let source = 'ref=';
-    if (!ref) {
-      const last = await this.lastSucceeded(service.name, from, historyOk);
-      if (last) {
-        ref = last.sha;
-        source = `running in ${from} (${last.promotionId})`;
-      } else {
-        ref = defaultSourceRef(service, from);
-        source = historyOk.ok
-          ? `head of \`${ref}\` (no deployment of ${from} recorded by shipgate yet)`
-          : `head of \`${ref}\` (shipgate's deployment history was not available)`;
-      }
+    let lastError: unknown;
+    const github = {
+      resolveCommit: async (repo: string, ref: string): Promise<string> => {
+        try {
+          return await this.d.github.resolveCommit(repo, ref);
+        } catch (e) {
+          lastError = e;
+          throw e;
+        }
+      },
+    };
+    const history = {
+      list: async (svc: string, env: string, limit?: number) => {
+        const last = await this.lastSucceeded(svc, env, historyOk, limit);
+        return last ? [last] : [];
+      },
+    };
+    const result = await resolveCandidate({ service: service.name, repo: service.repo, from, ...(requested ? { ref: requested } : {}) }, service, {
+      github,
+      history,
+    });
+    if (result.status === 'block' && lastError !== undefined) {
+      return { ...result, details: { ...result.details, errorCode: isShipgateError(lastError) ? lastError.code : 'internal' } };
     }
-    try {
-      const sha = await this.d.github.resolveCommit(service.repo, ref);
-      return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${sha.slice(0, 7)}\` from ${source}`, { sha, ref, source });
-    } catch (e) {
-      // errorCode tells a missing ref (not_found) from GitHub being unreachable or refusing the token.
-      return gate('candidate', 'block', 'candidate_not_found', `Cannot resolve \`${ref}\` in ${service.repo}: ${reason(e)}`, { ref, source, errorCode: isShipgateError(e) ? e.code : 'internal' });
+    if (result.status === 'pass' && !historyOk.ok && typeof result.details?.source === 'string') {
+      const source = result.details.source.replace(/ \(no deployment of .* recorded by shipgate yet\)$/, " (shipgate's deployment history was not available)");
+      return { ...result, summary: result.summary.replace(result.details.source, source), details: { ...result.details, source } };
     }
+    return result;
   }
 
   /** What runs in the target: shipgate's last successful deployment, else the target branch head (branch strategy). */

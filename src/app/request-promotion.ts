@@ -2,7 +2,7 @@ import type { ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
 import { emptyEvidence } from '../domain/evidence';
 import { groupsIn, mayRequest, requiredApprovals } from '../domain/policy';
-import type { Promotion } from '../domain/promotion';
+import { transition, type Promotion } from '../domain/promotion';
 import { promotionId } from '../domain/promotion-id';
 import { resolveTarget } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
@@ -14,6 +14,7 @@ import type { Directory } from './ports/directory';
 import type { JobQueue } from './ports/job-queue';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
+import type { LockGuard } from './lock-guard';
 
 export interface RequestPromotionDeps {
   config: ShipgateConfig;
@@ -24,6 +25,7 @@ export interface RequestPromotionDeps {
   chat: Pick<Chat, 'postPromotion'>;
   directory: Directory;
   queue: Pick<JobQueue, 'enqueueEvaluation'>;
+  locks: Pick<LockGuard, 'take'>;
   logger: Logger;
 }
 
@@ -74,18 +76,42 @@ export class RequestPromotion {
       evidence: emptyEvidence(),
       version: 0,
     };
-    await this.d.repo.create(p);
-    await this.d.audit.append({
-      at: p.createdAt,
-      promotionId: p.id,
-      type: 'requested',
-      actor: input.userId,
-      data: { service: p.service, from: p.from, env: p.env, ref: p.ref, cr: p.cr, reason: p.reason, channel: p.channel },
+    const { promotion } = await openPromotion(this.d, p, {
+      service: p.service,
+      from: p.from,
+      env: p.env,
+      ref: p.ref,
+      cr: p.cr,
+      reason: p.reason,
+      channel: p.channel,
     });
-    const ts = await this.d.chat.postPromotion(p);
-    const { promotion } = await this.d.repo.update(p.id, (cur) => ({ ...cur, messageTs: ts }));
-    await this.d.queue.enqueueEvaluation(p.id);
     this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env }, 'promotion requested');
     return promotion;
   }
+}
+
+/**
+ * Takes the (service, environment) lock, stores the promotion, audits it, posts its one
+ * message and hands gate evaluation to the worker. If posting fails, the promotion is
+ * cancelled again (releasing the lock) and the error reaches the person.
+ */
+export async function openPromotion(
+  d: Pick<RequestPromotionDeps, 'repo' | 'audit' | 'chat' | 'queue' | 'locks' | 'clock'>,
+  p: Promotion,
+  auditData: Record<string, unknown>,
+): Promise<{ promotion: Promotion; preempted?: Promotion }> {
+  const { preempted } = await d.locks.take(p);
+  await d.repo.create(p);
+  await d.audit.append({ at: p.createdAt, promotionId: p.id, type: 'requested', actor: p.requester.id, data: { kind: p.kind, ...auditData, ...(preempted ? { preempted: preempted.id } : {}) } });
+  let ts: string;
+  try {
+    ts = await d.chat.postPromotion(p);
+  } catch (e) {
+    const now = d.clock.now();
+    await d.repo.update(p.id, (cur) => transition(cur, { type: 'cancelled', by: p.requester.id, reason: 'the approval message could not be posted' }, now));
+    throw e;
+  }
+  const { promotion } = await d.repo.update(p.id, (cur) => ({ ...cur, messageTs: ts }));
+  await d.queue.enqueueEvaluation(p.id);
+  return { promotion, ...(preempted ? { preempted } : {}) };
 }

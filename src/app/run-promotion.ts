@@ -16,6 +16,7 @@ import type { DatabricksRuns } from './ports/databricks-runs';
 import type { JobQueue } from './ports/job-queue';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { PullRequests } from './ports/pull-requests';
+import type { GitData } from './ports/git-data';
 import type { RunLogs } from './ports/run-logs';
 import { wakeKeys, type Sleeper } from './ports/sleeper';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
@@ -32,6 +33,7 @@ export interface RunPromotionDeps {
   chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   github: WorkflowRuns;
   pulls: PullRequests;
+  git: GitData;
   reviews: EnvironmentReviews;
   logs: RunLogs;
   deployments: GitHubDeployments;
@@ -235,6 +237,7 @@ export class RunPromotion {
         outcome,
         at: now.toISOString(),
         ...(lastRun ? { runUrl: lastRun.url } : {}),
+        ...(promotion.rollback ? { rollbackOf: promotion.rollback.currentPromotionId } : {}),
       });
     }
     await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: outcome, data: { sha: promotion.sha, reason, evidence: promotion.evidence } });

@@ -82,6 +82,13 @@ export interface Promotion {
   approvals: Approval[];
   rejection?: { by: string; reason: string; at: string };
   override?: EmergencyOverride;
+  /** For a rollback: what runs now and what is put back. */
+  rollback?: {
+    currentSha: string;
+    currentPromotionId: string;
+    targetPromotionId: string;
+    commitsRemoved?: Array<{ sha: string; message: string; author: string }>;
+  };
   /** Queued for the next freeze window: earliest instant it may execute (ISO). */
   scheduledFor?: string;
   cancellation?: { by: string; reason?: string; at: string };

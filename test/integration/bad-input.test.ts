@@ -73,7 +73,8 @@ describe('bad input gets a clear error and loses nothing', () => {
     await h.slack.sendBlockAction({ userId: USERS.rm2, channelId: CHANNEL, messageTs: p.messageTs!, actionId: ACTIONS.approve, value: 'p-20990101-zzzzzz' });
     await waitUntil('unknown id refused', () => h.ephemeralsFor(USERS.rm2).find((t) => t.includes('No promotion `p-20990101-zzzzzz`')));
 
-    const q = await h.request('markets-pipeline prod', USERS.rm1);
+    h.github.addRepo('acme/platform', { defaultBranch: 'main' });
+    const q = await h.request('databricks-jobs test', USERS.engineer);
     // q's id on p's message
     await h.slack.sendBlockAction({ userId: USERS.rm2, channelId: CHANNEL, messageTs: p.messageTs!, actionId: ACTIONS.approve, value: q.id });
     await waitUntil('foreign id refused', () => h.ephemeralsFor(USERS.rm2).find((t) => t.includes(`does not belong to promotion \`${q.id}\``)));

@@ -20,7 +20,11 @@ export function githubError(e: unknown, what: string, notFound?: string): Shipga
   const msg = e instanceof Error ? e.message : String(e);
   if ((s === 404 || s === 422) && notFound) return new ShipgateError('not_found', notFound);
   if (s === 401) return new ShipgateError('github_error', `GitHub refused the credentials (401) while ${what}: check GITHUB_TOKEN or the GitHub App variables`);
-  if (s === 403) return new ShipgateError('github_error', `GitHub denied access (403) while ${what}: the token needs read access to the repository (checks:read, statuses:read, contents:read, deployments:read) (${msg})`);
+  if (s === 403)
+    return new ShipgateError(
+      'github_error',
+      `GitHub denied access (403) while ${what}: the token needs read access to the repository (checks:read, statuses:read, contents:read, deployments:read) (${msg})`,
+    );
   if (s === 404) return new ShipgateError('github_error', `GitHub answered 404 while ${what}: check the repository name and that the token can see it`);
   return new ShipgateError('github_error', `GitHub failed while ${what}: ${msg}`);
 }

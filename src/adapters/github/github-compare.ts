@@ -69,13 +69,21 @@ export class GitHubCompare implements SourceCompare {
         url: d.html_url,
       };
     } catch (e) {
-      throw githubError(e, `comparing ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repo}`, `cannot compare \`${base.slice(0, 12)}\` with \`${head.slice(0, 12)}\` in ${repo}: one of them is unknown`);
+      throw githubError(
+        e,
+        `comparing ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repo}`,
+        `cannot compare \`${base.slice(0, 12)}\` with \`${head.slice(0, 12)}\` in ${repo}: one of them is unknown`,
+      );
     }
   }
 
   async pullsForCommit(repo: string, sha: string): Promise<DiffPullRequest[]> {
     try {
-      const res = await this.etags.get<RawPull[]>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...splitRepo(repo), commit_sha: sha, per_page: 100 });
+      const res = await this.etags.get<RawPull[]>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+        ...splitRepo(repo),
+        commit_sha: sha,
+        per_page: 100,
+      });
       return res.data.map((p) => ({
         number: p.number,
         title: p.title,

@@ -2,6 +2,7 @@ import type { EnvironmentReviews, PendingDeployment } from '../../app/ports/envi
 import type { DeploymentState, GitHubDeployments } from '../../app/ports/github-deployments';
 import type { MergeResult, PullRequest, PullRequests } from '../../app/ports/pull-requests';
 import type { RunLogs } from '../../app/ports/run-logs';
+import type { GitData } from '../../app/ports/git-data';
 import type { ProtectionRuleCallback } from '../../app/answer-protection-rule';
 import { ShipgateError } from '../../domain/shipgate-error';
 import type { GitHubClient } from './github-client';
@@ -48,7 +49,7 @@ function toPull(p: RawPull): PullRequest {
 }
 
 /** GitHub REST for the branch strategy, environment reviews, job logs and deployments. */
-export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, RunLogs, GitHubDeployments, ProtectionRuleCallback {
+export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, RunLogs, GitHubDeployments, ProtectionRuleCallback, GitData {
   constructor(private readonly gh: GitHubClient) {}
 
   async findOpen(repo: string, head: string, base: string): Promise<PullRequest | undefined> {
@@ -128,6 +129,26 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
     const id = (res.data as { id?: number }).id;
     if (!id) throw new ShipgateError('github_error', `GitHub did not create the deployment: ${(res.data as { message?: string }).message ?? 'no id'}`);
     return id;
+  }
+
+  async commitTree(repo: string, sha: string): Promise<string> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...split(repo), commit_sha: sha });
+    return res.data.tree.sha;
+  }
+
+  async createCommit(repo: string, c: { message: string; tree: string; parents: string[] }): Promise<string> {
+    const res = await this.gh.request('POST /repos/{owner}/{repo}/git/commits', { ...split(repo), ...c });
+    return res.data.sha;
+  }
+
+  async createBranch(repo: string, branch: string, sha: string): Promise<void> {
+    try {
+      await this.gh.request('POST /repos/{owner}/{repo}/git/refs', { ...split(repo), ref: `refs/heads/${branch}`, sha });
+    } catch (e) {
+      if (statusOf(e) !== 422) throw new ShipgateError('github_error', `could not create branch ${branch}: ${messageOf(e)}`);
+      const existing = await this.gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...split(repo), ref: `heads/${branch}` });
+      if (existing.data.object.sha !== sha) throw new ShipgateError('github_error', `branch ${branch} already exists at another commit`);
+    }
   }
 
   async answer(callbackUrl: string, environment: string, state: 'approved' | 'rejected', comment: string): Promise<void> {

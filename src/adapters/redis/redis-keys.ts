@@ -22,6 +22,10 @@ export class RedisKeys {
   cache(name: string): string {
     return `${this.prefix}:cache:${name}`;
   }
+  /** The (service, environment) lock: holds the promotion id. */
+  envLock(service: string, env: string): string {
+    return this.lock(`env:${service}:${env}`);
+  }
   lock(name: string): string {
     return `${this.prefix}:lock:${name}`;
   }

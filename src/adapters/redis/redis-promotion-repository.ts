@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
-import type { Promotion } from '../../domain/promotion';
+import { isTerminal, type Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
 import type { RedisKeys } from './redis-keys';
 
@@ -10,6 +10,8 @@ if not cur then return -1 end
 if tostring(cjson.decode(cur).version) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1`;
+
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** Promotions as JSON documents with optimistic concurrency (compare-and-set on `version`, retried on conflict). */
 export class RedisPromotionRepository implements PromotionRepository {
@@ -44,7 +46,11 @@ export class RedisPromotionRepository implements PromotionRepository {
       const stored: Promotion = { ...next, version: current.version + 1 };
       // compare-and-set on the version: a concurrent writer makes us re-read and re-apply fn
       const ok = (await this.redis.eval(CAS_SCRIPT, 1, key, String(current.version), JSON.stringify(stored))) as number;
-      if (ok === 1) return { promotion: stored, changed: true };
+      if (ok === 1) {
+        // a promotion that ends gives up its (service, environment) lock
+        if (isTerminal(stored.state) && !isTerminal(current.state)) await this.redis.eval(RELEASE_LOCK, 1, this.keys.envLock(stored.service, stored.env), stored.id);
+        return { promotion: stored, changed: true };
+      }
     }
     throw new ShipgateError('internal', `could not update promotion ${id}: too much contention`);
   }

@@ -4,6 +4,7 @@ import type { Logger } from '../../app/logger';
 import type { RequestPromotion } from '../../app/request-promotion';
 import type { DecideApproval } from '../../app/decide-approval';
 import type { FreezeActions } from '../../app/freeze-actions';
+import type { RequestRollback } from '../../app/request-rollback';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
@@ -16,6 +17,7 @@ import { userMessage } from './user-message';
 
 export interface SlackUseCases {
   request: Pick<RequestPromotion, 'execute'>;
+  rollback: Pick<RequestRollback, 'execute'>;
   decide: Pick<DecideApproval, 'approve' | 'reject' | 'cancel'>;
   freeze: Pick<FreezeActions, 'assertOverridable' | 'requestOverride' | 'queueForNextWindow' | 'describe'>;
 }
@@ -89,7 +91,20 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     try {
       const parsed = parseRollbackCommand(command.text ?? '');
       if (parsed.kind === 'error') throw new ShipgateError('bad_command', parsed.message);
-      throw new ShipgateError('bad_command', '`/rollback` is not available in this version of shipgate yet.');
+      if (parsed.kind !== 'rollback') throw new ShipgateError('bad_command', 'usage: `/rollback <service> [env] [to=<sha|promotion-id>] [reason="…"]`');
+      const { promotion: p, preempted } = await d.useCases.rollback.execute({
+        service: parsed.service,
+        ...(parsed.env ? { env: parsed.env } : {}),
+        options: parsed.options,
+        userId: command.user_id,
+        userName: command.user_name,
+        channelId: command.channel_id,
+        channelName: command.channel_name,
+      });
+      return await ephemeral(
+        respond,
+        `:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7)}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
+      );
     } catch (e) {
       await ephemeral(respond, userMessage(e, log));
     }

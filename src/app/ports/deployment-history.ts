@@ -7,6 +7,8 @@ export interface DeploymentRecord {
   outcome: 'succeeded' | 'failed';
   at: string;
   runUrl?: string;
+  /** For a rollback: the promotion whose deployment it removed. */
+  rollbackOf?: string;
 }
 
 export interface DeploymentHistory {

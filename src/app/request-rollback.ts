@@ -1,0 +1,87 @@
+import type { ShipgateConfig } from '../config/config-schema';
+import type { PromoteOptions } from '../domain/command-parser';
+import { emptyEvidence } from '../domain/evidence';
+import { groupsIn, mayRequest } from '../domain/policy';
+import type { Promotion } from '../domain/promotion';
+import { promotionId } from '../domain/promotion-id';
+import { findService, lastEnvironment } from '../domain/resolve-request';
+import { chooseRollbackTarget } from '../domain/rollback-target';
+import { ShipgateError } from '../domain/shipgate-error';
+import { closestNames } from '../domain/closest-names';
+import type { DeploymentHistory } from './ports/deployment-history';
+import { openPromotion, type RequestPromotionDeps } from './request-promotion';
+
+export interface RollbackInput {
+  service: string;
+  env?: string;
+  options: PromoteOptions;
+  userId: string;
+  userName?: string;
+  channelId: string;
+  channelName?: string;
+}
+
+/** Whether a channel (by name or ID) matches `incidents.channels` (regexes on the name, or IDs). */
+export function isIncidentChannel(config: Pick<ShipgateConfig, 'incidents'>, channelId: string, channelName?: string): boolean {
+  return config.incidents.channels.some((c) => c === channelId || (channelName !== undefined && new RegExp(c).test(channelName)));
+}
+
+/**
+ * `/rollback <service> [env] [to=…] [reason=…]` in an incident channel: puts the last
+ * known-good deployment back (from shipgate's history), approved by `rollbackApprovers`
+ * (or, when that list is empty, by the requester). Executes the same artifact again.
+ */
+export class RequestRollback {
+  constructor(private readonly d: RequestPromotionDeps & { history: Pick<DeploymentHistory, 'list'> }) {}
+
+  async execute(input: RollbackInput): Promise<{ promotion: Promotion; preempted?: Promotion }> {
+    const { config } = this.d;
+    if (!isIncidentChannel(config, input.channelId, input.channelName)) {
+      const where = config.incidents.channels.length ? `channels matching ${config.incidents.channels.map((c) => `\`${c}\``).join(', ')}` : 'no channel yet (set `incidents.channels` in shipgate.yml)';
+      throw new ShipgateError('not_authorized', `\`/rollback\` works only in incident channels: ${where}.`);
+    }
+    const service = findService(config, input.service);
+    const envName = input.env ?? lastEnvironment(service);
+    if (!service.pipeline.includes(envName)) {
+      const close = closestNames(envName, service.pipeline, 1);
+      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${service.name}. Pipeline: ${service.pipeline.map((e) => `\`${e}\``).join(' → ')}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`);
+    }
+    const env = config.environments.find((e) => e.name === envName)!;
+    const approvers = config.incidents.rollbackApprovers;
+    // who may ask: a deployer of the environment or a rollback approver
+    const groups = await this.d.directory.groupMembers([...groupsIn(env.deployers), ...groupsIn(approvers)]);
+    const allowed = mayRequest(env, input.userId, groups).ok || mayRequest({ name: env.name, deployers: approvers }, input.userId, groups).ok;
+    if (!allowed) throw new ShipgateError('not_authorized', `You may not roll back \`${env.name}\`: ask a deployer of \`${env.name}\` or a rollback approver.`);
+
+    const history = await this.d.history.list(service.name, env.name, 200);
+    const { current, target } = chooseRollbackTarget(history, env.name, input.options.to);
+    const now = this.d.clock.now();
+    const tz = await this.d.directory.userTimeZone(input.userId);
+    const p: Promotion = {
+      id: promotionId('rollback', now, this.d.random),
+      kind: 'rollback',
+      service: service.name,
+      repo: service.repo,
+      from: env.name,
+      env: env.name,
+      ref: target.sha,
+      sha: target.sha,
+      ...(input.options.reason ? { reason: input.options.reason } : {}),
+      requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
+      channel: input.channelId,
+      state: 'requested',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      requiredApprovals: 1,
+      approvals: [],
+      gates: [],
+      steps: {},
+      evidence: { ...emptyEvidence(), sha: target.sha },
+      rollback: { currentSha: current.sha, currentPromotionId: current.promotionId, targetPromotionId: target.promotionId },
+      version: 0,
+    };
+    const opened = await openPromotion(this.d, p, { service: p.service, env: p.env, from: current.sha, to: target.sha, target: target.promotionId, reason: p.reason, channel: p.channel });
+    this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env, target: target.sha }, 'rollback requested');
+    return opened;
+  }
+}

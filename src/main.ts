@@ -40,8 +40,11 @@ import { wakeKeysFor } from './app/github-events';
 import { AnswerProtectionRule } from './app/answer-protection-rule';
 import { LockGuard } from './app/lock-guard';
 import { RequestRollback } from './app/request-rollback';
+import { DescribeDeployments } from './app/describe-deployments';
+import { PublishEvidence } from './app/publish-evidence';
 import { RedisPromotionLocks } from './adapters/redis/redis-promotion-locks';
 import type { Promotion } from './domain/promotion';
+import { findService } from './domain/resolve-request';
 
 export interface ShipgateOptions {
   config: ShipgateConfig;
@@ -143,7 +146,9 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   wakeSubscriber?.on('error', (e) => logger.warn({ err: e.message }, 'redis (wake subscriber) connection error'));
   const waker = new RedisWaker(wakePublisher, wakeSubscriber, `${keys.prefix}:wake`);
   const once = new RedisOnceGuard(redis, keys);
-  const locks = new LockGuard({ clock, locks: new RedisPromotionLocks(redis, keys), repo, audit, chat, promotionLink: threadLink });
+  const lockStore = new RedisPromotionLocks(redis, keys);
+  const locks = new LockGuard({ clock, locks: lockStore, repo, audit, chat, promotionLink: threadLink });
+  const evidence = new PublishEvidence({ repo, audit, chat, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL) });
 
   const server = new HttpServer();
   let worker: Worker | undefined;
@@ -175,7 +180,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         inflight.delete(work);
       }
     });
-    registerSlackListeners(slackApp, { config, useCases: { request, rollback, decide, freeze }, repo, chat, logger });
+    registerSlackListeners(slackApp, { config, useCases: { request, rollback, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
     if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
   }
 
@@ -217,7 +222,17 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       promotionLink: (p) => threadLink(p) ?? p.id,
       ...(o.changeRecheckMs ? { changeRecheckMs: o.changeRecheckMs } : {}),
       onStarted: async (p) => (await writeBack.onStart(p)).message,
-      onFinished: async (p) => (await writeBack.onFinish(p)).message,
+      onFinished: async (p) => {
+        const note = (await writeBack.onFinish(p)).message;
+        // one evidence pack per change: automatic when the last environment of the pipeline is reached
+        if (findService(config, p.service).pipeline.at(-1) !== p.env) return note;
+        try {
+          await evidence.publish(p.id);
+          return note;
+        } catch (e) {
+          return [note, `:warning: The evidence pack could not be uploaded (${e instanceof Error ? e.message : String(e)}); \`/promote evidence ${p.id}\` retries.`].filter(Boolean).join('\n');
+        }
+      },
       ...(o.pollMs ? { pollMs: o.pollMs } : {}),
     });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });

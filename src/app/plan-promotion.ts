@@ -1,7 +1,7 @@
 import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
 import { emptyEvidence } from '../domain/evidence';
-import { gate, type GateResult } from '../domain/gates/gate-result';
+import type { GateResult } from '../domain/gates/gate-result';
 import { DEFAULT_COMMIT_CAP, emptyDiff, planDiff, type DiffPullRequest, type Plan, type PlanCandidate, type PlanDiff, type PlanDiffBase } from '../domain/plan';
 import { requiredApprovals } from '../domain/policy';
 import type { Promotion } from '../domain/promotion';

@@ -18,8 +18,10 @@ export const USERS = {
   rm2: 'U0RELMGR2',
   vp: 'U0VPALICE',
   outsider: 'U0OUTSIDER',
+  oncall: 'U0ONCALLOL',
 } as const;
 export const CHANNEL = 'C0RELEASES';
+export const INCIDENT_CHANNEL = 'C0INC2041';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const GITHUB_TOKEN = 'ghp_testtoken';
@@ -62,7 +64,7 @@ export interface Harness {
   mainSha: string;
   promote(text: string, userId?: string, channelId?: string): ReturnType<SlackEmulator['sendSlashCommand']>;
   /** `/promote`, then the promotion it created once it reaches `state` (default awaiting_approval). */
-  request(text: string, userId?: string, state?: Promotion['state'] | Array<Promotion['state']>): Promise<Promotion>;
+  request(text: string, userId?: string, state?: Promotion['state'] | Array<Promotion['state']>, command?: string, channelId?: string): Promise<Promotion>;
   click(p: Promotion, actionId: string, userId: string): ReturnType<SlackEmulator['sendBlockAction']>;
   latest(): Promise<Promotion>;
   waitState(id: string, state: Promotion['state'] | Array<Promotion['state']>, timeoutMs?: number): Promise<Promotion>;
@@ -95,9 +97,13 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
       { id: USERS.rm2, name: 'ravi.release', tz: 'Asia/Kolkata' },
       { id: USERS.vp, name: 'vera.vp' },
       { id: USERS.outsider, name: 'olly.outsider' },
+      { id: USERS.oncall, name: 'omar.oncall', tz: 'Europe/London' },
     ],
-    channels: [{ id: CHANNEL, name: 'releases' }],
-    usergroups: { S0RELEASEMGRS: [USERS.rm1, USERS.rm2], S0VPS: [USERS.vp] },
+    channels: [
+      { id: CHANNEL, name: 'releases' },
+      { id: INCIDENT_CHANNEL, name: 'inc-2041-stale-prices' },
+    ],
+    usergroups: { S0RELEASEMGRS: [USERS.rm1, USERS.rm2], S0VPS: [USERS.vp], S0ONCALL: [USERS.oncall, USERS.engineer] },
   });
   const github = new GitHubEmulator({ token: GITHUB_TOKEN });
   const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: 'sn-password' });
@@ -147,14 +153,14 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     },
     mainSha,
     promote: (text, userId = USERS.engineer, channelId = CHANNEL) => slack.sendSlashCommand({ command: '/promote', text, userId, channelId }),
-    request: async (text, userId = USERS.engineer, state = 'awaiting_approval') => {
+    request: async (text, userId = USERS.engineer, state = 'awaiting_approval', command = '/promote', channelId = CHANNEL) => {
       const before = new Set((await h.app.repo.recent(1000)).map((p) => p.id));
-      const res = await slack.sendSlashCommand({ command: '/promote', text, userId, channelId: CHANNEL });
+      const res = await slack.sendSlashCommand({ command, text, userId, channelId });
       if (res.status !== 200) throw new Error(`/promote ${text} answered ${res.status}`);
       const created = await waitUntil(`a promotion from "/promote ${text}"`, async () => (await h.app.repo.recent(20)).find((p) => !before.has(p.id)));
       const p = await h.waitState(created.id, state);
       // the message is updated right after the state is stored
-      await waitUntil(`message of ${p.id} to show ${p.state}`, () => p.messageTs && slack.message(CHANNEL, p.messageTs)?.text.includes(p.state.replace('_', ' ')));
+      await waitUntil(`message of ${p.id} to show ${p.state}`, () => p.messageTs && slack.message(channelId, p.messageTs)?.text.includes(p.state.replace('_', ' ')));
       return p;
     },
     click: (p, actionId, userId) => slack.sendBlockAction({ userId, channelId: p.channel, messageTs: p.messageTs!, actionId }),

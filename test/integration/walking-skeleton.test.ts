@@ -73,11 +73,12 @@ describe('walking skeleton: /promote → Approve → worker → GitHub run → e
     expect(blocksText(h.slack.message(CHANNEL, p0.messageTs!))).toContain('Succeeded');
     expect(blocksText(h.slack.message(CHANNEL, p0.messageTs!))).not.toContain(ACTIONS.approve);
 
-    // audit record, in order
+    // audit record, in order (the evidence pack for the last environment is published last)
+    await waitUntil('evidence pack', async () => (await h.app.audit.forPromotion(p0.id)).some((e) => e.type === 'evidence_published'));
     const audit = await h.app.audit.forPromotion(p0.id);
     const types = audit.map((e) => e.type);
     // the duplicate click is refused too; where its refusal lands relative to execution is a race
-    expect(types.filter((t) => t !== 'approval_refused')).toEqual(['requested', 'gates_passed', 'approved', 'started', 'workflow_dispatched', 'succeeded']);
+    expect(types.filter((t) => t !== 'approval_refused')).toEqual(['requested', 'gates_passed', 'approved', 'started', 'workflow_dispatched', 'succeeded', 'evidence_published']);
     expect(types.filter((t) => t === 'approval_refused')).toHaveLength(3);
     expect(types.slice(0, 4)).toEqual(['requested', 'gates_passed', 'approval_refused', 'approval_refused']);
     expect(audit.find((e) => e.type === 'approved')?.actor).toBe(USERS.rm2);

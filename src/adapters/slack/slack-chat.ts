@@ -48,6 +48,19 @@ export class SlackChat implements Chat {
     }
   }
 
+  async uploadToThread(p: Promotion, files: Array<{ filename: string; title: string; content: string }>, comment: string): Promise<void> {
+    try {
+      await this.client.files.uploadV2({
+        channel_id: p.channel,
+        ...(p.messageTs ? { thread_ts: p.messageTs } : {}),
+        initial_comment: comment,
+        file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title })),
+      } as never);
+    } catch (e) {
+      throw slackError(e, 'the evidence pack upload');
+    }
+  }
+
   async postToChannel(channel: string, text: string): Promise<void> {
     try {
       await this.client.chat.postMessage({ channel, text, unfurl_links: false });

@@ -5,6 +5,8 @@ import type { RequestPromotion } from '../../app/request-promotion';
 import type { DecideApproval } from '../../app/decide-approval';
 import type { FreezeActions } from '../../app/freeze-actions';
 import type { RequestRollback } from '../../app/request-rollback';
+import type { DescribeDeployments } from '../../app/describe-deployments';
+import type { PublishEvidence } from '../../app/publish-evidence';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
@@ -18,6 +20,8 @@ import { userMessage } from './user-message';
 export interface SlackUseCases {
   request: Pick<RequestPromotion, 'execute'>;
   rollback: Pick<RequestRollback, 'execute'>;
+  describe: Pick<DescribeDeployments, 'status' | 'historyOf'>;
+  evidence: Pick<PublishEvidence, 'publish'>;
   decide: Pick<DecideApproval, 'approve' | 'reject' | 'cancel'>;
   freeze: Pick<FreezeActions, 'assertOverridable' | 'requestOverride' | 'queueForNextWindow' | 'describe'>;
 }
@@ -68,6 +72,14 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
             channelId: command.channel_id,
           });
           return await ephemeral(respond, `:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+        }
+        case 'status':
+          return await ephemeral(respond, await d.useCases.describe.status(parsed.service));
+        case 'history':
+          return await ephemeral(respond, await d.useCases.describe.historyOf(parsed.service, parsed.env));
+        case 'evidence': {
+          const p = await d.useCases.evidence.publish(parsed.id, command.user_id);
+          return await ephemeral(respond, `:card_index_dividers: Evidence pack for \`${p.id}\` uploaded to its thread.`);
         }
         case 'freeze': {
           const text = await d.useCases.freeze.describe(parsed.env, command.user_id);

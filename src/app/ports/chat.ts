@@ -9,6 +9,8 @@ export interface Chat {
   /** Posts mrkdwn text into the promotion's thread. */
   postToThread(p: Promotion, text: string): Promise<void>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
+  /** Uploads files into the promotion's thread (evidence pack). */
+  uploadToThread(p: Promotion, files: Array<{ filename: string; title: string; content: string }>, comment: string): Promise<void>;
   /** A plain channel message (announcements). */
   postToChannel(channel: string, text: string): Promise<void>;
 }

@@ -1,0 +1,83 @@
+import type { ShipgateConfig } from '../config/config-schema';
+import { isTerminal, type Promotion } from '../domain/promotion';
+import { findService } from '../domain/resolve-request';
+import { ShipgateError } from '../domain/shipgate-error';
+import type { DeploymentHistory } from './ports/deployment-history';
+import type { FreezeCalendars } from './ports/freeze-calendars';
+import type { PromotionLocks } from './ports/promotion-locks';
+import type { PromotionRepository } from './ports/promotion-repository';
+
+const ICON: Record<string, string> = {
+  succeeded: ':large_green_circle:',
+  failed: ':red_circle:',
+  rejected: ':no_entry_sign:',
+  cancelled: ':heavy_multiplication_x:',
+  expired: ':alarm_clock:',
+  blocked: ':no_entry:',
+  running: ':gear:',
+  approved: ':white_check_mark:',
+  awaiting_approval: ':raising_hand:',
+  requested: ':hourglass_flowing_sand:',
+};
+
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** `/promote status [service]` and `/promote history <service> [env]`: the truth from shipgate's records. */
+export class DescribeDeployments {
+  constructor(
+    private readonly d: {
+      config: ShipgateConfig;
+      clock: { now(): Date };
+      repo: Pick<PromotionRepository, 'recent'>;
+      history: Pick<DeploymentHistory, 'list'>;
+      locks: Pick<PromotionLocks, 'holder'>;
+      calendars: FreezeCalendars;
+      link?: (p: Promotion) => string | undefined;
+    },
+  ) {}
+
+  private ref(p: Promotion): string {
+    const link = this.d.link?.(p);
+    return link ? `<${link}|\`${p.id}\`>` : `\`${p.id}\``;
+  }
+
+  async status(serviceName?: string): Promise<string> {
+    const services = serviceName ? [findService(this.d.config, serviceName)] : this.d.config.services;
+    const calendar = await this.d.calendars.current();
+    const now = this.d.clock.now();
+    const out: string[] = [];
+    for (const s of services) {
+      const recent = await this.d.repo.recent(200, s.name);
+      out.push(`*${s.name}* (${s.repo}, ${s.strategy.type})`);
+      for (const env of s.pipeline) {
+        const last = (await this.d.history.list(s.name, env, 20)).find((d) => d.outcome === 'succeeded');
+        const inflight = recent.filter((p) => p.env === env && !isTerminal(p.state));
+        const holder = await this.d.locks.holder(s.name, env);
+        const check = calendar.check(env, now);
+        const parts = [
+          last ? `\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? `, <${last.runUrl}|run>` : ''})` : '_nothing deployed by shipgate yet_',
+          check.frozen ? `:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : '',
+          ...inflight.map((p) => `${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (<@${p.requester.id}>)`),
+          holder && !inflight.some((p) => p.id === holder) ? `:lock: locked by \`${holder}\`` : '',
+        ].filter(Boolean);
+        out.push(`• *${env}*: ${parts.join(' · ')}`);
+      }
+    }
+    return out.join('\n');
+  }
+
+  async historyOf(serviceName: string, envName?: string): Promise<string> {
+    const s = findService(this.d.config, serviceName);
+    if (envName && !s.pipeline.includes(envName)) {
+      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${s.pipeline.map((e) => `\`${e}\``).join(' → ')}.`);
+    }
+    const recent = (await this.d.repo.recent(200, s.name)).filter((p) => !envName || p.env === envName).slice(0, 15);
+    if (!recent.length) return `No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
+    const lines = recent.map((p) => {
+      const run = p.evidence.runs.at(-1);
+      const pr = p.evidence.pullRequests.at(-1);
+      return `${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}\`${p.sha?.slice(0, 7) ?? '???????'}\` *${p.state.replace('_', ' ')}* ${this.ref(p)} by <@${p.requester.id}>${p.approvals.length ? `, approved by ${p.approvals.map((a) => `<@${a.userId}>`).join(', ')}` : ''}${run ? ` · <${run.url}|run>` : ''}${pr ? ` · <${pr.url}|#${pr.number}>` : ''}${p.stateReason && p.state !== 'succeeded' ? ` · ${p.stateReason.slice(0, 120)}` : ''}`;
+    });
+    return [`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines].join('\n');
+  }
+}

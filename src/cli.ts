@@ -24,6 +24,8 @@ export const USAGE = `usage: shipgate <command>
   freeze check --env E [--at ISO] [--config F] [--json]
                                        is E frozen? (exit 0 open, 3 frozen)
   freeze list --env E --from DATE --to DATE [--config F] [--json]
+  plan <service> <env> [from=E] [ref=R] [cr=CHG…] [--json] [--config F]
+                                       dry run: every gate + what would ship (exit 0 ok, 3 blocked)
   sandbox                              the embedded playground (emulated Slack, GitHub, ServiceNow)
 
 Configuration: --config F, else $SHIPGATE_CONFIG, else ./shipgate.yml`;
@@ -111,6 +113,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     case 'freeze': {
       const { freezeCommand } = await import('./cli/freeze-command');
       return freezeCommand(argv.slice(1), io);
+    }
+    case 'plan': {
+      const { planCommand } = await import('./cli/plan-command');
+      return planCommand(argv.slice(1), io);
     }
     case 'sandbox': {
       const { sandboxCommand } = await import('./sandbox/sandbox-command');

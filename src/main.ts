@@ -45,6 +45,13 @@ import { PublishEvidence } from './app/publish-evidence';
 import { RedisPromotionLocks } from './adapters/redis/redis-promotion-locks';
 import type { Promotion } from './domain/promotion';
 import { findService } from './domain/resolve-request';
+import { registerGitHubGates } from './app/github-gates';
+import { checksGate } from './domain/gates/checks-gate';
+import { PlanPromotion } from './app/plan-promotion';
+import { EtagCache } from './adapters/github/etag-cache';
+import { GitHubCommitChecks } from './adapters/github/github-commit-checks';
+import { GitHubCompare } from './adapters/github/github-compare';
+import { GitHubDeploymentLookup } from './adapters/github/github-deployment-lookup';
 
 export interface ShipgateOptions {
   config: ShipgateConfig;
@@ -138,6 +145,15 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
   const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
   registerServiceNowGates(gates, { changes, hasEmergencyOverride: (p) => Boolean(p.override?.approvedBy) });
+  const etags = new EtagCache(ghClient);
+  const commitChecks = new GitHubCommitChecks(ghClient, { etags });
+  registerGitHubGates(gates, {
+    commitChecks,
+    deployments: new GitHubDeploymentLookup(ghClient, { etags }),
+    history,
+    timeZone: config.timezone,
+    commitUrl: commitUrlFor(env.GITHUB_API_URL),
+  });
   const threadLink = (p: Promotion) => (p.messageTs ? `https://slack.com/archives/${p.channel}/p${p.messageTs.replace('.', '')}` : undefined);
   const writeBack = new ChangeWriteBack({ changes, config, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL), logger });
   const wakePublisher = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -180,7 +196,9 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         inflight.delete(work);
       }
     });
-    registerSlackListeners(slackApp, { config, useCases: { request, rollback, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
+    const plan = new PlanPromotion({ config, clock, github, compare: new GitHubCompare(ghClient, { etags }), history, gates, logger });
+    registerSlackListeners(slackApp, {
+      commitUrl: commitUrlFor(env.GITHUB_API_URL), config, useCases: { request, rollback, plan, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
     if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
   }
 
@@ -220,6 +238,11 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       sleeper: o.sleeper ?? waker,
       logger,
       promotionLink: (p) => threadLink(p) ?? p.id,
+      checksFor: async (p, sha) => {
+        const service = findService(config, p.service);
+        if (!service.requiredChecks.length) return undefined;
+        return checksGate(service.requiredChecks, await commitChecks.observe(p.repo, sha), { sha, commitUrl: commitUrlFor(env.GITHUB_API_URL)(p.repo, sha) });
+      },
       ...(o.changeRecheckMs ? { changeRecheckMs: o.changeRecheckMs } : {}),
       onStarted: async (p) => (await writeBack.onStart(p)).message,
       onFinished: async (p) => {

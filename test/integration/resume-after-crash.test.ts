@@ -60,6 +60,8 @@ describe('a killed promotion resumes where it stopped and never repeats a side e
 
   it('enqueuing the same execution twice runs it once (jobId = promotion id)', async () => {
     const p = await h.request('markets-pipeline prod', USERS.rm1);
+    // an execution job that arrives before the approval is a no-op and must not swallow the real one
+    await h.app.queue.enqueueExecution(p.id);
     await h.click(p, 'promotion_approve', USERS.rm2);
     await h.app.queue.enqueueExecution(p.id);
     await h.app.queue.enqueueExecution(p.id);

@@ -19,14 +19,17 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async enqueueEvaluation(promotionId: string): Promise<void> {
-    await this.queue.add('evaluate', { promotionId }, { jobId: `eval-${promotionId}` });
+    await this.queue.add('evaluate', { promotionId }, { jobId: `eval-${promotionId}`, removeOnComplete: true });
   }
 
   async enqueueExecution(promotionId: string, delayMs?: number): Promise<void> {
     // the immediate execution is keyed by the promotion id (added at most once); a delayed
     // re-check (queued for the next window) gets its own id, execution stays idempotent by state
     const at = delayMs ? Date.now() + delayMs : undefined;
-    await this.queue.add('execute', { promotionId }, { jobId: at ? `${promotionId}-at-${at}` : promotionId, ...(delayMs ? { delay: delayMs } : {}) });
+    // removed once complete: the id dedupes concurrent adds (double clicks, two approvers) while the
+    // job waits or runs; afterwards the promotion's state makes any later execution a no-op, and a
+    // completed no-op job must not swallow the real enqueue that follows it
+    await this.queue.add('execute', { promotionId }, { jobId: at ? `${promotionId}-at-${at}` : promotionId, removeOnComplete: true, ...(delayMs ? { delay: delayMs } : {}) });
   }
 
   /** One repeatable announcer job for all replicas (a job scheduler is upserted, never duplicated). */

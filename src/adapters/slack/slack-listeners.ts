@@ -7,6 +7,8 @@ import type { FreezeActions } from '../../app/freeze-actions';
 import type { RequestRollback } from '../../app/request-rollback';
 import type { DescribeDeployments } from '../../app/describe-deployments';
 import type { PublishEvidence } from '../../app/publish-evidence';
+import type { PlanPromotion } from '../../app/plan-promotion';
+import { planMessage } from './blocks/plan-message';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
@@ -20,6 +22,7 @@ import { userMessage } from './user-message';
 export interface SlackUseCases {
   request: Pick<RequestPromotion, 'execute'>;
   rollback: Pick<RequestRollback, 'execute'>;
+  plan: Pick<PlanPromotion, 'execute'>;
   describe: Pick<DescribeDeployments, 'status' | 'historyOf'>;
   evidence: Pick<PublishEvidence, 'publish'>;
   decide: Pick<DecideApproval, 'approve' | 'reject' | 'cancel'>;
@@ -32,6 +35,8 @@ export interface ListenerDeps {
   repo: Pick<PromotionRepository, 'get'>;
   chat: Pick<Chat, 'postEphemeral'>;
   logger: Logger;
+  /** Web URL of a commit (links in /promote plan). */
+  commitUrl?: (repo: string, sha: string) => string;
   /** Observes ack latency (metrics). */
   onAck?: (kind: string, ms: number) => void;
 }
@@ -72,6 +77,11 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
             channelId: command.channel_id,
           });
           return await ephemeral(respond, `:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+        }
+        case 'plan': {
+          const plan = await d.useCases.plan.execute({ service: parsed.service, env: parsed.env, options: parsed.options, userId: command.user_id });
+          const m = planMessage(plan, d.commitUrl ? { commitUrl: d.commitUrl } : {});
+          return await ephemeral(respond, m.text, m.blocks);
         }
         case 'status':
           return await ephemeral(respond, await d.useCases.describe.status(parsed.service));

@@ -18,6 +18,7 @@ import { RunPromotion } from './app/run-promotion';
 import { RedisKeys } from './adapters/redis/redis-keys';
 import { RedisPromotionRepository } from './adapters/redis/redis-promotion-repository';
 import { RedisAuditLog } from './adapters/redis/redis-audit-log';
+import type { AuditLog } from './app/ports/audit-log';
 import { RedisDeploymentHistory } from './adapters/redis/redis-deployment-history';
 import { RedisOnceGuard } from './adapters/redis/redis-once-guard';
 import { FreezeAnnouncer } from './app/freeze-announcer';
@@ -29,6 +30,7 @@ import { SlackChat } from './adapters/slack/slack-chat';
 import { SlackDirectory } from './adapters/slack/slack-directory';
 import { registerSlackListeners } from './adapters/slack/slack-listeners';
 import { HttpServer, sendJson } from './adapters/http/http-server';
+import { ShipgateMetrics } from './adapters/metrics/shipgate-metrics';
 import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
 import { verifyWebhookSignature } from './adapters/github/webhook-signature';
 import { RedisWaker } from './adapters/redis/redis-waker';
@@ -81,7 +83,7 @@ export interface Shipgate {
   redis: Redis;
   keys: RedisKeys;
   repo: RedisPromotionRepository;
-  audit: RedisAuditLog;
+  audit: AuditLog;
   history: RedisDeploymentHistory;
   queue: BullmqJobQueue;
   worker?: Worker;
@@ -108,9 +110,12 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const workerConnection = o.role === 'web' ? undefined : new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   workerConnection?.on('error', (e) => logger.warn({ err: e.message }, 'redis (worker) connection error'));
   const repo = new RedisPromotionRepository(redis, keys);
-  const audit = new RedisAuditLog(redis, keys);
+  let depth: () => Promise<number> = async () => 0;
+  const metrics = new ShipgateMetrics(() => depth());
+  const audit = metrics.metered(new RedisAuditLog(redis, keys));
   const history = new RedisDeploymentHistory(redis, keys);
   const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix());
+  depth = () => queue.depth();
 
   const slackClient = new WebClient(env.SLACK_BOT_TOKEN, {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
@@ -124,6 +129,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       ? { app: { appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: env.GITHUB_APP_INSTALLATION_ID } }
       : { token: env.GITHUB_TOKEN ?? '' }),
     logger,
+    onRequest: (route) => metrics.githubCalls.inc({ method: route.split(' ')[0] ?? 'GET' }),
+    onRateLimit: (remaining) => metrics.rateLimit.set(remaining),
     ...(o.githubThrottle === false ? { throttle: false } : {}),
   });
   /** Runs worker work for a promotion and adds the GitHub calls it made to the promotion's evidence. */
@@ -199,7 +206,16 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     const plan = new PlanPromotion({ config, clock, github, compare: new GitHubCompare(ghClient, { etags }), history, gates, logger });
     registerSlackListeners(slackApp, {
       commitUrl: commitUrlFor(env.GITHUB_API_URL), config, useCases: { request, rollback, plan, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
-    if (receiver) server.route('POST', '/slack/events', (req, res) => receiver.requestListener(req, res));
+    if (receiver) {
+      server.route('POST', '/slack/events', (req, res) => {
+        // ack latency as Slack sees it: request arrival → HTTP response
+        const started = process.hrtime.bigint();
+        const kind = String(req.headers['content-type'] ?? '').includes('json') ? 'event' : 'command_or_interaction';
+        res.on('finish', () => metrics.ack.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9));
+        metrics.commands.inc({ kind });
+        receiver.requestListener(req, res);
+      });
+    }
   }
 
   if (o.role !== 'web') {
@@ -296,6 +312,9 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         .handle({ repo: repoName, environment: String(payload.environment ?? ''), sha: deployment?.sha ?? '', callbackUrl: String(payload.deployment_callback_url ?? '') })
         .catch((e: Error) => logger.error({ err: e.message }, 'deployment protection rule answer failed'));
     }
+  });
+  server.route('GET', '/metrics', async (_req, res) => {
+    res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });
   server.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', role: o.role }));
   server.route('GET', '/readyz', async (_req, res) => {

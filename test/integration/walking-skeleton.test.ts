@@ -83,6 +83,15 @@ describe('walking skeleton: /promote → Approve → worker → GitHub run → e
     expect(types.slice(0, 4)).toEqual(['requested', 'gates_passed', 'approval_refused', 'approval_refused']);
     expect(audit.find((e) => e.type === 'approved')?.actor).toBe(USERS.rm2);
     expect((await h.app.history.list('markets-pipeline', 'prod'))[0]).toMatchObject({ sha: h.mainSha, promotionId: p0.id, outcome: 'succeeded' });
+
+    // Prometheus metrics tell the same story
+    const metrics = await (await fetch(`${h.app.url}/metrics`)).text();
+    expect(metrics).toContain('shipgate_promotions_total{outcome="succeeded"} 1');
+    expect(metrics).toMatch(/shipgate_gate_results_total\{gate="approval",status="pass"\} \d+/);
+    expect(metrics).toMatch(/shipgate_slack_ack_seconds_count\{kind="command_or_interaction"\} ([5-9]|\d\d)/);
+    expect(metrics).toMatch(/shipgate_github_requests_total\{method="POST"\} \d+/);
+    expect(metrics).toMatch(/shipgate_github_rate_limit_remaining \d+/);
+    expect(metrics).toMatch(/shipgate_queue_depth \d+/);
   });
 
   it('rejects with a reason from the modal and dispatches nothing', async () => {

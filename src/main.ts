@@ -229,6 +229,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       history,
       gates,
       logger,
+      queue,
       commitsBetween: (r, base, head) => ghApi.commitsBetween(r, base, head),
       createChange: async (p, service) => {
         const r = await writeBack.createChangeFor(p, service);
@@ -274,11 +275,17 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       },
       ...(o.pollMs ? { pollMs: o.pollMs } : {}),
     });
+    const expirer = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });
     worker = startPromotionWorker(
       workerConnection!,
       keys.queuePrefix(),
-      { evaluate: (id) => counted(id, () => evaluate.execute(id)), execute: (id) => counted(id, () => run.execute(id)), announce: () => announcer.tick() },
+      {
+        evaluate: (id) => counted(id, () => evaluate.execute(id)),
+        execute: (id) => counted(id, () => run.execute(id)),
+        expire: (id) => expirer.expire(id),
+        announce: () => announcer.tick(),
+      },
       logger,
     );
     if (config.announce) await queue.scheduleAnnouncements();

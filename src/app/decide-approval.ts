@@ -152,6 +152,20 @@ export class DecideApproval {
     return promotion;
   }
 
+  /** `approvalTimeout` reached: a promotion still awaiting approval expires (its lock is released). */
+  async expire(id: string): Promise<Promotion | undefined> {
+    const now = this.d.clock.now();
+    const p = await this.d.repo.get(id);
+    if (!p || p.state !== 'awaiting_approval' || !p.expiresAt || Date.parse(p.expiresAt) > now.getTime()) return p;
+    const { promotion, changed } = await this.d.repo.update(id, (cur) => (cur.state === 'awaiting_approval' ? transition(cur, { type: 'expired' }, now) : undefined));
+    if (changed) {
+      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'expired', data: { expiresAt: p.expiresAt } });
+      await this.d.chat.updatePromotion(promotion);
+      await this.d.chat.postToThread(promotion, `:alarm_clock: Expired: no decision within the approval timeout (${p.expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`);
+    }
+    return promotion;
+  }
+
   async cancel(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const env = this.envOf(p);

@@ -10,6 +10,7 @@ import type { DeploymentHistory } from './ports/deployment-history';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
+import type { JobQueue } from './ports/job-queue';
 
 export interface EvaluatePromotionDeps {
   config: ShipgateConfig;
@@ -21,6 +22,8 @@ export interface EvaluatePromotionDeps {
   history: Pick<DeploymentHistory, 'list'>;
   gates: GateEvaluator;
   logger: Logger;
+  /** Schedules the expiry of a pending approval (`approvalTimeout`). */
+  queue?: Pick<JobQueue, 'enqueueExpiry'>;
   /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
   createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: string }>;
   /** Commits between two SHAs (what a rollback removes). */
@@ -77,6 +80,9 @@ export class EvaluatePromotion {
       data: { sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code, summary: r.summary })) },
     });
     await this.d.chat.updatePromotion(promotion);
+    if (promotion.state === 'awaiting_approval' && promotion.expiresAt && this.d.queue) {
+      await this.d.queue.enqueueExpiry(id, Date.parse(promotion.expiresAt) - now.getTime());
+    }
     log.info({ state: promotion.state, sha }, 'gates evaluated');
     return promotion;
   }

@@ -145,3 +145,25 @@ describe('walking skeleton: /promote → Approve → worker → GitHub run → e
     expect(dispatches(h)).toHaveLength(0);
   });
 });
+
+describe('approval timeout', () => {
+  it('expires a promotion nobody decided on, releasing its lock', async () => {
+    const { BASE_CONFIG } = await import('../helpers/harness');
+    const h = await startHarness('expiry', { config: BASE_CONFIG.replace('    requiredApprovals: 1\n', '    requiredApprovals: 1\n    approvalTimeout: 1s\n') });
+    try {
+      const p = await h.request('markets-pipeline prod', USERS.rm1);
+      expect(p.expiresAt).toBeDefined();
+      const expired = await h.waitState(p.id, 'expired', 10_000);
+      expect(expired.stateReason).toBe('approval timed out');
+      await waitUntil('message shows expired', () => JSON.stringify(h.slack.message(CHANNEL, p.messageTs!)?.blocks).includes('Expired'));
+      await h.slack.sendBlockAction({ userId: USERS.rm2, channelId: CHANNEL, messageTs: p.messageTs!, actionId: ACTIONS.approve, value: p.id, blockId: 'decision' });
+      await waitUntil('late approval refused', () => h.ephemeralsFor(USERS.rm2).find((t) => t.includes('already expired')));
+      // the environment is free again
+      const next = await h.request('markets-pipeline prod', USERS.rm1);
+      expect(next.state).toBe('awaiting_approval');
+      expect(dispatches(h)).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -32,6 +32,10 @@ export class BullmqJobQueue implements JobQueue {
     await this.queue.add('execute', { promotionId }, { jobId: at ? `${promotionId}-at-${at}` : promotionId, removeOnComplete: true, ...(delayMs ? { delay: delayMs } : {}) });
   }
 
+  async enqueueExpiry(promotionId: string, delayMs: number): Promise<void> {
+    await this.queue.add('expire', { promotionId }, { jobId: `expire-${promotionId}`, delay: Math.max(0, delayMs), removeOnComplete: true });
+  }
+
   /** One repeatable announcer job for all replicas (a job scheduler is upserted, never duplicated). */
   async scheduleAnnouncements(everyMs = 60_000): Promise<void> {
     await this.queue.upsertJobScheduler('freeze-announcements', { every: everyMs }, { name: 'announce', data: { promotionId: '' } });

@@ -6,6 +6,7 @@ import { QUEUE_NAME } from './bullmq-job-queue';
 export interface PromotionHandlers {
   evaluate(promotionId: string): Promise<unknown>;
   execute(promotionId: string): Promise<unknown>;
+  expire?(promotionId: string): Promise<unknown>;
   /** Periodic freeze announcements (no promotion id). */
   announce?(): Promise<unknown>;
 }
@@ -18,6 +19,7 @@ export function startPromotionWorker(connection: Redis, prefix: string, handlers
       const id = job.data.promotionId;
       if (job.name === 'evaluate') return void (await handlers.evaluate(id));
       if (job.name === 'execute') return void (await handlers.execute(id));
+      if (job.name === 'expire' && handlers.expire) return void (await handlers.expire(id));
       if (job.name === 'announce' && handlers.announce) return void (await handlers.announce());
       throw new Error(`unknown job ${job.name}`);
     },

@@ -3,4 +3,6 @@ export interface JobQueue {
   enqueueEvaluation(promotionId: string): Promise<void>;
   /** Execute an approved promotion (jobId = promotion id, so it is enqueued at most once). */
   enqueueExecution(promotionId: string, delayMs?: number): Promise<void>;
+  /** Expire a pending approval after `approvalTimeout` (jobId `expire-<id>`). */
+  enqueueExpiry(promotionId: string, delayMs: number): Promise<void>;
 }

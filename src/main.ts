@@ -146,13 +146,13 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       }
     }
   };
-  const github = new GitHubWorkflowRuns(ghClient);
+  const etags = new EtagCache(ghClient);
+  const github = new GitHubWorkflowRuns(ghClient, etags);
   const ghApi = new GitHubPromotionApi(ghClient);
   const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });
   const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
   const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
   registerServiceNowGates(gates, { changes, hasEmergencyOverride: (p) => Boolean(p.override?.approvedBy) });
-  const etags = new EtagCache(ghClient);
   const commitChecks = new GitHubCommitChecks(ghClient, { etags });
   registerGitHubGates(gates, {
     commitChecks,

@@ -1,6 +1,7 @@
 import type { WorkflowJob, WorkflowRun, WorkflowRuns } from '../../app/ports/workflow-runs';
 import { ShipgateError } from '../../domain/shipgate-error';
 import type { GitHubClient } from './github-client';
+import type { EtagCache } from './etag-cache';
 
 interface RawRun {
   id: number;
@@ -47,7 +48,11 @@ function describe(e: unknown): string {
 
 /** The workflow strategy's GitHub calls (REST). */
 export class GitHubWorkflowRuns implements WorkflowRuns {
-  constructor(private readonly gh: GitHubClient) {}
+  /** `etags`: run polling uses conditional requests (a 304 costs no rate limit). */
+  constructor(
+    private readonly gh: GitHubClient,
+    private readonly etags?: EtagCache,
+  ) {}
 
   async resolveCommit(repo: string, ref: string): Promise<string> {
     try {
@@ -96,6 +101,7 @@ export class GitHubWorkflowRuns implements WorkflowRuns {
   }
 
   async getRun(repo: string, runId: number): Promise<WorkflowRun> {
+    if (this.etags) return toRun((await this.etags.get<RawRun>('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...split(repo), run_id: runId })).data);
     const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...split(repo), run_id: runId });
     return toRun(res.data as RawRun);
   }

@@ -1,0 +1,129 @@
+/**
+ * GitHub API calls for one promotion (issue 4): a workflow promotion and a branch promotion
+ * (with an environment review), each with webhooks and with polling only. Counts every REST
+ * call the bot made to the GitHub emulator from the Slack request to the final evidence, and
+ * how many were conditional (304, free of rate limit). Runs the real bot over HTTP + Redis.
+ */
+import { Redis } from 'ioredis';
+import { parseConfig } from '../src/config/load-config';
+import { envSchema } from '../src/config/env-schema';
+import { startShipgate } from '../src/main';
+import { silentLogger } from '../src/app/logger';
+import { SlackEmulator } from '../src/emulators/slack-emulator';
+import { GitHubEmulator } from '../src/emulators/github-emulator';
+
+const CONFIG = `
+environments:
+  - { name: dev }
+  - { name: test }
+  - { name: int }
+  - { name: prod, deployers: ["*"], approvers: [S0RM] }
+services:
+  - { name: markets, repo: acme/markets, pipeline: [int, prod], requiredChecks: [unit-tests], strategy: { type: workflow, workflow: deploy.yml, inputs: { sha: "{{sha}}" } } }
+  - name: jobs
+    repo: acme/platform
+    pipeline: [test, prod]
+    requiredChecks: [unit-tests]
+    strategy: { type: branch, branches: { test: test, prod: prod }, deployWorkflows: { prod: cd-prod }, approveEnvironments: true }
+evidence: { patterns: [{ name: databricks_run_id, regex: "run_id=(\\\\d+)" }] }
+`;
+
+async function once(service: 'markets' | 'jobs', webhooks: boolean): Promise<{ calls: number; conditional: number; seconds: number }> {
+  const prefix = `bench-gh-${process.pid}-${Date.now()}`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const secret = 'bench-webhook-secret';
+  const slack = new SlackEmulator({ token: 'xoxb-b', signingSecret: 'bench-signing-secret-1', users: [{ id: 'U0A', name: 'a' }, { id: 'U0B', name: 'b' }], channels: [{ id: 'C0B', name: 'b' }], usergroups: { S0RM: ['U0B'] } });
+  const github = new GitHubEmulator({ token: 'ghp_b', defaultDurations: { queuedMs: 1000, inProgressMs: 3000 } });
+  await Promise.all([slack.start(), github.start()]);
+  github.addRepo('acme/markets', { defaultBranch: 'main' });
+  const sha = github.addCommit('acme/markets', 'main', { message: 'release' });
+  github.addCheckRun('acme/markets', sha, { name: 'unit-tests', status: 'completed', conclusion: 'success' });
+  github.addWorkflow('acme/markets', { file: 'deploy.yml', logLines: ['run_id=1'] });
+  const base = github.addRepo('acme/platform', { defaultBranch: 'main' });
+  github.setBranch('acme/platform', 'prod', base);
+  const t = github.addCommit('acme/platform', 'test', { message: 'release' });
+  github.addCheckRun('acme/platform', t, { name: 'unit-tests', status: 'completed', conclusion: 'success' });
+  github.addEnvironment('acme/platform', 'prod', { reviewers: true });
+  github.addWorkflow('acme/platform', { file: 'cd-prod.yml', onPushBranches: ['prod'], environment: 'prod', logLines: ['run_id=2'] });
+  const env = envSchema.parse({
+    SLACK_BOT_TOKEN: 'xoxb-b',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret-1',
+    SLACK_API_URL: `${slack.url}/api/`,
+    GITHUB_TOKEN: 'ghp_b',
+    GITHUB_API_URL: github.url,
+    REDIS_URL: redisUrl,
+    SHIPGATE_REDIS_PREFIX: prefix,
+    PORT: '0',
+    ...(webhooks ? { GITHUB_WEBHOOK_SECRET: secret } : {}),
+  });
+  // polling only: the default 5 s interval (backing off to 20 s); with webhooks: effectively never
+  const app = await startShipgate({ config: parseConfig(CONFIG), env, role: 'all', logger: silentLogger, host: '127.0.0.1', githubThrottle: false, pollMs: webhooks ? 600_000 : 5000 });
+  slack.botUrl = `${app.url}/slack/events`;
+  if (webhooks) github.webhook = { url: `${app.url}/github/webhooks`, secret };
+  try {
+    const started = Date.now();
+    const before = github.calls.length;
+    await slack.sendSlashCommand({ command: '/promote', text: `${service} prod`, userId: 'U0A', channelId: 'C0B' });
+    const p = await waitFor(async () => {
+      const x = (await app.repo.recent(5))[0];
+      if (x && x.state !== 'requested' && x.state !== 'awaiting_approval') throw new Error(`${service}: ${x.state}: ${x.gates.map((g) => `${g.gate} ${g.status} ${g.summary}`).join(' | ')}`);
+      return x?.state === 'awaiting_approval' ? x : undefined;
+    }, 30_000);
+    await slack.sendBlockAction({ userId: 'U0B', channelId: 'C0B', messageTs: p.messageTs!, actionId: 'promotion_approve' });
+    const done = await waitFor(async () => {
+      const x = await app.repo.get(p.id);
+      return x && (x.state === 'succeeded' || x.state === 'failed') ? x : undefined;
+    });
+    if (done.state !== 'succeeded') throw new Error(`${service} promotion ${done.state}: ${done.stateReason}`);
+    const mine = github.calls.slice(before).filter((c) => !c.path.startsWith('/_') && !c.path.includes('/logs/'));
+    return { calls: mine.length, conditional: mine.filter((c) => c.status === 304).length, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await app.close();
+    await Promise.all([slack.stop(), github.stop()]);
+    const r = new Redis(redisUrl);
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+    r.disconnect();
+  }
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function benchGithubCalls(): Promise<Array<{ name: string; value: string }>> {
+  const rows: Array<{ name: string; value: string }> = [];
+  for (const [service, label] of [
+    ['markets', 'workflow promotion'],
+    ['jobs', 'branch promotion (+ env review)'],
+  ] as const) {
+    for (const webhooks of [true, false]) {
+      const r = await once(service, webhooks);
+      rows.push({ name: `GitHub calls: ${label}, ${webhooks ? 'webhooks' : 'polling only'}`, value: `${r.calls} calls (${r.conditional} answered 304) in ${r.seconds.toFixed(1)} s; run 1 s queued + 3 s in progress` });
+    }
+  }
+  return rows;
+}
+
+if (require.main === module) {
+  benchGithubCalls().then(
+    (rows) => {
+      for (const r of rows) process.stdout.write(`${r.name.padEnd(60)} ${r.value}\n`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

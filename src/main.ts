@@ -6,7 +6,7 @@ import type { ShipgateConfig } from './config/config-schema';
 import type { Role, ShipgateEnv } from './config/env-schema';
 import type { Logger } from './app/logger';
 import { systemClock, type Clock } from './app/ports/clock';
-import { realSleeper, type Sleeper } from './app/ports/sleeper';
+import type { Sleeper } from './app/ports/sleeper';
 import { GateEvaluator } from './app/gate-evaluator';
 import { RequestPromotion } from './app/request-promotion';
 import { EvaluatePromotion } from './app/evaluate-promotion';

@@ -25,7 +25,7 @@ export type ParsedCommand =
 const PROMOTE_KEYS = ['from', 'ref', 'cr', 'reason'] as const;
 const ROLLBACK_KEYS = ['to', 'reason'] as const;
 export const CR_PATTERN = /^CHG\d{7,}$/;
-const SHA_OR_REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._\/-]{1,200}$/;
+const SHA_OR_REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 const PROMOTION_ID = /^[pr]-[a-z0-9-]{6,60}$/;
 
 export const PROMOTE_USAGE =

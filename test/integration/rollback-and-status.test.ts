@@ -145,6 +145,7 @@ describe('/rollback, deployment history, status, locks and the evidence pack', (
     const p = await deploy(h, h.mainSha);
     const file = await h.slack.waitFor<{ file: { name: string }; text: string; threadTs?: string }>('file', (f) => f.file.name === `evidence-${p.id}.json`);
     expect(file.threadTs).toBe(p.messageTs);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON document checked field by field
     const json = JSON.parse(file.text) as Record<string, any>;
     expect(json).toMatchObject({
       schema: 'shipgate.evidence/v1',

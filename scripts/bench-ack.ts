@@ -3,7 +3,7 @@
  * button clicks sent over real HTTP to the real bot (emulated Slack/GitHub, real Redis).
  * Needs Redis on REDIS_URL (default 127.0.0.1:6379); uses a throwaway key prefix.
  */
-import { Redis } from 'ioredis';
+import { dropPrefix } from '../src/adapters/redis/drop-prefix';
 import { parseConfig } from '../src/config/load-config';
 import { envSchema } from '../src/config/env-schema';
 import { startShipgate } from '../src/main';
@@ -59,13 +59,6 @@ export async function benchAck(n = 300): Promise<Array<{ name: string; value: st
   } finally {
     await app.close();
     await Promise.all([slack.stop(), github.stop()]);
-    const r = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-    r.disconnect();
+    await dropPrefix(redisUrl, prefix);
   }
 }

@@ -4,7 +4,7 @@
  * call the bot made to the GitHub emulator from the Slack request to the final evidence, and
  * how many were conditional (304, free of rate limit). Runs the real bot over HTTP + Redis.
  */
-import { Redis } from 'ioredis';
+import { dropPrefix } from '../src/adapters/redis/drop-prefix';
 import { parseConfig } from '../src/config/load-config';
 import { envSchema } from '../src/config/env-schema';
 import { startShipgate } from '../src/main';
@@ -80,14 +80,7 @@ async function once(service: 'markets' | 'jobs', webhooks: boolean): Promise<{ c
   } finally {
     await app.close();
     await Promise.all([slack.stop(), github.stop()]);
-    const r = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-    r.disconnect();
+    await dropPrefix(redisUrl, prefix);
   }
 }
 

@@ -27,6 +27,15 @@ function isTimeZone(tz: string): boolean {
 
 const timeZone = z.string().refine(isTimeZone, { message: 'unknown IANA time zone (e.g. "Europe/London")' });
 
+const regexString = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"')
@@ -184,14 +193,7 @@ export const configSchema = z
       .strictObject({
         channels: z
           .array(
-            z.string().refine((s) => {
-              try {
-                new RegExp(s);
-                return true;
-              } catch {
-                return false;
-              }
-            }, 'not a valid regular expression'),
+            regexString,
           )
           .default([]),
         rollbackApprovers: z.array(slackPrincipal).default([]),
@@ -203,14 +205,7 @@ export const configSchema = z
           .array(
             z.strictObject({
               name: z.string().regex(/^[a-z0-9_]+$/i),
-              regex: z.string().refine((s) => {
-                try {
-                  new RegExp(s);
-                  return true;
-                } catch {
-                  return false;
-                }
-              }, 'not a valid regular expression'),
+              regex: regexString,
             }),
           )
           .default([]),

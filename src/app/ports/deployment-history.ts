@@ -1,14 +1,9 @@
-export interface DeploymentRecord {
+import type { DeploymentEntry } from '../../domain/rollback-target';
+
+/** One deployment shipgate performed in (service, environment). */
+export interface DeploymentRecord extends DeploymentEntry {
   service: string;
   env: string;
-  sha: string;
-  promotionId: string;
-  kind: 'promotion' | 'rollback';
-  outcome: 'succeeded' | 'failed';
-  at: string;
-  runUrl?: string;
-  /** For a rollback: the promotion whose deployment it removed. */
-  rollbackOf?: string;
 }
 
 export interface DeploymentHistory {

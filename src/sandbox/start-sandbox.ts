@@ -1,0 +1,246 @@
+/**
+ * `shipgate sandbox`: the real bot (`startShipgate`, the same code path as `serve`, role
+ * `all`) wired to the built-in Slack, GitHub and ServiceNow emulators, with a demo
+ * workspace, a demo `shipgate.yml`, seeded history, and the browser console on the bot's
+ * own port.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config/load-config';
+import { loadEnv } from '../config/env-schema';
+import type { ShipgateConfig } from '../config/config-schema';
+import { createLogger } from '../adapters/logging/create-logger';
+import { silentLogger } from '../app/logger';
+import type { DeploymentHistory } from '../app/ports/deployment-history';
+import { startShipgate, type Shipgate } from '../main';
+import { ShipgateError } from '../domain/shipgate-error';
+import { SlackEmulator } from '../emulators/slack-emulator';
+import { GitHubEmulator } from '../emulators/github-emulator';
+import { ServiceNowEmulator } from '../emulators/servicenow-emulator';
+import { DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS } from './demo-workspace';
+import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
+import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
+import { seedHistory } from './seed-history';
+import { seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
+import { SandboxConsole } from './console/sandbox-console';
+
+export interface SandboxOptions {
+  /** Port of the bot and the console (default 3000; 0 = a free one). */
+  port?: number;
+  /** Address to bind (default 127.0.0.1; `0.0.0.0` to reach it from other machines or a container). */
+  host?: string;
+  /** Use this Redis instead of starting a private redis-server (`REDIS_URL`). */
+  redisUrl?: string;
+  /** Where the private redis-server keeps its append-only file (default `.data/redis`). */
+  dataDir?: string;
+  /** Redis key prefix (`SHIPGATE_REDIS_PREFIX`, default `sandbox`); its keys are reset at every start. */
+  prefix?: string;
+  /** Progress lines of the sandbox itself (not the bot's logs). */
+  log?: (line: string) => void;
+  /** The bot's log level (`LOG_LEVEL`, default `warn`; logs go to stdout as JSON). */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Demo config (default `examples/sandbox/shipgate.yml`). */
+  configFile?: string;
+  /**
+   * `false` drops the freeze calendar, for runs whose outcome must not depend on today's
+   * date (the end-to-end tests); default true.
+   */
+  freezeCalendar?: boolean;
+  /** The redis-server to start when no `redisUrl` is given (default: `redis-server` on `searchPath`). */
+  redisServerBinary?: string;
+  /** PATH-style directories searched for `redis-server` (default `process.env.PATH`). */
+  searchPath?: string;
+  /** How often the worker polls a GitHub run it follows (ms, default 1000). */
+  pollMs?: number;
+}
+
+export interface Sandbox {
+  /** The console, e.g. `http://127.0.0.1:3000/`. */
+  url: string;
+  port: number;
+  prefix: string;
+  redis: { url: string; description: string };
+  configFile: string;
+  config: ShipgateConfig;
+  slack: SlackEmulator;
+  github: GitHubEmulator;
+  servicenow: ServiceNowEmulator;
+  app: Shipgate;
+  seed: GitHubSeed & { servicenow: ServiceNowSeed };
+  close(): Promise<void>;
+}
+
+/** The repository root (holds package.json and examples/), from src/sandbox or dist/src/sandbox. */
+export function packageRoot(from = __dirname): string {
+  let dir = from;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'shipgate') return dir;
+      } catch {
+        // keep looking
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+export const DEMO_CONFIG = path.join('examples', 'sandbox', 'shipgate.yml');
+
+async function resetPrefix(url: string, prefix: string): Promise<number> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  r.on('error', () => undefined);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) deleted += await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+  return deleted;
+}
+
+/** Fails early, before anything is started, when the port cannot be listened on. */
+async function assertPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const code = await new Promise<string | undefined>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
+  });
+  if (code === 'EADDRINUSE') {
+    throw new ShipgateError('bad_option', `port ${port} is already in use: run the sandbox with --port ${port + 1} (or --port 0 for any free port)`, { port });
+  }
+  if (code === 'EACCES') throw new ShipgateError('bad_option', `no permission to listen on port ${port}: use a port above 1023, e.g. --port 3000`, { port });
+  if (code) throw new ShipgateError('bad_option', `cannot listen on ${host}:${port}: ${code}`, { port, host });
+}
+
+function secret(bytes = 16): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
+  const log = o.log ?? (() => undefined);
+  const prefix = o.prefix ?? 'sandbox';
+  const host = o.host ?? '127.0.0.1';
+  const configFile = path.resolve(o.configFile ?? path.join(packageRoot(), DEMO_CONFIG));
+  const loaded = loadConfig(configFile);
+  let config = loaded.config;
+  if (o.freezeCalendar === false) config = { ...config, freezes: [] };
+  await assertPortFree(o.port ?? 3000, host);
+
+  const redis: SandboxRedis = await startSandboxRedis({
+    ...(o.redisUrl ? { redisUrl: o.redisUrl } : {}),
+    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    ...(o.redisServerBinary ? { redisServerBinary: o.redisServerBinary } : {}),
+    ...(o.searchPath !== undefined ? { searchPath: o.searchPath } : {}),
+    log,
+  });
+
+  const cleanups: Array<() => Promise<void>> = [() => redis.close()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+    cleanups.length = 0;
+  };
+
+  try {
+    const stale = await resetPrefix(redis.url, prefix);
+    if (stale) log(`reset ${stale} key${stale === 1 ? '' : 's'} of a previous sandbox run (prefix "${prefix}:")`);
+
+    const tokens = { slack: `xoxb-sandbox-${secret(8)}`, signing: secret(), github: `ghp_sandbox${secret(8)}`, webhook: secret(), servicenow: secret() };
+    const clock: SeedClock = { skewMs: 0 };
+    const slack = new SlackEmulator({
+      token: tokens.slack,
+      signingSecret: tokens.signing,
+      users: DEMO_USERS.map(({ id, name, realName, tz, email }) => ({ id, name, realName, tz: tz ?? 'Europe/London', ...(email ? { email } : {}) })),
+      channels: DEMO_CHANNELS.map(({ id, name, topic, purpose }) => ({ id, name, topic, ...(purpose ? { purpose } : {}) })),
+      usergroups: Object.fromEntries(DEMO_USERGROUPS.map((g) => [g.id, g.members])),
+      teamName: 'Acme (shipgate sandbox)',
+      teamDomain: 'acme-sandbox',
+    });
+    const github = new GitHubEmulator({ token: tokens.github, now: () => Date.now() + clock.skewMs });
+    const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: tokens.servicenow, timeZone: config.timezone });
+    await Promise.all([slack.start(), github.start(), servicenow.start()]);
+    cleanups.push(
+      () => slack.stop(),
+      () => github.stop(),
+      () => servicenow.stop(),
+    );
+    log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}`);
+
+    const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow) };
+
+    const env = loadEnv(
+      {
+        SLACK_BOT_TOKEN: tokens.slack,
+        SLACK_SIGNING_SECRET: tokens.signing,
+        SLACK_API_URL: `${slack.url}/api/`,
+        GITHUB_TOKEN: tokens.github,
+        GITHUB_API_URL: github.url,
+        GITHUB_WEBHOOK_SECRET: tokens.webhook,
+        SERVICENOW_INSTANCE_URL: servicenow.url,
+        SERVICENOW_USERNAME: 'shipgate',
+        SERVICENOW_PASSWORD: tokens.servicenow,
+        REDIS_URL: redis.url,
+        SHIPGATE_REDIS_PREFIX: prefix,
+        SHIPGATE_CONFIG: configFile,
+        PORT: String(o.port ?? 3000),
+        LOG_LEVEL: o.logLevel ?? 'warn',
+      },
+      'all',
+    );
+    const logger = env.LOG_LEVEL === 'silent' ? silentLogger : createLogger(env.LOG_LEVEL);
+
+    // the console reads shipgate's deployment history, which exists once the app is up
+    const appRef: { app?: Shipgate } = {};
+    const history: Pick<DeploymentHistory, 'list'> = { list: (service, e, limit) => appRef.app?.history.list(service, e, limit) ?? Promise.resolve([]) };
+    const consoleUi = new SandboxConsole({ slack, github, servicenow, config, history, redisDescription: redis.description });
+    cleanups.push(async () => consoleUi.close());
+    const app = await startShipgate({
+      config,
+      baseDir: loaded.baseDir,
+      env,
+      role: 'all',
+      logger,
+      host,
+      pollMs: o.pollMs ?? 1000,
+      extraRoutes: (server) => consoleUi.register(server),
+    });
+    appRef.app = app;
+    cleanups.push(() => app.close());
+    slack.botUrl = `${app.url}/slack/events`;
+    github.webhook = { url: `${app.url}/github/webhooks`, secret: tokens.webhook };
+
+    const seeded = await seedHistory({ repo: app.repo, history: app.history, audit: app.audit }, seed.deployments);
+    log(`seeded ${seed.deployments.length} past deployments (${seeded} promotions) of ${config.services.map((s) => s.name).join(' and ')}`);
+
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return {
+      url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${app.port}/`,
+      port: app.port,
+      prefix,
+      redis: { url: redis.url, description: redis.description },
+      configFile,
+      config,
+      slack,
+      github,
+      servicenow,
+      app,
+      seed,
+      close: cleanup,
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The sandbox and Redis: it refuses to start, saying exactly how to get Redis, when none is
+ * configured and no redis-server exists (an empty search path stands in for "not installed"),
+ * or when REDIS_URL does not answer; and it runs a private redis-server when it can.
+ */
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSandbox } from '../../src/sandbox/start-sandbox';
+import { findOnPath, redisAnswers } from '../../src/sandbox/sandbox-redis';
+import { sandboxCommand } from '../../src/sandbox/sandbox-command';
+import type { CliIo } from '../../src/cli';
+
+jest.setTimeout(60_000);
+
+const INSTALL_LINES = ['sudo apt-get install -y redis-server', 'brew install redis', 'docker run -d -p 6379:6379 redis:7', 'REDIS_URL='];
+
+function captureIo(env: Record<string, string | undefined>): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s), env, now: () => new Date() };
+}
+
+describe('sandbox without Redis', () => {
+  let empty: string;
+  beforeAll(() => {
+    empty = mkdtempSync(path.join(os.tmpdir(), 'sg-no-redis-'));
+  });
+  afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+  it('startSandbox fails with a ShipgateError naming the install commands when no redis-server is on the path', async () => {
+    const started = startSandbox({ port: 0, searchPath: empty, logLevel: 'silent' });
+    await expect(started).rejects.toMatchObject({ name: 'ShipgateError', code: 'redis_unavailable' });
+    const message = await started.catch((e: Error) => e.message);
+    expect(message).toContain('REDIS_URL is not set and no redis-server was found on PATH');
+    for (const line of INSTALL_LINES) expect(message).toContain(line);
+  });
+
+  it('`shipgate sandbox` exits 1 with that message', async () => {
+    const io = captureIo({ PATH: empty });
+    await expect(sandboxCommand(['--port', '0', '--log-level', 'silent'], io)).resolves.toBe(1);
+    const stderr = io.err.join('\n');
+    expect(stderr).toContain('shipgate sandbox needs Redis');
+    for (const line of INSTALL_LINES) expect(stderr).toContain(line);
+    expect(io.out.join('\n')).not.toContain('Open  http');
+  });
+
+  it('`shipgate sandbox` exits 1 when REDIS_URL does not answer, and says which URL', async () => {
+    const io = captureIo({ REDIS_URL: 'redis://127.0.0.1:1', PATH: empty });
+    await expect(sandboxCommand(['--port', '0', '--log-level', 'silent'], io)).resolves.toBe(1);
+    const stderr = io.err.join('\n');
+    expect(stderr).toContain('nothing answers at redis://127.0.0.1:1 (REDIS_URL)');
+    for (const line of INSTALL_LINES) expect(stderr).toContain(line);
+  });
+});
+
+const redisServer = findOnPath('redis-server', process.env.PATH);
+(redisServer ? describe : describe.skip)('sandbox with a private redis-server', () => {
+  it('starts one on a free port with an append-only file in the data directory, and stops it on close', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sg-redis-data-'));
+    const lines: string[] = [];
+    const sb = await startSandbox({ port: 0, dataDir, logLevel: 'silent', log: (l) => lines.push(l) });
+    try {
+      expect(sb.redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      expect(sb.redis.description).toContain('private redis-server');
+      await expect(redisAnswers(sb.redis.url, 1000)).resolves.toBe(true);
+      expect(existsSync(path.join(dataDir, 'appendonlydir'))).toBe(true);
+      expect(lines.join('\n')).toContain('starting a private redis-server');
+      const ready = await fetch(`${sb.app.url}/readyz`);
+      expect(ready.status).toBe(200);
+    } finally {
+      await sb.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    await expect(redisAnswers(sb.redis.url, 500)).resolves.toBe(false);
+  });
+});

@@ -89,7 +89,14 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger(env.LOG_LEVEL);
   const { startShipgate } = await import('./main');
-  const app = await startShipgate({ config: loaded.config, baseDir: loaded.baseDir, env, role, logger });
+  let app;
+  try {
+    app = await startShipgate({ config: loaded.config, baseDir: loaded.baseDir, env, role, logger });
+  } catch (e) {
+    if (!isShipgateError(e)) throw e;
+    io.stderr(`shipgate cannot start: ${e.message}`);
+    return 1;
+  }
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       logger.info({ sig }, 'shutting down');

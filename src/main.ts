@@ -47,6 +47,7 @@ import { PublishEvidence } from './app/publish-evidence';
 import { RedisPromotionLocks } from './adapters/redis/redis-promotion-locks';
 import type { Promotion } from './domain/promotion';
 import { findService } from './domain/resolve-request';
+import { ShipgateError } from './domain/shipgate-error';
 import { registerGitHubGates } from './app/github-gates';
 import { checksGate } from './domain/gates/checks-gate';
 import { PlanPromotion } from './app/plan-promotion';
@@ -334,8 +335,28 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   });
   o.extraRoutes?.(server);
 
-  const port = await server.listen(env.PORT, o.host ?? '0.0.0.0');
-  if (slackApp && env.SLACK_APP_TOKEN) await slackApp.start();
+  const close = async (listening: boolean) => {
+    if (listening) await server.close();
+    await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    if (slackApp && env.SLACK_APP_TOKEN) await slackApp.stop().catch(() => undefined);
+    if (worker) await worker.close();
+    await queue.close();
+    redis.disconnect();
+    bullConnection.disconnect();
+    workerConnection?.disconnect();
+    wakePublisher.disconnect();
+    wakeSubscriber?.disconnect();
+  };
+  let port: number;
+  try {
+    port = await server.listen(env.PORT, o.host ?? '0.0.0.0');
+    if (slackApp && env.SLACK_APP_TOKEN) await slackApp.start();
+  } catch (e) {
+    // nothing may keep the process alive after a failed start (port taken, Socket Mode refused)
+    await close(false);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'EADDRINUSE' ? new ShipgateError('internal', `port ${env.PORT} is already in use: stop what uses it or set PORT`) : e;
+  }
   logger.info({ port, role: o.role, socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'shipgate started');
 
   return {
@@ -348,17 +369,6 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     history,
     queue,
     ...(worker ? { worker } : {}),
-    async close() {
-      await server.close();
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
-      if (slackApp && env.SLACK_APP_TOKEN) await slackApp.stop().catch(() => undefined);
-      if (worker) await worker.close();
-      await queue.close();
-      redis.disconnect();
-      bullConnection.disconnect();
-      workerConnection?.disconnect();
-      wakePublisher.disconnect();
-      wakeSubscriber?.disconnect();
-    },
+    close: () => close(true),
   };
 }

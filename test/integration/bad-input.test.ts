@@ -82,6 +82,14 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect((await h.app.repo.get(p.id))?.state).toBe('awaiting_approval');
   });
 
+  it('refuses to start on a port in use, saying so, and leaves nothing running', async () => {
+    const { startShipgate } = await import('../../src/main');
+    const { silentLogger } = await import('../../src/app/logger');
+    await expect(startShipgate({ config: h.config, env: { ...h.env, PORT: h.app.port }, role: 'all', logger: silentLogger, host: '127.0.0.1' })).rejects.toThrow(
+      `port ${h.app.port} is already in use`,
+    );
+  });
+
   it('answers health and readiness', async () => {
     expect((await fetch(`${h.app.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.app.url}/readyz`);

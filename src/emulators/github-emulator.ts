@@ -1912,7 +1912,9 @@ export class GitHubEmulator extends EmulatorBase {
     if (method === 'merge') {
       const title = optStr(q.body.commit_title) ?? `Merge pull request #${pull.number} from ${repo.owner}/${pull.head}`;
       const message = `${title}\n\n${optStr(q.body.commit_message) ?? pull.title}`;
-      mergeSha = this.createCommit(repo, { message, parents: [baseSha, headSha], author, committer });
+      // a head that already contains the base merges to exactly the head's tree (as git does)
+      const tree = this.ancestors(repo, headSha).has(baseSha) ? headTree : undefined;
+      mergeSha = this.createCommit(repo, { message, parents: [baseSha, headSha], author, committer, ...(tree ? { tree } : {}) });
     } else if (method === 'squash') {
       const title = optStr(q.body.commit_title) ?? `${pull.title} (#${pull.number})`;
       const message = `${title}\n\n${optStr(q.body.commit_message) ?? commits.map((s) => `* ${this.commitRec(repo, s).message}`).join('\n')}`;

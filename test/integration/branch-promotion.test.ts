@@ -1,4 +1,4 @@
-import { CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
+import { CHANNEL, INCIDENT_CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
 
@@ -18,6 +18,7 @@ services:
       mergeMethod: merge
       deployWorkflows: { dev: ci-dev, test: ci-test, prod: cd-prod }
       approveEnvironments: true
+incidents: { channels: ["^inc-"] }
 evidence:
   patterns:
     - { name: databricks_run_id, regex: "run_id[=: ]+(\\\\d+)" }
@@ -158,5 +159,45 @@ describe('branch promotion dev → test → prod', () => {
     expect(thread).toContain(done.evidence.runs[0]!.url);
     expect(thread).toContain(done.evidence.pullRequests[0]!.url);
     expect(merges(h)).toHaveLength(1);
+  });
+
+  it('rolls back a branch environment with a commit restoring the target tree, through a PR (no force-push), once', async () => {
+    h = await startHarness('branch-rollback', { config: CONFIG });
+    seedPlatform(h);
+    const first = await h.request('databricks-jobs test', USERS.engineer);
+    await h.click(first, ACTIONS.approve, USERS.engineer);
+    const a = await h.waitState(first.id, 'succeeded');
+    h.github.addCommit('acme/platform', 'dev', { message: 'feat: risky change' });
+    const second = await h.request('databricks-jobs test', USERS.engineer);
+    await h.click(second, ACTIONS.approve, USERS.engineer);
+    const b = await h.waitState(second.id, 'succeeded');
+    const headBefore = h.github.branchHead('acme/platform', 'test')!;
+    expect(headBefore).toBe(b.evidence.mergeSha);
+
+    // rollbackApprovers is empty: the requester may approve their own rollback
+    const r = await h.request('databricks-jobs test', USERS.engineer, 'awaiting_approval', '/rollback', INCIDENT_CHANNEL);
+    expect(r.sha).toBe(a.evidence.mergeSha);
+    expect(r.gates.find((g) => g.gate === 'candidate')?.summary).toContain('feat: risky change');
+    await h.click(r, ACTIONS.approve, USERS.engineer);
+    const done = await h.waitState(r.id, ['succeeded', 'failed']);
+    expect(done.stateReason).toBeUndefined();
+    expect(done.state).toBe('succeeded');
+
+    const head = h.github.branchHead('acme/platform', 'test')!;
+    // the new head restores the target's tree and descends from the old head (history kept, nothing forced)
+    expect(h.github.commit('acme/platform', head)!.tree).toBe(h.github.commit('acme/platform', a.evidence.mergeSha!)!.tree);
+    expect(h.github.commit('acme/platform', head)!.parents).toContain(headBefore);
+    const forced = h.github.calls.filter((c) => c.method === 'PATCH' && c.path.includes('/git/refs/') && (c.body as { force?: boolean })?.force);
+    expect(forced).toHaveLength(0);
+    expect(h.github.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/git/commits'))).toHaveLength(1);
+    const pr = done.evidence.pullRequests[0]!;
+    expect(pr.title).toBe(`Rollback databricks-jobs in test to ${a.evidence.mergeSha!.slice(0, 7)}`);
+    expect(done.evidence.runs[0]).toMatchObject({ name: 'ci-test', conclusion: 'success' });
+    const thread = await waitUntil('rollback evidence', () => {
+      const t = h.slack.thread(INCIDENT_CHANNEL, r.messageTs!).map((m) => m.text).join('\n');
+      return t.includes('*Succeeded*') ? t : undefined;
+    });
+    expect(thread).toContain(pr.url);
+    expect((await h.app.history.list('databricks-jobs', 'test'))[0]).toMatchObject({ kind: 'rollback', rollbackOf: second.id, outcome: 'succeeded' });
   });
 });

@@ -11,7 +11,10 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis-prefix';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'sandbox-console.png');
+// the README's picture is refreshed on demand (UPDATE_SCREENSHOT=1); ordinary runs leave the tree clean
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT
+  ? path.join(__dirname, '..', '..', 'docs', 'sandbox-console.png')
+  : path.join(__dirname, '..', '..', 'test-results', 'sandbox-console.png');
 const RITA = 'U0RELMGR1';
 const RAVI = 'U0RELMGR2';
 const OMAR = 'U0ONCALL';

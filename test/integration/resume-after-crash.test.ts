@@ -75,6 +75,17 @@ describe('a killed promotion resumes where it stopped and never repeats a side e
     expect(dispatches(h)).toHaveLength(1);
   });
 
+  it('two worker replicas execute a promotion once', async () => {
+    await h.startAnother('worker');
+    await h.startAnother('worker');
+    const p = await h.request('markets-pipeline prod', USERS.rm1);
+    await Promise.all([h.click(p, 'promotion_approve', USERS.rm2), h.app.queue.enqueueExecution(p.id)]);
+    const done = await h.waitState(p.id, ['succeeded', 'failed']);
+    expect(done.state).toBe('succeeded');
+    expect(dispatches(h)).toHaveLength(1);
+    expect((await h.app.audit.forPromotion(p.id)).filter((e) => e.type === 'started')).toHaveLength(1);
+  });
+
   it('keeps promotions and the audit record across a restart of the bot', async () => {
     const p = await h.request('markets-pipeline prod', USERS.rm1);
     const before = await h.app.audit.forPromotion(p.id);

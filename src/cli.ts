@@ -119,6 +119,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return 2;
     case 'freeze': {
       const { freezeCommand } = await import('./cli/freeze-command');
+      // servicenowBlackout rules are evaluated when ServiceNow is configured (else reported as unevaluated)
+      if (io.env.SERVICENOW_INSTANCE_URL) {
+        const { changeManagementFromEnv } = await import('./adapters/servicenow/change-management-from-env');
+        const changes = changeManagementFromEnv(io.env);
+        return freezeCommand(argv.slice(1), { ...io, blackoutSource: (name: string) => changes.blackoutSpans(name) });
+      }
       return freezeCommand(argv.slice(1), io);
     }
     case 'plan': {

@@ -81,3 +81,24 @@ describe('shipgate (no command / unknown command)', () => {
     expect(t.err[0]).toContain('config validate');
   });
 });
+
+describe('shipgate freeze check with ServiceNow configured', () => {
+  it('evaluates servicenowBlackout rules from the blackout schedule', async () => {
+    const { ServiceNowEmulator } = await import('../../../src/emulators/servicenow-emulator');
+    const sn = new ServiceNowEmulator({ username: 'cli', password: 'pw' });
+    await sn.start();
+    try {
+      sn.addBlackoutSchedule('Change Blackout', [{ start: '2026-11-10 08:00:00', end: '2026-11-10 20:00:00', name: 'DC move' }]);
+      const env = { SERVICENOW_INSTANCE_URL: sn.url, SERVICENOW_USERNAME: 'cli', SERVICENOW_PASSWORD: 'pw' };
+      const t = io(env);
+      // Tuesday 10 Nov 2026, noon UTC: no other prod rule applies then
+      expect(await main(['freeze', 'check', '--env', 'prod', '--at', '2026-11-10T12:00:00Z', '--config', example, '--json'], t.cli)).toBe(3);
+      const out = JSON.parse(t.out.join('')) as { frozen: boolean; windows: Array<{ rule: string; start: string; end: string }>; nextOpen: string };
+      expect(out.frozen).toBe(true);
+      expect(out.windows).toEqual([{ rule: 'servicenow blackouts', start: '2026-11-10T08:00:00.000Z', end: '2026-11-10T20:00:00.000Z' }]);
+      expect(out.nextOpen).toBe('2026-11-10T20:00:00.000Z');
+    } finally {
+      await sn.stop();
+    }
+  });
+});

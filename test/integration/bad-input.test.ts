@@ -90,6 +90,22 @@ describe('bad input gets a clear error and loses nothing', () => {
     );
   });
 
+  it('/promote plan replies with every gate and what would ship, and requests nothing', async () => {
+    const before = (await h.app.repo.recent(100)).length;
+    const start = h.slack.ephemerals(USERS.rm1).length;
+    await h.promote('plan markets-pipeline prod', USERS.rm1);
+    const e = await waitUntil('plan reply', () => h.slack.ephemerals(USERS.rm1).slice(start)[0]);
+    const text = JSON.stringify(e.blocks);
+    expect(text).toContain('path');
+    expect(text).toContain('approval');
+    expect(text).toContain(h.mainSha.slice(0, 7));
+    expect(text).toContain('No gate blocks');
+    expect(text).toContain('What would ship');
+    expect(text).toContain('no successful deployment of markets-pipeline in prod yet');
+    expect(text).toContain('Dry run: nothing was requested');
+    expect((await h.app.repo.recent(100)).length).toBe(before);
+  });
+
   it('answers health and readiness', async () => {
     expect((await fetch(`${h.app.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.app.url}/readyz`);

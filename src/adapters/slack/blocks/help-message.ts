@@ -14,7 +14,7 @@ export function helpMessage(config: ShipgateConfig): { text: string; blocks: Blo
   const usage = [
     PROMOTE_USAGE,
     '`/promote plan <service> <env> […]`: dry run, every gate and what would ship',
-    '`/promote status [service]` · `/promote history <service> [env]` · `/promote freeze [env]` · `/promote cancel <id>`',
+    '`/promote status [service]` · `/promote history <service> [env]` · `/promote freeze [env]` · `/promote cancel <id>` · `/promote evidence <id>`',
     `${ROLLBACK_USAGE} (incident channels only)`,
   ].join('\n');
   return {

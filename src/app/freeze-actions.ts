@@ -5,6 +5,7 @@ import { groupsIn, principalsInclude } from '../domain/policy';
 import { transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import { approvalGateFor } from './gate-evaluator';
+import { freezeResultFor } from './freeze-gate-check';
 import type { AuditLog } from './ports/audit-log';
 import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
@@ -63,7 +64,7 @@ export class FreezeActions {
       const envCfg = this.d.config.environments.find((e) => e.name === cur.env)!;
       const gates = next.gates.map((g) =>
         g.gate === 'freeze'
-          ? { ...g, status: 'warn' as const, code: 'frozen_overridden', summary: `${g.summary}. *Emergency override* requested by <@${userId}>.` }
+          ? freezeResultFor(g, next, new Date(String(g.details?.nextOpen)), this.d.config.timezone)
           : g.gate === 'approval'
             ? approvalGateFor(this.d.config, envCfg, next)
             : g,
@@ -99,10 +100,7 @@ export class FreezeActions {
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
       if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
       const next = transition(cur, { type: 'queued', until: nextOpen.toISOString() }, now);
-      const when = formatOpenInstant(nextOpen, this.d.config.timezone, cur.requester.tz);
-      const gates = next.gates.map((g) =>
-        g.gate === 'freeze' ? { ...g, status: 'pending' as const, code: 'queued_for_window', summary: `Queued for the next window: goes ahead at ${when} once approved.` } : g,
-      );
+      const gates = next.gates.map((g) => (g.gate === 'freeze' ? freezeResultFor(g, next, nextOpen, this.d.config.timezone) : g));
       return { ...next, gates };
     });
     if (changed) {

@@ -1,6 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { freezeGate, formatOpenInstant } from '../domain/gates/freeze-gate';
-import { gate } from '../domain/gates/gate-result';
+import { gate, type GateResult } from '../domain/gates/gate-result';
+import type { Promotion } from '../domain/promotion';
 import type { GateCheck } from './gate-evaluator';
 import type { FreezeCalendars } from './ports/freeze-calendars';
 
@@ -18,19 +19,28 @@ export function freezeGateCheck(calendars: FreezeCalendars, config: Pick<Shipgat
       calendarTimeZone: config.timezone,
       ...(p.requester.tz ? { requesterTimeZone: p.requester.tz } : {}),
     });
-    if (result.status !== 'block' || result.code !== 'frozen') return result;
-    const details = result.details ?? {};
-    if (p.kind === 'rollback') return gate('freeze', 'warn', 'frozen_rollback', `${result.summary}. A rollback is not blocked by a freeze; recorded.`, details);
-    if (p.override) {
-      const by = p.override.approvedBy ? `approved by <@${p.override.approvedBy.userId}>` : 'awaiting an emergency approver';
-      return gate('freeze', 'warn', 'frozen_overridden', `${result.summary}. *Emergency override* requested by <@${p.override.requestedBy}> (${by}).`, details);
-    }
-    if (p.scheduledFor) {
-      return gate('freeze', 'pending', 'queued_for_window', `Queued for the next window: goes ahead at ${formatOpenInstant(check.nextOpen, config.timezone, p.requester.tz)} once approved.`, {
-        ...details,
-        scheduledFor: check.nextOpen.toISOString(),
-      });
-    }
-    return result;
+    return freezeResultFor(result, p, check.nextOpen, config.timezone);
   };
+}
+
+/**
+ * What a freeze means for this promotion: a `frozen` block stays a block, except that a
+ * rollback is recorded (warn), an emergency override turns it into a recorded warning, and a
+ * promotion queued for the next window is pending until `nextOpen`. Any other result is kept.
+ */
+export function freezeResultFor(result: GateResult, p: Pick<Promotion, 'kind' | 'override' | 'scheduledFor' | 'requester'>, nextOpen: Date, timezone: string): GateResult {
+  if (result.status !== 'block' || result.code !== 'frozen') return result;
+  const details = result.details ?? {};
+  if (p.kind === 'rollback') return gate('freeze', 'warn', 'frozen_rollback', `${result.summary}. A rollback is not blocked by a freeze; recorded.`, details);
+  if (p.override) {
+    const by = p.override.approvedBy ? `approved by <@${p.override.approvedBy.userId}>` : 'awaiting an emergency approver';
+    return gate('freeze', 'warn', 'frozen_overridden', `${result.summary}. *Emergency override* requested by <@${p.override.requestedBy}> (${by}).`, details);
+  }
+  if (p.scheduledFor) {
+    return gate('freeze', 'pending', 'queued_for_window', `Queued for the next window: goes ahead at ${formatOpenInstant(nextOpen, timezone, p.requester.tz)} once approved.`, {
+      ...details,
+      scheduledFor: nextOpen.toISOString(),
+    });
+  }
+  return result;
 }

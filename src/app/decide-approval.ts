@@ -45,15 +45,22 @@ export class DecideApproval {
     return p;
   }
 
-  private envOf(p: Promotion) {
+  /** The configured environment of a promotion. */
+  private configEnvOf(p: Promotion) {
     const env = this.d.config.environments.find((e) => e.name === p.env);
     if (!env) throw new ShipgateError('unknown_environment', `environment ${p.env} is no longer configured`);
-    return approvalPolicyFor(this.d.config, env, p);
+    return env;
+  }
+
+  /** The approval rules that apply to it (a rollback's differ from the environment's). */
+  private envOf(p: Promotion) {
+    return approvalPolicyFor(this.d.config, this.configEnvOf(p), p);
   }
 
   async approve(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
-    const env = this.envOf(p);
+    const configEnv = this.configEnvOf(p);
+    const env = approvalPolicyFor(this.d.config, configEnv, p);
     const emergency = this.d.config.emergency;
     const groups = await this.d.directory.groupMembers([
       ...groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers),
@@ -76,7 +83,7 @@ export class DecideApproval {
         }
         role = 'emergency';
         const withOverride: Promotion = { ...cur, override: { ...cur.override, approvedBy: { userId, at: now.toISOString() } } };
-        const g = approvalGateFor(this.d.config, env, withOverride);
+        const g = approvalGateFor(this.d.config, configEnv, withOverride);
         const next = { ...withOverride, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
         return g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
       }
@@ -88,7 +95,7 @@ export class DecideApproval {
       }
       const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
       const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
-      const g = approvalGateFor(this.d.config, env, withApproval);
+      const g = approvalGateFor(this.d.config, configEnv, withApproval);
       const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
       return g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
     });

@@ -125,14 +125,22 @@ export class RunPromotion {
       const wait = Math.max(1000, Math.max(...delays));
       const until = new Date(now.getTime() + wait).toISOString();
       const freeze = waiting.find((r) => r.gate === 'freeze');
+      const waitingKey = `waiting:${waiting.map((r) => r.code).join(',')}`;
+      const first = !p.steps[waitingKey];
       await this.d.repo.update(p.id, (cur) =>
-        cur.state === 'approved' ? { ...cur, ...(freeze ? { scheduledFor: String(freeze.details?.scheduledFor) } : {}), gates: results, gatesEvaluatedAt: now.toISOString() } : undefined,
+        cur.state === 'approved'
+          ? {
+              ...cur,
+              ...(freeze ? { scheduledFor: String(freeze.details?.scheduledFor) } : {}),
+              gates: results,
+              gatesEvaluatedAt: now.toISOString(),
+              ...(first ? { steps: { ...cur.steps, [waitingKey]: { name: 'waiting', status: 'done' as const, startedAt: now.toISOString() } } } : {}),
+            }
+          : undefined,
       );
       await this.d.queue.enqueueExecution(p.id, wait);
       await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'rescheduled', data: { until, waitingFor: waiting.map((r) => r.code) } });
-      const first = !p.steps[`waiting:${waiting.map((r) => r.code).join(',')}`];
       if (first) {
-        await this.d.repo.update(p.id, (cur) => ({ ...cur, steps: { ...cur.steps, [`waiting:${waiting.map((r) => r.code).join(',')}`]: { name: 'waiting', status: 'done', startedAt: now.toISOString() } } }));
         await this.d.chat.postToThread(p, `:calendar: Waiting: ${waiting.map((r) => r.summary).join('; ')}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`);
       }
       return undefined;

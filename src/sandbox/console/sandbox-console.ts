@@ -281,9 +281,16 @@ export class SandboxConsole {
     const local = this.local
       .filter((m) => m.channel === channel && !m.threadTs && (!m.ephemeralFor || m.ephemeralFor === user))
       .map((m) => this.localMessage(m));
-    const ephemerals = slack
+    const ephemerals = this.ephemeralsFor(channel, user);
+    return [...bot, ...local, ...ephemerals].sort((a, b) => compareTs(a.ts, b.ts));
+  }
+
+  /** Ephemeral messages a user sees in a channel (top level) or in one thread. */
+  private ephemeralsFor(channel: string, user: string, threadTs?: string): ConsoleMessage[] {
+    const { slack } = this.d;
+    return slack
       .ephemerals(user)
-      .filter((e) => e.channel === channel && !e.thread_ts)
+      .filter((e) => e.channel === channel && (e.thread_ts || undefined) === threadTs)
       .map<ConsoleMessage>((e) => ({
         ts: e.message_ts,
         channel,
@@ -292,8 +299,8 @@ export class SandboxConsole {
         text: e.text,
         blocks: e.blocks,
         rev: e.history.length,
+        ...(threadTs ? { threadTs } : {}),
       }));
-    return [...bot, ...local, ...ephemerals].sort((a, b) => compareTs(a.ts, b.ts));
   }
 
   private threadView(channel: string, ts: string, user: string): Record<string, unknown> | null {
@@ -304,19 +311,7 @@ export class SandboxConsole {
     const local = this.local
       .filter((m) => m.channel === channel && m.threadTs === ts && (!m.ephemeralFor || m.ephemeralFor === user))
       .map((m) => this.localMessage(m));
-    const ephemerals = slack
-      .ephemerals(user)
-      .filter((e) => e.channel === channel && e.thread_ts === ts)
-      .map<ConsoleMessage>((e) => ({
-        ts: e.message_ts,
-        channel,
-        user: slack.botUserId,
-        kind: 'ephemeral',
-        text: e.text,
-        blocks: e.blocks,
-        rev: e.history.length,
-        threadTs: ts,
-      }));
+    const ephemerals = this.ephemeralsFor(channel, user, ts);
     const replies = [...messages.filter((m) => m.ts !== ts), ...local, ...ephemerals].sort((a, b) => compareTs(a.ts, b.ts));
     return { channel, ts, parent, replies };
   }

@@ -6,7 +6,6 @@ import type { ShipgateConfig } from './config/config-schema';
 import type { Role, ShipgateEnv } from './config/env-schema';
 import type { Logger } from './app/logger';
 import { systemClock, type Clock } from './app/ports/clock';
-import type { Sleeper } from './app/ports/sleeper';
 import { GateEvaluator } from './app/gate-evaluator';
 import { RequestPromotion } from './app/request-promotion';
 import { EvaluatePromotion } from './app/evaluate-promotion';
@@ -14,7 +13,14 @@ import { DecideApproval } from './app/decide-approval';
 import { FreezeActions } from './app/freeze-actions';
 import { freezeGateCheck } from './app/freeze-gate-check';
 import { CachedFreezeCalendars } from './adapters/calendar/cached-freeze-calendars';
-import { RunPromotion } from './app/run-promotion';
+import { ExecutePromotion, type Advance } from './app/execution/execute-promotion';
+import { DEFAULT_TIMING, type ExecTiming } from './app/execution/exec-deps';
+import { MirrorDeployment } from './app/execution/mirror-deployment';
+import { DeliverChat } from './app/deliver-chat';
+import { SweepPromotions } from './app/sweep-promotions';
+import { SlackChatDelivery } from './adapters/slack/slack-chat-delivery';
+import { RedisWakeRegistry } from './adapters/redis/redis-wake-registry';
+import { RedisRunRecords } from './adapters/redis/redis-run-records';
 import { RedisKeys } from './adapters/redis/redis-keys';
 import { RedisPromotionRepository } from './adapters/redis/redis-promotion-repository';
 import { RedisAuditLog } from './adapters/redis/redis-audit-log';
@@ -23,7 +29,7 @@ import { RedisDeploymentHistory } from './adapters/redis/redis-deployment-histor
 import { RedisOnceGuard } from './adapters/redis/redis-once-guard';
 import { FreezeAnnouncer } from './app/freeze-announcer';
 import { BullmqJobQueue } from './adapters/queue/bullmq-job-queue';
-import { startPromotionWorker } from './adapters/queue/promotion-worker';
+import { startPromotionWorkers } from './adapters/queue/promotion-worker';
 import { createGitHubClient, githubCallScope } from './adapters/github/github-client';
 import { GitHubWorkflowRuns } from './adapters/github/github-workflow-runs';
 import { SlackChat } from './adapters/slack/slack-chat';
@@ -33,12 +39,11 @@ import { HttpServer, sendJson } from './adapters/http/http-server';
 import { ShipgateMetrics } from './adapters/metrics/shipgate-metrics';
 import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
 import { verifyWebhookSignature } from './adapters/github/webhook-signature';
-import { RedisWaker } from './adapters/redis/redis-waker';
 import { DatabricksJobsClient } from './adapters/databricks/databricks-jobs-client';
 import { changeManagementFromEnv } from './adapters/servicenow/change-management-from-env';
 import { registerServiceNowGates } from './app/servicenow-gates';
 import { ChangeWriteBack } from './app/change-write-back';
-import { wakeKeysFor } from './app/github-events';
+import { HandleGitHubEvent } from './app/handle-github-event';
 import { AnswerProtectionRule } from './app/answer-protection-rule';
 import { LockGuard } from './app/lock-guard';
 import { RequestRollback } from './app/request-rollback';
@@ -64,7 +69,6 @@ export interface ShipgateOptions {
   role: Role;
   logger: Logger;
   clock?: Clock;
-  sleeper?: Sleeper;
   random?: () => number;
   /** Poll interval while following GitHub runs (ms). */
   pollMs?: number;
@@ -76,6 +80,14 @@ export interface ShipgateOptions {
   changeRecheckMs?: number;
   /** Octokit client-side pacing (default on; emulator-backed tests turn it off). */
   githubThrottle?: boolean;
+  /** Step-engine timing overrides (tests). */
+  timing?: Partial<ExecTiming>;
+  /** Job lock duration: a killed worker's job resumes after about 1.5× this (default 4 s). */
+  lockDurationMs?: number;
+  /** How often the sweeper looks for promotions whose job was lost (default 30 s). */
+  sweepEveryMs?: number;
+  /** Per-attempt timeout of GitHub requests (default 10 s). */
+  githubTimeoutMs?: number;
 }
 
 export interface Shipgate {
@@ -87,7 +99,7 @@ export interface Shipgate {
   audit: AuditLog;
   history: RedisDeploymentHistory;
   queue: BullmqJobQueue;
-  worker?: Worker;
+  workers: Worker[];
   close(): Promise<void>;
 }
 
@@ -110,19 +122,20 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
 
   const workerConnection = o.role === 'web' ? undefined : new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   workerConnection?.on('error', (e) => logger.warn({ err: e.message }, 'redis (worker) connection error'));
-  const repo = new RedisPromotionRepository(redis, keys);
   let depth: () => Promise<number> = async () => 0;
   const metrics = new ShipgateMetrics(() => depth());
+  const repo = metrics.meteredRepository(new RedisPromotionRepository(redis, keys));
   const audit = metrics.metered(new RedisAuditLog(redis, keys));
   const history = new RedisDeploymentHistory(redis, keys);
   const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix());
   depth = () => queue.depth();
 
-  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, {
-    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
-    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-  });
-  const chat = new SlackChat(slackClient, { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) });
+  const slackApi = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {};
+  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApi, retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 } });
+  // the delivery job retries with its own backoff: one quick retry per call, a bounded wait
+  const deliveryClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApi, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 }, timeout: 10_000, rejectRateLimitedCalls: true });
+  const renderOptions = { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) };
+  const chat = new SlackChat(slackClient, renderOptions);
   const directory = new SlackDirectory(slackClient, clock);
   const ghClient = createGitHubClient({
     baseUrl: env.GITHUB_API_URL,
@@ -133,6 +146,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     onRequest: (route) => metrics.githubCalls.inc({ method: route.split(' ')[0] ?? 'GET' }),
     onRateLimit: (remaining) => metrics.rateLimit.set(remaining),
     ...(o.githubThrottle === false ? { throttle: false } : {}),
+    ...(o.githubTimeoutMs ? { timeoutMs: o.githubTimeoutMs } : {}),
   });
   /** Runs worker work for a promotion and adds the GitHub calls it made to the promotion's evidence. */
   const counted = async (id: string, work: () => Promise<unknown>) => {
@@ -164,18 +178,15 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   });
   const threadLink = (p: Promotion) => (p.messageTs ? `https://slack.com/archives/${p.channel}/p${p.messageTs.replace('.', '')}` : undefined);
   const writeBack = new ChangeWriteBack({ changes, config, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL), logger });
-  const wakePublisher = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
-  wakePublisher.on('error', (e) => logger.warn({ err: e.message }, 'redis (wake) connection error'));
-  const wakeSubscriber = o.role === 'web' ? undefined : new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  wakeSubscriber?.on('error', (e) => logger.warn({ err: e.message }, 'redis (wake subscriber) connection error'));
-  const waker = new RedisWaker(wakePublisher, wakeSubscriber, `${keys.prefix}:wake`);
+  const wakes = new RedisWakeRegistry(redis, keys);
+  const runRecords = new RedisRunRecords(redis, keys);
   const once = new RedisOnceGuard(redis, keys);
   const lockStore = new RedisPromotionLocks(redis, keys);
-  const locks = new LockGuard({ clock, locks: lockStore, repo, audit, chat, promotionLink: threadLink });
+  const locks = new LockGuard({ clock, repo, audit, chat, promotionLink: threadLink });
   const evidence = new PublishEvidence({ repo, audit, chat, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL) });
 
   const server = new HttpServer();
-  let worker: Worker | undefined;
+  let workers: Worker[] = [];
   let slackApp: App | undefined;
   const inflight = new Set<Promise<unknown>>();
 
@@ -237,23 +248,29 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         return { ...(r.change ? { cr: r.change.number } : {}), message: r.message };
       },
     });
-    const run = new RunPromotion({
+    const timing: ExecTiming = {
+      ...DEFAULT_TIMING,
+      ...(o.pollMs ? { pollMs: o.pollMs, pollMaxMs: Math.max(o.pollMs * 4, o.pollMs), webhookPollMs: Math.max(o.pollMs * 20, o.pollMs) } : {}),
+      ...(o.changeRecheckMs ? { changeRecheckMs: o.changeRecheckMs } : {}),
+      ...(o.timing ?? {}),
+      webhooks: Boolean(env.GITHUB_WEBHOOK_SECRET),
+    };
+    const execute = new ExecutePromotion({
       config,
       clock,
       repo,
       audit,
-      chat,
+      queue,
+      gates,
       github,
       pulls: ghApi,
       git: ghApi,
       reviews: ghApi,
       logs: ghApi,
-      deployments: ghApi,
       ...(env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? { databricks: new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) } : {}),
-      queue,
       history,
-      gates,
-      sleeper: o.sleeper ?? waker,
+      runs: runRecords,
+      wakes,
       logger,
       promotionLink: (p) => threadLink(p) ?? p.id,
       checksFor: async (p, sha) => {
@@ -261,37 +278,44 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         if (!service.requiredChecks.length) return undefined;
         return checksGate(service.requiredChecks, await commitChecks.observe(p.repo, sha), { sha, commitUrl: commitUrlFor(env.GITHUB_API_URL)(p.repo, sha) });
       },
-      ...(o.changeRecheckMs ? { changeRecheckMs: o.changeRecheckMs } : {}),
       onStarted: async (p) => (await writeBack.onStart(p)).message,
-      onFinished: async (p) => {
-        const note = (await writeBack.onFinish(p)).message;
-        // one evidence pack per change: automatic when the last environment of the pipeline is reached
-        if (findService(config, p.service).pipeline.at(-1) !== p.env) return note;
-        try {
-          await evidence.publish(p.id);
-          return note;
-        } catch (e) {
-          return [note, `:warning: The evidence pack could not be uploaded (${e instanceof Error ? e.message : String(e)}); \`/promote evidence ${p.id}\` retries.`].filter(Boolean).join('\n');
-        }
-      },
-      ...(o.pollMs ? { pollMs: o.pollMs } : {}),
+      onFinished: async (p) => (await writeBack.onFinish(p)).message,
+      timing,
     });
+    const delivery = new DeliverChat({ clock, repo, chat: new SlackChatDelivery(deliveryClient, renderOptions), evidencePack: (id) => evidence.pack(id), logger, leaseMs: timing.leaseMs });
+    const mirror = new MirrorDeployment({ config, clock, repo, queue, deployments: ghApi, logger, leaseMs: timing.leaseMs });
+    const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), logger });
     const expirer = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });
-    worker = startPromotionWorker(
+    workers = startPromotionWorkers(
       workerConnection!,
-      keys.queuePrefix(),
+      queue,
       {
         evaluate: (id) => counted(id, () => evaluate.execute(id)),
-        execute: (id) => counted(id, () => run.execute(id)),
+        execute: async (id, token) => {
+          const box: { r: Advance } = { r: { done: true } };
+          await counted(id, async () => {
+            box.r = await execute.advance(id, token);
+          });
+          return box.r.done ? { done: true } : { done: false, waitMs: box.r.waitMs };
+        },
+        deliverChat: (id, token) => delivery.deliver(id, token),
+        mirror: (id, token) => counted(id, () => mirror.mirror(id, token)).then(() => undefined),
         expire: (id) => expirer.expire(id),
         announce: () => announcer.tick(),
+        sweep: () => sweeper.sweep(),
       },
       logger,
+      {
+        ...(env.WORKER_CONCURRENCY ? { concurrency: env.WORKER_CONCURRENCY } : {}),
+        ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs, stalledIntervalMs: Math.max(250, Math.floor(o.lockDurationMs / 2)) } : {}),
+      },
     );
+    await queue.scheduleSweeper(o.sweepEveryMs ?? 30_000);
     if (config.announce) await queue.scheduleAnnouncements();
   }
 
+  const githubEvents = new HandleGitHubEvent({ wakes, runs: runRecords, queue, logger });
   const protection = new AnswerProtectionRule({ config, repo, audit, chat, callback: ghApi, clock, logger });
   server.route('POST', '/github/webhooks', async (req, res) => {
     const chunks: Buffer[] = [];
@@ -312,7 +336,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     }
     sendJson(res, 202, { accepted: event });
     if (delivery && !(await once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
-    await waker.wake(wakeKeysFor(event, payload)).catch((e: Error) => logger.warn({ err: e.message }, 'wake publish failed'));
+    await githubEvents.handle(event, payload).catch((e: Error) => logger.warn({ err: e.message }, 'webhook wake failed'));
     if (event === 'deployment_protection_rule' && payload.action === 'requested') {
       const repoName = (payload.repository as { full_name?: string } | undefined)?.full_name ?? '';
       const deployment = payload.deployment as { sha?: string } | undefined;
@@ -339,13 +363,11 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     if (listening) await server.close();
     await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
     if (slackApp && env.SLACK_APP_TOKEN) await slackApp.stop().catch(() => undefined);
-    if (worker) await worker.close();
+    await Promise.all(workers.map((w) => w.close()));
     await queue.close();
     redis.disconnect();
     bullConnection.disconnect();
     workerConnection?.disconnect();
-    wakePublisher.disconnect();
-    wakeSubscriber?.disconnect();
   };
   let port: number;
   try {
@@ -368,7 +390,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     audit,
     history,
     queue,
-    ...(worker ? { worker } : {}),
+    workers,
     close: () => close(true),
   };
 }

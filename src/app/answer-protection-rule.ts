@@ -4,7 +4,7 @@ import { findService } from '../domain/resolve-request';
 import type { AuditLog } from './ports/audit-log';
 import type { Chat } from './ports/chat';
 import type { PromotionRepository } from './ports/promotion-repository';
-import { githubEnvironmentMatches } from './run-follower';
+import { githubEnvironmentMatches } from './execution/run-steps';
 import type { Logger } from './logger';
 
 /** Answers GitHub's custom deployment protection rule callback. */

@@ -175,7 +175,13 @@ export class ChangeWriteBack {
     }
     const link = mrkdwnLink(change.url, change.number);
     try {
-      await this.d.changes.addWorkNote(change.sysId, this.note(p, which));
+      const text = this.note(p, which);
+      // a resumed step (the worker died after writing) finds its note instead of writing it twice
+      const marker = text.split('\n')[0] ?? p.id;
+      if (await this.d.changes.hasWorkNote(change.sysId, marker)) {
+        return { outcome: { status: 'written', change: change.number, message: `:memo: The ${label} work note is on ${link}` }, change };
+      }
+      await this.d.changes.addWorkNote(change.sysId, text);
       return { outcome: { status: 'written', change: change.number, message: `:memo: Wrote the ${label} work note to ${link}` }, change };
     } catch (e) {
       this.d.logger?.warn({ promotionId: p.id, change: change.number, err: reason(e) }, 'could not write a work note');

@@ -24,7 +24,7 @@ export interface FreezeActionsDeps {
   directory: Directory;
   calendars: FreezeCalendars;
   /** A blocked promotion gave up its environment lock; reviving it takes the lock again. */
-  locks: Pick<LockGuard, 'take'>;
+  locks: Pick<LockGuard, 'updateLocked'>;
   logger: Logger;
 }
 
@@ -54,10 +54,10 @@ export class FreezeActions {
   }
 
   async requestOverride(id: string, userId: string, form: { justification: string; rollbackPlan?: string; onCall?: string }): Promise<Promotion> {
-    const blocked = await this.blockedByFreeze(id, userId);
-    await this.d.locks.take(blocked);
+    await this.blockedByFreeze(id, userId);
     const now = this.d.clock.now();
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
+    // back under the (service, environment) lock in the same atomic step as leaving `blocked`
+    const { promotion, changed } = await this.d.locks.updateLocked(id, (cur) => {
       if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
       const override = buildOverride(this.d.config, cur.gates, { userId, at: now, ...form });
       const next = transition(cur, { type: 'override_requested', override }, now);
@@ -93,11 +93,10 @@ export class FreezeActions {
 
   async queueForNextWindow(id: string, userId: string): Promise<Promotion> {
     const p = await this.blockedByFreeze(id, userId);
-    await this.d.locks.take(p);
     const calendar = await this.d.calendars.current();
     const now = this.d.clock.now();
     const nextOpen = calendar.nextOpen(p.env, now);
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
+    const { promotion, changed } = await this.d.locks.updateLocked(id, (cur) => {
       if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
       const next = transition(cur, { type: 'queued', until: nextOpen.toISOString() }, now);
       const gates = next.gates.map((g) => (g.gate === 'freeze' ? freezeResultFor(g, next, nextOpen, this.d.config.timezone) : g));

@@ -5,6 +5,7 @@ import { pathGate } from '../domain/gates/path-gate';
 import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
+import { isTransientError } from '../domain/transient-error';
 import type { Clock } from './ports/clock';
 
 export type GatePhase = 'request' | 'execute';
@@ -49,7 +50,7 @@ export class GateEvaluator {
         if (r) results.push(r);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
-        results.push(gate(name, 'block', 'check_failed', `${name} could not be checked: ${msg}`, { error: msg }));
+        results.push(gate(name, 'block', 'check_failed', `${name} could not be checked: ${msg}`, { error: msg, transient: isTransientError(e) }));
       }
     }
     return results;

@@ -1,4 +1,4 @@
-import { wakeKeys } from './ports/sleeper';
+import { wakeKeys } from '../domain/wake-keys';
 
 /** The wake keys a GitHub webhook event stands for (what a waiting promotion may be waiting on). */
 export function wakeKeysFor(event: string, payload: Record<string, unknown>): string[] {

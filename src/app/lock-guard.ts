@@ -3,13 +3,11 @@ import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
 import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
-import type { PromotionLocks } from './ports/promotion-locks';
 import type { PromotionRepository } from './ports/promotion-repository';
 
 export interface LockGuardDeps {
   clock: Clock;
-  locks: PromotionLocks;
-  repo: Pick<PromotionRepository, 'get' | 'update'>;
+  repo: Pick<PromotionRepository, 'get' | 'update' | 'createLocked'>;
   audit: Pick<AuditLog, 'append'>;
   chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   promotionLink?: (p: Promotion) => string | undefined;
@@ -18,45 +16,65 @@ export interface LockGuardDeps {
 const PREEMPTIBLE: ReadonlyArray<Promotion['state']> = ['requested', 'awaiting_approval', 'blocked'];
 
 /**
- * One promotion or rollback at a time per (service, environment). A stale holder (already
- * ended) is replaced; a rollback may pre-empt a promotion that has not started executing
- * (it is cancelled with a message), never one that is executing.
+ * One promotion or rollback at a time per (service, environment). Taking the lock and
+ * storing the promotion are one atomic step (so two requests through two web replicas can
+ * never both hold it); a holder that ended counts as free; a rollback may pre-empt a
+ * promotion that has not started executing (it is cancelled with a message), never one that
+ * is executing.
  */
 export class LockGuard {
   constructor(private readonly d: LockGuardDeps) {}
 
-  async take(p: Pick<Promotion, 'id' | 'service' | 'env' | 'kind' | 'requester'>): Promise<{ preempted?: Promotion }> {
+  /** Stores `p` holding the lock of its (service, environment), or says who holds it. */
+  async open(p: Promotion): Promise<{ preempted?: Promotion }> {
+    let preempted: Promotion | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const r = await this.d.locks.acquire(p.service, p.env, p.id);
-      if (r.ok) return {};
+      const r = await this.d.repo.createLocked(p);
+      if (r.ok) return preempted ? { preempted } : {};
       const holder = await this.d.repo.get(r.holder);
-      if (!holder || isTerminal(holder.state)) {
-        if (await this.d.locks.replace(p.service, p.env, r.holder, p.id)) return {};
-        continue;
-      }
+      if (!holder || isTerminal(holder.state)) continue; // it just ended (or its grace runs): look again
       if (p.kind === 'rollback' && holder.kind === 'promotion' && PREEMPTIBLE.includes(holder.state)) {
-        const now = this.d.clock.now();
-        const { promotion, changed } = await this.d.repo.update(holder.id, (cur) =>
-          PREEMPTIBLE.includes(cur.state) ? transition(cur, { type: 'cancelled', by: p.requester.id, reason: `pre-empted by rollback ${p.id}` }, now) : undefined,
-        );
-        if (!changed) continue; // it started executing meanwhile: look again
-        await this.d.audit.append({ at: now.toISOString(), promotionId: holder.id, type: 'cancelled', actor: p.requester.id, data: { reason: `pre-empted by rollback ${p.id}` } });
-        await this.d.chat.updatePromotion(promotion).catch(() => undefined);
-        await this.d.chat.postToThread(promotion, `:rewind: Cancelled: rollback \`${p.id}\` by <@${p.requester.id}> takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
-        if (await this.d.locks.replace(p.service, p.env, holder.id, p.id)) return { preempted: promotion };
+        preempted = (await this.preempt(p, holder)) ?? preempted;
         continue;
       }
-      const link = this.d.promotionLink?.(holder);
-      throw new ShipgateError(
-        'locked',
-        `${p.service} in \`${p.env}\` is locked by ${holder.kind} \`${holder.id}\` (${holder.state.replace('_', ' ')}), requested by <@${holder.requester.id}> at ${holder.createdAt.slice(0, 16).replace('T', ' ')} UTC${link ? ` (<${link}|open>)` : ''}. One promotion at a time per environment; wait for it or cancel it (\`/promote cancel ${holder.id}\`).`,
-        { holder: holder.id },
-      );
+      throw this.locked(p, holder);
     }
     throw new ShipgateError('locked', `${p.service} in \`${p.env}\` is busy; try again.`);
   }
 
-  async release(p: Pick<Promotion, 'id' | 'service' | 'env'>): Promise<void> {
-    await this.d.locks.release(p.service, p.env, p.id);
+  /** Brings an existing promotion (blocked, then overridden or queued) back under the lock, in the same atomic update as `fn`. */
+  async updateLocked(id: string, fn: (cur: Promotion) => Promotion | undefined): Promise<{ promotion: Promotion; changed: boolean }> {
+    try {
+      return await this.d.repo.update(id, fn, { takeLock: true });
+    } catch (e) {
+      const holderId = e instanceof ShipgateError && e.code === 'locked' ? (e.details.holder as string | undefined) : undefined;
+      const holder = holderId ? await this.d.repo.get(holderId) : undefined;
+      const self = await this.d.repo.get(id);
+      if (holder && self) throw this.locked(self, holder);
+      throw e;
+    }
+  }
+
+  private async preempt(p: Pick<Promotion, 'id' | 'service' | 'env' | 'requester'>, holder: Promotion): Promise<Promotion | undefined> {
+    const now = this.d.clock.now();
+    const reason = `pre-empted by rollback ${p.id}`;
+    const { promotion, changed } = await this.d.repo.update(
+      holder.id,
+      (cur) => (PREEMPTIBLE.includes(cur.state) ? transition(cur, { type: 'cancelled', by: p.requester.id, reason }, now) : undefined),
+      { audit: [{ at: now.toISOString(), promotionId: holder.id, type: 'cancelled', actor: p.requester.id, data: { reason } }] },
+    );
+    if (!changed) return undefined; // it started executing meanwhile: look again
+    await this.d.chat.updatePromotion(promotion).catch(() => undefined);
+    await this.d.chat.postToThread(promotion, `:rewind: Cancelled: rollback \`${p.id}\` by <@${p.requester.id}> takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
+    return promotion;
+  }
+
+  private locked(p: Pick<Promotion, 'service' | 'env'>, holder: Promotion): ShipgateError {
+    const link = this.d.promotionLink?.(holder);
+    return new ShipgateError(
+      'locked',
+      `${p.service} in \`${p.env}\` is locked by ${holder.kind} \`${holder.id}\` (${holder.state.replace('_', ' ')}), requested by <@${holder.requester.id}> at ${holder.createdAt.slice(0, 16).replace('T', ' ')} UTC${link ? ` (<${link}|open>)` : ''}. One promotion at a time per environment; wait for it or cancel it (\`/promote cancel ${holder.id}\`).`,
+      { holder: holder.id },
+    );
   }
 }

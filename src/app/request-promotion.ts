@@ -25,7 +25,7 @@ export interface RequestPromotionDeps {
   chat: Pick<Chat, 'postPromotion'>;
   directory: Directory;
   queue: Pick<JobQueue, 'enqueueEvaluation'>;
-  locks: Pick<LockGuard, 'take'>;
+  locks: Pick<LockGuard, 'open'>;
   logger: Logger;
 }
 
@@ -100,8 +100,7 @@ export async function openPromotion(
   p: Promotion,
   auditData: Record<string, unknown>,
 ): Promise<{ promotion: Promotion; preempted?: Promotion }> {
-  const { preempted } = await d.locks.take(p);
-  await d.repo.create(p);
+  const { preempted } = await d.locks.open(p);
   await d.audit.append({ at: p.createdAt, promotionId: p.id, type: 'requested', actor: p.requester.id, data: { kind: p.kind, ...auditData, ...(preempted ? { preempted: preempted.id } : {}) } });
   let ts: string;
   try {

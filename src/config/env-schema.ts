@@ -27,6 +27,7 @@ export const envSchema = z
     SHIPGATE_CONFIG: z.string().min(1).default('./shipgate.yml'),
     SHIPGATE_REDIS_PREFIX: z.string().regex(/^[\w.{}-]+$/, 'letters, digits, "_", "-", ".", braces').default('shipgate'),
     SHIPGATE_PUBLIC_URL: url.optional(),
+    WORKER_CONCURRENCY: z.coerce.number({ message: 'expected a number of parallel step jobs (1-256)' }).int().min(1).max(256).optional(),
     PORT: z.coerce.number({ message: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

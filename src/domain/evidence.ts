@@ -6,6 +6,8 @@ export interface RunEvidence {
   status: string;
   conclusion: string | null;
   headSha: string;
+  /** GitHub's per-workflow run number (`cd-prod #2`). */
+  runNumber?: number;
   jobs?: Array<{ id: number; name: string; conclusion: string | null; url: string }>;
 }
 

@@ -1,6 +1,7 @@
 import { ShipgateError } from './shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import type { Evidence } from './evidence';
+import type { OutboxItem } from './outbox';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -48,11 +49,27 @@ export interface EmergencyOverride {
 
 export interface StepRecord {
   name: string;
-  status: 'started' | 'done' | 'failed';
+  /**
+   * started: a side effect was claimed and may be in flight; uncertain: the attempt ended
+   * without knowing whether it was applied (a 502, a timeout): look before acting again.
+   */
+  status: 'started' | 'uncertain' | 'done' | 'failed';
   startedAt: string;
   finishedAt?: string;
   output?: Record<string, unknown>;
   error?: string;
+  /** The delivery attempt (job token) that claimed it. */
+  owner?: string;
+}
+
+/** The step engine's own bookkeeping. */
+export interface ExecutionState {
+  /** A permanent failure while running: the chain goes on to `finish` as failed. */
+  failure?: string;
+  /** Terminal work (history, work note, summary, evidence pack) is complete. */
+  finalized?: boolean;
+  /** The GitHub Deployment mirror is complete (its own low-priority job). */
+  mirrored?: boolean;
 }
 
 export interface Promotion {
@@ -97,6 +114,11 @@ export interface Promotion {
   gatesEvaluatedAt?: string;
   steps: Record<string, StepRecord>;
   evidence: Evidence;
+  exec?: ExecutionState;
+  /** What the thread is owed (see domain/outbox). */
+  outbox?: OutboxItem[];
+  /** Fingerprint of what the approval message last showed. */
+  chat?: { shown?: string };
   /** Monotonic version for optimistic concurrency. */
   version: number;
 }

@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'slack_error'
   | 'servicenow_error'
   | 'redis_unavailable'
+  /** A service did not answer or answered 5xx/429 (transient: the step is retried). */
+  | 'unavailable'
   | 'internal';
 
 /** The one coded error type of shipgate. `message` is written for the person who will read it. */

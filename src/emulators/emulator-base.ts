@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultPlan, type ActiveFault, type FaultRule } from './fault-plan';
 
 /** One HTTP request answered by an emulator (recorded after it was answered). */
 export interface RecordedCall {
@@ -58,6 +59,8 @@ export abstract class EmulatorBase extends EventEmitter {
   /** Every domain event emitted (also delivered through `on(type, …)`), oldest first. */
   readonly events: EmulatorEvent[] = [];
   readonly now: () => number;
+  /** Injected faults (502 after applying a write, a silent service, a reset connection, …). */
+  readonly faultPlan = new FaultPlan();
   private server: http.Server | undefined;
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -100,6 +103,11 @@ export abstract class EmulatorBase extends EventEmitter {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  }
+
+  /** Makes matching requests fail (see FaultPlan); returns a handle to await the hit or remove it. */
+  inject(rule: FaultRule): ActiveFault {
+    return this.faultPlan.add(rule);
   }
 
   /** Wait for the first recorded call matching `predicate` (existing calls are checked first). */
@@ -188,26 +196,76 @@ export abstract class EmulatorBase extends EventEmitter {
       body: undefined,
       at,
     };
+    const fault = this.faultPlan.take(ctx.method, ctx.path);
+    if (fault?.mode === 'reset') {
+      req.socket.destroy();
+      return this.recordCall(ctx, 0);
+    }
+    if (fault?.mode === 'hang') return this.recordCall(ctx, 0);
+    if (fault?.mode === 'before') {
+      ctx.body = parseBody(raw, req.headers['content-type']);
+      sendFault(res, fault);
+      return this.recordCall(ctx, res.statusCode);
+    }
+    // `after` / `hang-after`: the handler applies the request; its answer is swallowed
+    const target = fault ? swallow(res) : res;
+    ctx.res = target;
     try {
       await this.handle(ctx);
     } catch (error) {
-      if (!res.headersSent) {
+      if (!target.headersSent) {
         const message = error instanceof Error ? error.message : String(error);
-        sendJson(res, 500, { message: `emulator error: ${message}` });
+        sendJson(target, 500, { message: `emulator error: ${message}` });
       }
     }
+    if (fault?.mode === 'hang-after') return this.recordCall(ctx, 0);
+    if (fault) sendFault(res, fault);
     if (!res.writableEnded) res.end();
+    this.recordCall(ctx, res.statusCode);
+  }
+
+  /** Status 0: no answer was sent (hung or reset connection). */
+  private recordCall(ctx: RequestContext, status: number): void {
     const call: RecordedCall = {
       method: ctx.method,
       path: ctx.path,
-      query,
+      query: ctx.query,
       body: ctx.body,
-      at,
-      status: res.statusCode,
+      at: ctx.at,
+      status,
     };
     this.calls.push(call);
     this.emit('call', call);
   }
+}
+
+function sendFault(res: http.ServerResponse, fault: FaultRule): void {
+  sendJson(res, fault.status ?? 502, fault.body ?? { message: 'Server Error (injected fault)' }, fault.headers ?? {});
+}
+
+/** A response stand-in that lets a handler run to completion while nothing reaches the client. */
+function swallow(res: http.ServerResponse): http.ServerResponse {
+  const fake = Object.create(res) as http.ServerResponse & { headersSent: boolean; writableEnded: boolean; statusCode: number };
+  let sent = false;
+  let ended = false;
+  Object.defineProperties(fake, {
+    headersSent: { get: () => sent },
+    writableEnded: { get: () => ended },
+    statusCode: { value: 200, writable: true },
+  });
+  fake.setHeader = () => fake;
+  fake.writeHead = ((status: number) => {
+    fake.statusCode = status;
+    sent = true;
+    return fake;
+  }) as never;
+  fake.write = (() => true) as never;
+  fake.end = (() => {
+    sent = true;
+    ended = true;
+    return fake;
+  }) as never;
+  return fake;
 }
 
 export function delay(ms: number): Promise<void> {

@@ -59,6 +59,11 @@ export interface AddWorkflowOptions {
   dispatchable?: boolean;
   /** Job name (also the check run name on the head SHA). Default `deploy`. */
   jobName?: string;
+  /**
+   * The workflow's `run-name`, with `{{inputs.NAME}}` placeholders (GitHub: `run-name: Deploy
+   * ${{ inputs.promotion }}`); default the workflow name. It is each run's `display_title`.
+   */
+  runName?: string;
   /** Name of the main step. Default `Deploy`. */
   stepName?: string;
 }
@@ -144,6 +149,7 @@ interface WorkflowRec {
   dispatchable: boolean;
   jobName: string;
   stepName: string;
+  runName?: string;
   createdAt: number;
 }
 
@@ -448,6 +454,7 @@ export class GitHubEmulator extends EmulatorBase {
       dispatchable: options.dispatchable ?? true,
       jobName: options.jobName ?? 'deploy',
       stepName: options.stepName ?? 'Deploy',
+      ...(options.runName ? { runName: options.runName } : {}),
       createdAt: this.now(),
     };
     if (options.environment !== undefined) workflow.environment = options.environment;
@@ -1177,14 +1184,21 @@ export class GitHubEmulator extends EmulatorBase {
 
   private createCommit(
     repo: RepoRec,
-    input: { message: string; parents: string[]; author?: CommitAuthor; date?: number; tree?: string; committer?: CommitAuthor },
+    input: { message: string; parents: string[]; author?: CommitAuthor; date?: number; tree?: string; committer?: CommitAuthor; contentAddressed?: boolean },
   ): string {
     const seq = ++this.commitSeq;
     const date = input.date ?? this.now();
     const author = input.author ?? DEFAULT_AUTHOR;
+    // like git, a commit created through the API is content-addressed: the same tree, parents,
+    // message and dated identities give the same SHA (a retried create makes no second commit)
     const sha = createHash('sha1')
-      .update(`${repo.fullName}\n${seq}\n${input.parents.join(',')}\n${input.message}\n${author.email}\n${date}`)
+      .update(
+        input.contentAddressed
+          ? `${repo.fullName}\ntree ${input.tree}\n${input.parents.join(',')}\n${input.message}\n${author.email}\n${date}`
+          : `${repo.fullName}\n${seq}\n${input.parents.join(',')}\n${input.message}\n${author.email}\n${date}`,
+      )
       .digest('hex');
+    if (input.contentAddressed && repo.commits.has(sha)) return sha;
     const tree = input.tree ?? createHash('sha1').update(`tree:${sha}`).digest('hex');
     const committer = input.committer ?? author;
     const identity = (a: CommitAuthor): GitIdentity => {
@@ -1336,7 +1350,7 @@ export class GitHubEmulator extends EmulatorBase {
       ? { name: str(q.body.author.name), email: str(q.body.author.email) }
       : { name: this.login, email: `${this.login}@users.noreply.github.com`, login: this.login };
     const date = isRecord(q.body.author) && typeof q.body.author.date === 'string' ? Date.parse(q.body.author.date) : undefined;
-    const sha = this.createCommit(repo, { message, parents, tree, author, date: Number.isNaN(date) ? undefined : date });
+    const sha = this.createCommit(repo, { message, parents, tree, author, date: Number.isNaN(date) ? undefined : date, contentAddressed: true });
     return { status: 201, body: this.gitCommitJson(repo, this.commitRec(repo, sha)) };
   }
 
@@ -1363,7 +1377,8 @@ export class GitHubEmulator extends EmulatorBase {
       }
     }
     if (Object.keys(inputs).length > 25) throw new GhError(422, 'you may only define up to 25 `inputs` for a `workflow_dispatch` event');
-    const run = this.createRun(repo, workflow, { event: 'workflow_dispatch', branch: bare, sha, inputs, displayTitle: workflow.name, actor: q.login });
+    const displayTitle = workflow.runName ? workflow.runName.replace(/\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_m, k: string) => String(inputs[k] ?? '')) : workflow.name;
+    const run = this.createRun(repo, workflow, { event: 'workflow_dispatch', branch: bare, sha, inputs, displayTitle, actor: q.login });
     const dispatch: DispatchRecord = {
       repo: repo.fullName,
       workflowId: workflow.id,

@@ -132,7 +132,8 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     ...(opts.servicenow ? { SERVICENOW_INSTANCE_URL: servicenow.url, SERVICENOW_USERNAME: 'shipgate', SERVICENOW_PASSWORD: 'sn-password' } : {}),
   });
-  const extra = { ...(opts.changeRecheckMs ? { changeRecheckMs: opts.changeRecheckMs } : {}) };
+  // short leases and timeouts: the emulators answer in milliseconds (a lease must outlast a request)
+  const extra = { ...(opts.changeRecheckMs ? { changeRecheckMs: opts.changeRecheckMs } : {}), githubTimeoutMs: 1000, timing: { leaseMs: 1500, runVisibleMs: 300 }, lockDurationMs: 1500 };
   const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(opts.clock ? { clock: opts.clock } : {}) });
   slack.botUrl = `${app.url}/slack/events`;
   if (opts.webhookSecret) github.webhook = { url: `${app.url}/github/webhooks`, secret: opts.webhookSecret };

@@ -97,7 +97,12 @@ describe('branch promotion dev → test → prod', () => {
     expect(reviews[0]!.path).toContain(`/runs/${run.id}/`);
     expect(reviews[0]!.body).toMatchObject({ state: 'approved' });
     expect(prodDone.evidence.matches.map((m) => m.value)).toEqual(['52002', '52003']);
-    expect(prodDone.evidence.deployments).toHaveLength(1);
+    // the GitHub Deployment mirror is low-priority work after the run (its own job)
+    const mirrored = await waitUntil('the GitHub Deployment mirror', async () => {
+      const cur = (await h.app.repo.get(toProd.id))!;
+      return cur.exec?.mirrored ? cur : undefined;
+    });
+    expect(mirrored.evidence.deployments).toHaveLength(1);
 
     const thread = await waitUntil('evidence in the thread', () => {
       const t = h.slack.thread(CHANNEL, toProd.messageTs!).map((m) => m.text).join('\n');

@@ -6,20 +6,16 @@ import type { GitData } from '../../app/ports/git-data';
 import type { ProtectionRuleCallback } from '../../app/answer-protection-rule';
 import { ShipgateError } from '../../domain/shipgate-error';
 import type { GitHubClient } from './github-client';
+import { githubFailure, messageOf, statusOf } from './github-failure';
+
+/** Bookkeeping writes (Deployment mirroring) go in the low lane: they never delay a dispatch. */
+const LOW = { request: { lane: 'low' } } as const;
 
 function split(repo: string): { owner: string; repo: string } {
   const [owner, name] = repo.split('/');
   return { owner: owner!, repo: name! };
 }
 
-function statusOf(e: unknown): number | undefined {
-  return typeof e === 'object' && e !== null && 'status' in e ? Number((e as { status: unknown }).status) : undefined;
-}
-
-function messageOf(e: unknown): string {
-  const data = (e as { response?: { data?: { message?: string; errors?: Array<{ message?: string }> } } }).response?.data;
-  return [data?.message, ...(data?.errors ?? []).map((x) => x.message)].filter(Boolean).join(': ') || (e instanceof Error ? e.message : String(e));
-}
 
 interface RawPull {
   number: number;
@@ -65,7 +61,11 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
       return toPull(res.data as unknown as RawPull);
     } catch (e) {
       if (statusOf(e) === 422 && /no commits between/i.test(messageOf(e))) return undefined;
-      throw new ShipgateError('github_error', `could not open a pull request ${p.head} → ${p.base} in ${repo}: ${messageOf(e)}`);
+      if (statusOf(e) === 422 && /already exists/i.test(messageOf(e))) {
+        const open = await this.findOpen(repo, p.head, p.base);
+        if (open) return open;
+      }
+      throw githubFailure(e, `opening a pull request ${p.head} → ${p.base} in ${repo}`);
     }
   }
 
@@ -82,7 +82,7 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
       const s = statusOf(e);
       if (s === 409) return { ok: false, reason: 'head_moved', message: messageOf(e) };
       if (s === 405 || s === 422) return { ok: false, reason: 'not_mergeable', message: messageOf(e) };
-      throw new ShipgateError('github_error', `merging #${number} in ${repo} failed: ${messageOf(e)}`);
+      throw githubFailure(e, `merging #${number} in ${repo}`);
     }
   }
 
@@ -104,8 +104,13 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
     try {
       await this.gh.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments', { ...split(repo), run_id: runId, environment_ids: environmentIds, state, comment });
     } catch (e) {
-      throw new ShipgateError('github_error', `could not ${state === 'approved' ? 'approve' : 'reject'} the environment review of run ${runId}: ${messageOf(e)}`);
+      throw githubFailure(e, `${state === 'approved' ? 'approving' : 'rejecting'} the environment review of run ${runId}`);
     }
+  }
+
+  async reviewsOf(repo: string, runId: number): Promise<Array<{ environmentIds: number[]; state: string; comment: string }>> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', { ...split(repo), run_id: runId });
+    return res.data.map((a) => ({ environmentIds: a.environments.map((e) => e.id ?? 0), state: a.state, comment: a.comment }));
   }
 
   async jobLog(repo: string, jobId: number): Promise<string> {
@@ -125,6 +130,7 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
       task: 'deploy',
       production_environment: d.production,
       transient_environment: false,
+      ...LOW,
     });
     const id = (res.data as { id?: number }).id;
     if (!id) throw new ShipgateError('github_error', `GitHub did not create the deployment: ${(res.data as { message?: string }).message ?? 'no id'}`);
@@ -136,8 +142,15 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
     return res.data.tree.sha;
   }
 
-  async createCommit(repo: string, c: { message: string; tree: string; parents: string[] }): Promise<string> {
-    const res = await this.gh.request('POST /repos/{owner}/{repo}/git/commits', { ...split(repo), ...c });
+  async createCommit(repo: string, c: { message: string; tree: string; parents: string[]; date?: string }): Promise<string> {
+    const who = c.date ? { name: 'shipgate', email: 'shipgate@users.noreply.github.com', date: c.date } : undefined;
+    const res = await this.gh.request('POST /repos/{owner}/{repo}/git/commits', {
+      ...split(repo),
+      message: c.message,
+      tree: c.tree,
+      parents: c.parents,
+      ...(who ? { author: who, committer: who } : {}),
+    });
     return res.data.sha;
   }
 
@@ -163,6 +176,18 @@ export class GitHubPromotionApi implements PullRequests, EnvironmentReviews, Run
       description: s.description.slice(0, 140),
       ...(s.logUrl ? { log_url: s.logUrl } : {}),
       auto_inactive: true,
+      ...LOW,
     });
+  }
+
+  async findDeployment(repo: string, q: { sha: string; environment: string; promotionId: string }): Promise<number | undefined> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/deployments', { ...split(repo), sha: q.sha, environment: q.environment, per_page: 100 });
+    const mine = res.data.find((d) => typeof d.payload === 'object' && d.payload !== null && (d.payload as Record<string, unknown>).shipgate === q.promotionId);
+    return mine?.id;
+  }
+
+  async statuses(repo: string, id: number): Promise<Array<{ state: string; description: string }>> {
+    const res = await this.gh.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { ...split(repo), deployment_id: id, per_page: 100 });
+    return res.data.map((x) => ({ state: x.state, description: x.description ?? '' }));
   }
 }

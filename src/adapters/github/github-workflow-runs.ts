@@ -1,5 +1,6 @@
 import type { WorkflowJob, WorkflowRun, WorkflowRuns } from '../../app/ports/workflow-runs';
 import { ShipgateError } from '../../domain/shipgate-error';
+import { githubFailure } from './github-failure';
 import type { GitHubClient } from './github-client';
 import type { EtagCache } from './etag-cache';
 
@@ -12,7 +13,10 @@ interface RawRun {
   head_sha: string;
   event: string;
   created_at: string;
+  updated_at?: string;
   display_title?: string;
+  run_number?: number;
+  head_branch?: string | null;
 }
 
 function split(repo: string): { owner: string; repo: string } {
@@ -30,7 +34,10 @@ function toRun(r: RawRun): WorkflowRun {
     headSha: r.head_sha,
     event: r.event,
     createdAt: r.created_at,
+    ...(r.updated_at ? { updatedAt: r.updated_at } : {}),
     ...(r.display_title ? { displayTitle: r.display_title } : {}),
+    ...(typeof r.run_number === 'number' ? { runNumber: r.run_number } : {}),
+    ...(r.head_branch ? { headBranch: r.head_branch } : {}),
   };
 }
 
@@ -38,13 +45,6 @@ function status(e: unknown): number | undefined {
   return typeof e === 'object' && e !== null && 'status' in e ? Number((e as { status: unknown }).status) : undefined;
 }
 
-function describe(e: unknown): string {
-  const s = status(e);
-  const msg = e instanceof Error ? e.message : String(e);
-  if (s === 401) return 'GitHub refused the credentials (401): check GITHUB_TOKEN or the GitHub App variables';
-  if (s === 403) return `GitHub denied access (403): the token needs actions:write and contents:read on the repository (${msg})`;
-  return msg;
-}
 
 /** The workflow strategy's GitHub calls (REST). */
 export class GitHubWorkflowRuns implements WorkflowRuns {
@@ -65,7 +65,7 @@ export class GitHubWorkflowRuns implements WorkflowRuns {
       const s = status(e);
       if (s === 404 || s === 422) throw new ShipgateError('not_found', `no commit, branch or tag \`${ref}\` in ${repo}`);
       if (e instanceof ShipgateError) throw e;
-      throw new ShipgateError('github_error', describe(e));
+      throw githubFailure(e, `resolving \`${ref}\` in ${repo}`);
     }
   }
 
@@ -83,7 +83,7 @@ export class GitHubWorkflowRuns implements WorkflowRuns {
       }
       if (status(e) === 404) throw new ShipgateError('github_error', `workflow ${workflow} not found in ${repo} (check strategy.workflow)`);
       if (status(e) === 422) throw new ShipgateError('github_error', `GitHub refused the dispatch of ${workflow} on ${ref}: ${e instanceof Error ? e.message : e}`);
-      throw new ShipgateError('github_error', describe(e));
+      throw githubFailure(e, `dispatching ${workflow} on ${ref}`);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import type { AuditEntry, AuditLog } from '../../app/ports/audit-log';
 
 const OUTCOMES = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired', 'gates_blocked', 'blocked_before_execution']);
@@ -36,11 +37,25 @@ export class ShipgateMetrics {
     return {
       append: async (e: AuditEntry) => {
         await audit.append(e);
-        if (OUTCOMES.has(e.type)) this.promotions.inc({ outcome: e.type === 'gates_blocked' ? 'blocked' : e.type });
-        const gates = e.data?.gates;
-        if (Array.isArray(gates)) for (const g of gates as Array<{ gate?: string; status?: string }>) this.gates.inc({ gate: String(g.gate), status: String(g.status) });
+        this.observe(e);
       },
       forPromotion: (id) => audit.forPromotion(id),
     };
+  }
+
+  /** Counts the audit entries a promotion update appends in its own atomic step. */
+  meteredRepository<R extends Pick<PromotionRepository, 'update'>>(repo: R): R {
+    const update: PromotionRepository['update'] = async (id, fn, o) => {
+      const r = await repo.update(id, fn, o);
+      if (r.changed) for (const e of o?.audit ?? []) this.observe(e);
+      return r;
+    };
+    return Object.assign(Object.create(repo) as R, { update });
+  }
+
+  private observe(e: AuditEntry): void {
+    if (OUTCOMES.has(e.type)) this.promotions.inc({ outcome: e.type === 'gates_blocked' ? 'blocked' : e.type });
+    const gates = e.data?.gates;
+    if (Array.isArray(gates)) for (const g of gates as Array<{ gate?: string; status?: string }>) this.gates.inc({ gate: String(g.gate), status: String(g.status) });
   }
 }

@@ -1,21 +1,46 @@
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobQueue } from '../../app/ports/job-queue';
 
+/** Gate evaluation, execution steps, expiries, announcements and the sweeper. */
 export const QUEUE_NAME = 'promotions';
+/** Slack delivery of each promotion's outbox (never in the way of execution). */
+export const CHAT_QUEUE = 'chat';
+/** GitHub Deployment mirroring (low-lane GitHub writes). */
+export const MIRROR_QUEUE = 'mirror';
 
-export type PromotionJob = { name: 'evaluate' | 'execute'; data: { promotionId: string } };
+export type PromotionJob = { name: 'evaluate' | 'execute' | 'expire' | 'announce' | 'sweep'; data: { promotionId: string } };
 
-/** Producer side (web role). jobId = promotion id for execution: BullMQ ignores a second add. */
+/** Step jobs retry transient failures for as long as it takes (backoff capped at 30 s); the sweeper is the backstop. */
+const RETRYING: JobsOptions = { attempts: 100_000, backoff: { type: 'capped' } };
+
+export const execJobId = (promotionId: string) => `exec-${promotionId}`;
+export const chatJobId = (promotionId: string) => `chat-${promotionId}`;
+export const mirrorJobId = (promotionId: string) => `mirror-${promotionId}`;
+
+/**
+ * Producer side. Each promotion has at most one live job per kind (jobId = kind + promotion
+ * id, so adding it twice keeps one); a job that waits sits in the delayed set, and a nudge
+ * (a webhook, a new thread message) brings it forward or marks it to look again.
+ */
 export class BullmqJobQueue implements JobQueue {
   readonly queue: Queue;
+  readonly chat: Queue;
+  readonly mirror: Queue;
 
-  constructor(connection: Redis, prefix: string) {
-    this.queue = new Queue(QUEUE_NAME, {
-      connection,
-      prefix,
-      defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, attempts: 3, backoff: { type: 'exponential', delay: 2000 } },
-    });
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+  ) {
+    const base = { connection, prefix };
+    this.queue = new Queue(QUEUE_NAME, { ...base, defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, attempts: 3, backoff: { type: 'exponential', delay: 2000 } } });
+    this.chat = new Queue(CHAT_QUEUE, { ...base, defaultJobOptions: { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 1000 } } });
+    this.mirror = new Queue(MIRROR_QUEUE, { ...base, defaultJobOptions: { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 1000 } } });
+  }
+
+  /** The Redis key of a nudge flag (shared with the worker). */
+  static nudgeKey(prefix: string, jobId: string): string {
+    return `${prefix}:nudge:${jobId}`;
   }
 
   async enqueueEvaluation(promotionId: string): Promise<void> {
@@ -23,13 +48,26 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async enqueueExecution(promotionId: string, delayMs?: number): Promise<void> {
-    // the immediate execution is keyed by the promotion id (added at most once); a delayed
-    // re-check (queued for the next window) gets its own id, execution stays idempotent by state
-    const at = delayMs ? Date.now() + delayMs : undefined;
-    // removed once complete: the id dedupes concurrent adds (double clicks, two approvers) while the
-    // job waits or runs; afterwards the promotion's state makes any later execution a no-op, and a
-    // completed no-op job must not swallow the real enqueue that follows it
-    await this.queue.add('execute', { promotionId }, { jobId: at ? `${promotionId}-at-${at}` : promotionId, removeOnComplete: true, ...(delayMs ? { delay: delayMs } : {}) });
+    await this.ensureLive(this.queue, 'execute', execJobId(promotionId), promotionId, { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 5000 }, ...(delayMs ? { delay: delayMs } : {}) });
+  }
+
+  async wakeExecution(promotionId: string): Promise<void> {
+    const id = execJobId(promotionId);
+    await this.connection.set(BullmqJobQueue.nudgeKey(this.prefix, id), '1', 'PX', 600_000);
+    const job = await this.queue.getJob(id);
+    if (!job) return this.enqueueExecution(promotionId);
+    if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined); // it may have just started
+  }
+
+  async nudgeChat(promotionId: string): Promise<void> {
+    const id = chatJobId(promotionId);
+    // the flag makes a running delivery look once more before it ends; the add starts one otherwise
+    await this.connection.set(BullmqJobQueue.nudgeKey(this.prefix, id), '1', 'PX', 600_000);
+    await this.chat.add('deliver', { promotionId }, { jobId: id });
+  }
+
+  async enqueueMirror(promotionId: string): Promise<void> {
+    await this.ensureLive(this.mirror, 'mirror', mirrorJobId(promotionId), promotionId, {});
   }
 
   async enqueueExpiry(promotionId: string, delayMs: number): Promise<void> {
@@ -41,12 +79,28 @@ export class BullmqJobQueue implements JobQueue {
     await this.queue.upsertJobScheduler('freeze-announcements', { every: everyMs }, { name: 'announce', data: { promotionId: '' } });
   }
 
+  /** The sweeper: finds promotions whose job was lost (a crash between storing a state and enqueuing) and re-enqueues them. */
+  async scheduleSweeper(everyMs = 30_000): Promise<void> {
+    await this.queue.upsertJobScheduler('sweeper', { every: everyMs }, { name: 'sweep', data: { promotionId: '' } });
+  }
+
   async depth(): Promise<number> {
-    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
-    return Object.values(counts).reduce((a, b) => a + b, 0);
+    const counts = await Promise.all([this.queue, this.chat, this.mirror].map((q) => q.getJobCounts('waiting', 'delayed', 'active', 'prioritized')));
+    return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.queue.close(), this.chat.close(), this.mirror.close()]);
+  }
+
+  /** Adds the job unless a live one exists; a finished or failed one is replaced. */
+  private async ensureLive(queue: Queue, name: string, jobId: string, promotionId: string, opts: JobsOptions): Promise<void> {
+    const job = await queue.getJob(jobId);
+    if (job) {
+      const state = await job.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+      await job.remove().catch(() => undefined);
+    }
+    await queue.add(name, { promotionId }, { ...opts, jobId });
   }
 }

@@ -10,6 +10,30 @@ export class RedisKeys {
   serviceIndex(service: string): string {
     return `${this.prefix}:promotions:${service}`;
   }
+  /** Promotions with execution work left (sorted by last change). */
+  execIndex(): string {
+    return `${this.prefix}:exec`;
+  }
+  /** Promotions owing Slack a message or an update. */
+  chatIndex(): string {
+    return `${this.prefix}:chatq`;
+  }
+  /** Promotions waiting on a GitHub object (run, SHA, PR): woken by its webhooks. */
+  waiting(wakeKey: string): string {
+    return `${this.prefix}:wait:${wakeKey}`;
+  }
+  /** Set when a job is nudged while it runs: it looks again instead of sleeping. */
+  nudged(jobId: string): string {
+    return `${this.prefix}:nudge:${jobId}`;
+  }
+  /** The latest workflow run payload a webhook delivered (reads come from webhooks when they arrived). */
+  runSeen(repo: string, runId: number): string {
+    return `${this.prefix}:run:${repo}:${runId}`;
+  }
+  /** Which promotion a workflow run belongs to (a run is never adopted by two). */
+  runOwner(repo: string, runId: number): string {
+    return `${this.prefix}:runowner:${repo}:${runId}`;
+  }
   audit(): string {
     return `${this.prefix}:audit`;
   }

@@ -1,24 +1,130 @@
 import type { Redis } from 'ioredis';
-import type { PromotionRepository } from '../../app/ports/promotion-repository';
-import { isTerminal, type Promotion } from '../../domain/promotion';
+import type { LockedCreate, PromotionRepository, UpdateOptions } from '../../app/ports/promotion-repository';
+import { isExecutionActive } from '../../domain/execution-plan';
+import { owesChat } from '../../domain/outbox';
+import { isTerminal, TERMINAL_STATES, type Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
 import type { RedisKeys } from './redis-keys';
 
-const CAS_SCRIPT = `
-local cur = redis.call('GET', KEYS[1])
-if not cur then return -1 end
-if tostring(cjson.decode(cur).version) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
+const TERMINAL_LUA = `local terminal = {${TERMINAL_STATES.map((s) => `['${s}']=true`).join(',')}}`;
 
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/**
+ * The lock of (service, environment) is free for `id` when nobody holds it, `id` holds it,
+ * or the holder's promotion has ended; a holder whose document is gone counts as ended only
+ * after a grace period (a promotion and its lock are always written together, so "gone" is
+ * never "not stored yet").
+ */
+const LOCK_FREE_LUA = `
+${TERMINAL_LUA}
+local function lockFree(lockKey, sinceKey, holderDocKey, id, nowMs, graceMs)
+  local holder = redis.call('GET', lockKey)
+  if not holder or holder == id then return true, holder end
+  local doc = redis.call('GET', holderDocKey)
+  if doc then
+    local state = cjson.decode(doc).state
+    if terminal[state] then return true, holder end
+    return false, holder
+  end
+  local since = tonumber(redis.call('GET', sinceKey) or '0')
+  if nowMs - since > graceMs then return true, holder end
+  return false, holder
+end`;
+
+/**
+ * Creates a promotion and takes its lock in one step. KEYS: lock, lock-since, holder doc,
+ * new doc, global index, service index, exec index, chat index. ARGV: id, json, score,
+ * expected holder ('' = none), now ms, grace ms, active, owes chat. Returns {1} or {0, holder}.
+ */
+const CREATE_LOCKED = `
+${LOCK_FREE_LUA}
+local holder = redis.call('GET', KEYS[1]) or ''
+if holder ~= ARGV[4] then return {0, holder} end
+local free = lockFree(KEYS[1], KEYS[2], KEYS[3], ARGV[1], tonumber(ARGV[5]), tonumber(ARGV[6]))
+if not free then return {0, holder} end
+if redis.call('SET', KEYS[4], ARGV[2], 'NX') == false then return {-1, ''} end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[5])
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
+if ARGV[7] == '1' then redis.call('ZADD', KEYS[7], ARGV[3], ARGV[1]) end
+if ARGV[8] == '1' then redis.call('ZADD', KEYS[8], ARGV[3], ARGV[1]) end
+return {1, ''}`;
+
+/**
+ * Compare-and-set on `version`; on a mismatch returns the current document so the caller
+ * re-applies its change without another read. Maintains, in the same step: the lock (released
+ * when the promotion ends, or taken when asked and free), the index of promotions with
+ * execution work (the sweeper's list) and of promotions that owe Slack a message.
+ * KEYS: doc, lock, lock-since, holder doc, exec index, chat index. ARGV: expected version,
+ * json, terminal now, lock mode ('' | 'take'), id, now ms, grace ms, active, owes chat,
+ * expected holder, then audit entries as (type, json) pairs appended to KEYS[7] (all) and
+ * KEYS[8] (this promotion's) streams. Returns {1} stored, {0, current} version moved, {-1} missing, {2, holder}
+ * lock held, {3} the lock changed hands since it was read (read it again).
+ */
+const CAS = `
+${LOCK_FREE_LUA}
+local cur = redis.call('GET', KEYS[1])
+if not cur then return {-1, ''} end
+if tostring(cjson.decode(cur).version) ~= ARGV[1] then return {0, cur} end
+if ARGV[4] == 'take' then
+  if (redis.call('GET', KEYS[2]) or '') ~= ARGV[10] then return {3, ''} end
+  local free, holder = lockFree(KEYS[2], KEYS[3], KEYS[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]))
+  if not free then return {2, holder or ''} end
+  redis.call('SET', KEYS[2], ARGV[5])
+  redis.call('SET', KEYS[3], ARGV[6])
+end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[3] == '1' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2], KEYS[3]) end
+if ARGV[8] == '1' then redis.call('ZADD', KEYS[5], ARGV[6], ARGV[5]) else redis.call('ZREM', KEYS[5], ARGV[5]) end
+if ARGV[9] == '1' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) else redis.call('ZREM', KEYS[6], ARGV[5]) end
+for i = 11, #ARGV, 2 do
+  redis.call('XADD', KEYS[7], '*', 'promotion', ARGV[5], 'type', ARGV[i], 'entry', ARGV[i + 1])
+  redis.call('XADD', KEYS[8], '*', 'type', ARGV[i], 'entry', ARGV[i + 1])
+end
+return {1, ''}`;
+
+/** A holder whose document cannot be found is treated as ended after this long. */
+const LOCK_GRACE_MS = 30_000;
 
 /** Promotions as JSON documents with optimistic concurrency (compare-and-set on `version`, retried on conflict). */
 export class RedisPromotionRepository implements PromotionRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly nowMs: () => number = Date.now,
   ) {}
+
+  async createLocked(p: Promotion): Promise<LockedCreate> {
+    const lock = this.keys.envLock(p.service, p.env);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const holder = (await this.redis.get(lock)) ?? '';
+      const [code, found] = (await this.redis.eval(
+        CREATE_LOCKED,
+        8,
+        lock,
+        `${lock}:since`,
+        this.keys.promotion(holder || p.id),
+        this.keys.promotion(p.id),
+        this.keys.promotionIndex(),
+        this.keys.serviceIndex(p.service),
+        this.keys.execIndex(),
+        this.keys.chatIndex(),
+        p.id,
+        JSON.stringify(p),
+        String(Date.parse(p.createdAt)),
+        holder,
+        String(this.nowMs()),
+        String(LOCK_GRACE_MS),
+        isExecutionActive(p) ? '1' : '0',
+        owesChat(p) ? '1' : '0',
+      )) as [number, string];
+      if (code === 1) return { ok: true };
+      if (code === -1) throw new ShipgateError('internal', `promotion ${p.id} already exists`);
+      if (found !== holder) continue; // the lock changed hands meanwhile: look again
+      return { ok: false, holder: found };
+    }
+    throw new ShipgateError('locked', `${p.service} in \`${p.env}\` is busy; try again.`);
+  }
 
   async create(p: Promotion): Promise<void> {
     const ok = await this.redis
@@ -35,28 +141,68 @@ export class RedisPromotionRepository implements PromotionRepository {
     return raw ? (JSON.parse(raw) as Promotion) : undefined;
   }
 
-  async update(id: string, fn: (current: Promotion) => Promotion | undefined): Promise<{ promotion: Promotion; changed: boolean }> {
+  async update(id: string, fn: (current: Promotion) => Promotion | undefined, o: UpdateOptions = {}): Promise<{ promotion: Promotion; changed: boolean }> {
     const key = this.keys.promotion(id);
+    let current = o.known;
     for (let attempt = 0; attempt < 100; attempt++) {
-      const raw = await this.redis.get(key);
-      if (!raw) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
-      const current = JSON.parse(raw) as Promotion;
+      if (!current) {
+        const raw = await this.redis.get(key);
+        if (!raw) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
+        current = JSON.parse(raw) as Promotion;
+      }
       const next = fn(current);
       if (!next) return { promotion: current, changed: false };
       const stored: Promotion = { ...next, version: current.version + 1 };
-      // compare-and-set on the version: a concurrent writer makes us re-read and re-apply fn
-      const ok = (await this.redis.eval(CAS_SCRIPT, 1, key, String(current.version), JSON.stringify(stored))) as number;
-      if (ok === 1) {
-        // a promotion that ends gives up its (service, environment) lock
-        if (isTerminal(stored.state) && !isTerminal(current.state)) await this.redis.eval(RELEASE_LOCK, 1, this.keys.envLock(stored.service, stored.env), stored.id);
-        return { promotion: stored, changed: true };
-      }
+      const lock = this.keys.envLock(stored.service, stored.env);
+      const holder = o.takeLock ? ((await this.redis.get(lock)) ?? '') : '';
+      // compare-and-set on the version: a concurrent writer makes us re-apply fn to what it stored
+      const audit = (o.audit ?? []).flatMap((a) => [a.type, JSON.stringify(a)]);
+      const [code, body] = (await this.redis.eval(
+        CAS,
+        8,
+        key,
+        lock,
+        `${lock}:since`,
+        this.keys.promotion(holder || id),
+        this.keys.execIndex(),
+        this.keys.chatIndex(),
+        this.keys.audit(),
+        this.keys.auditFor(id),
+        String(current.version),
+        JSON.stringify(stored),
+        isTerminal(stored.state) ? '1' : '0',
+        o.takeLock ? 'take' : '',
+        id,
+        String(this.nowMs()),
+        String(LOCK_GRACE_MS),
+        isExecutionActive(stored) ? '1' : '0',
+        owesChat(stored) ? '1' : '0',
+        holder,
+        ...audit,
+      )) as [number, string];
+      if (code === 1) return { promotion: stored, changed: true };
+      if (code === 3) continue;
+      if (code === -1) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
+      if (code === 2) throw new ShipgateError('locked', `${stored.service} in \`${stored.env}\` is locked by \`${body}\`.`, { holder: body });
+      current = JSON.parse(body) as Promotion;
     }
     throw new ShipgateError('internal', `could not update promotion ${id}: too much contention`);
   }
 
   async recent(limit: number, service?: string): Promise<Promotion[]> {
     const ids = await this.redis.zrevrange(service ? this.keys.serviceIndex(service) : this.keys.promotionIndex(), 0, limit - 1);
+    return this.many(ids);
+  }
+
+  async withExecutionWork(limit: number): Promise<Promotion[]> {
+    return this.many(await this.redis.zrange(this.keys.execIndex(), 0, limit - 1));
+  }
+
+  async owingChat(limit: number): Promise<Promotion[]> {
+    return this.many(await this.redis.zrange(this.keys.chatIndex(), 0, limit - 1));
+  }
+
+  private async many(ids: string[]): Promise<Promotion[]> {
     if (!ids.length) return [];
     const raws = await this.redis.mget(ids.map((id) => this.keys.promotion(id)));
     return raws.filter((r): r is string => Boolean(r)).map((r) => JSON.parse(r) as Promotion);

@@ -38,6 +38,9 @@ export class UnconfiguredChangeManagement implements ChangeManagement {
   addWorkNote(): Promise<never> {
     return this.fail();
   }
+  hasWorkNote(): Promise<never> {
+    return this.fail();
+  }
   createChange(): Promise<never> {
     return this.fail();
   }

@@ -114,6 +114,15 @@ export class ServiceNowChangeManagement implements ChangeManagement {
     await this.client.update('change_request', changeSysId, { work_notes: text }, { fields: ['sys_id'] });
   }
 
+  async hasWorkNote(changeSysId: string, marker: string): Promise<boolean> {
+    const page = await this.client.list('sys_journal_field', {
+      query: `element_id=${changeSysId}^element=work_notes^valueLIKE${marker.replace(/\^/g, '')}`,
+      fields: ['sys_id'],
+      limit: 1,
+    });
+    return page.records.length > 0;
+  }
+
   async createChange(f: NewChange): Promise<ChangeRecord> {
     const fields: Record<string, string> = {
       short_description: f.shortDescription,

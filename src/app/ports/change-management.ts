@@ -19,6 +19,8 @@ export interface ChangeManagement {
   activeIncidents(ci: string, priorities: readonly number[]): Promise<Incident[]>;
   /** Appends a work note (journal entry) to a change. */
   addWorkNote(changeSysId: string, text: string): Promise<void>;
+  /** Does a work note of the change contain `marker`? (the look before writing a note again after a crash) */
+  hasWorkNote(changeSysId: string, marker: string): Promise<boolean>;
   createChange(fields: NewChange): Promise<ChangeRecord>;
   /** Moves a change to Review (through Implement when needed) with a close code and notes. */
   moveToReview(changeSysId: string, closeCode: 'successful' | 'successful_issues' | 'unsuccessful', closeNotes: string): Promise<void>;

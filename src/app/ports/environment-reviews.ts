@@ -8,4 +8,6 @@ export interface PendingDeployment {
 export interface EnvironmentReviews {
   pending(repo: string, runId: number): Promise<PendingDeployment[]>;
   review(repo: string, runId: number, environmentIds: number[], state: 'approved' | 'rejected', comment: string): Promise<void>;
+  /** Reviews already given on a run (the look before reviewing again). */
+  reviewsOf(repo: string, runId: number): Promise<Array<{ environmentIds: number[]; state: string; comment: string }>>;
 }

@@ -7,7 +7,11 @@ export interface WorkflowRun {
   headSha: string;
   event: string;
   createdAt: string;
+  updatedAt?: string;
   displayTitle?: string;
+  /** GitHub's per-workflow run number (`cd-prod #2`). */
+  runNumber?: number;
+  headBranch?: string;
 }
 
 export interface WorkflowJob {

@@ -20,6 +20,7 @@ function fakeChanges(o: { changes?: ChangeRecord[]; incidents?: Incident[]; fail
     findChangeByCorrelation: async (id) => (calls.push(`findChangeByCorrelation ${id}`), o.fail ? fail() : o.changes?.find((c) => c.correlationId === id)),
     activeIncidents: async (ci, p) => (calls.push(`activeIncidents ${ci} ${p.join(',')}`), o.fail ? fail() : (o.incidents ?? [])),
     addWorkNote: async () => undefined,
+    hasWorkNote: async () => false,
     createChange: async () => {
       throw new Error('not used');
     },

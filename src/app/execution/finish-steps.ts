@@ -1,0 +1,89 @@
+import { executionBegan, followedRunId, outputOf } from '../../domain/execution-plan';
+import { withEvidenceUpload, withThreadPost } from '../../domain/outbox';
+import { transition, type Promotion } from '../../domain/promotion';
+import type { ExecDeps } from './exec-deps';
+import { runLabel } from './run-steps';
+import type { StepKit } from './step-kit';
+
+/** The ServiceNow work note before the first side effect (its failure is said in the thread, never fails the deployment). */
+export async function startNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  const note = d.onStarted ? await d.onStarted(p) : undefined;
+  return k.done(p, 'start_note', {}, (cur) => (note ? withThreadPost(cur, 'start_note', note, k.now()) : cur));
+}
+
+/** running → succeeded | failed: the run's conclusion (or the permanent failure a step recorded). */
+export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  const now = k.now();
+  const runId = followedRunId(p);
+  const run = runId === undefined ? undefined : p.evidence.runs.find((r) => r.id === runId);
+  const failure = p.exec?.failure ?? (run && run.conclusion !== 'success' ? `workflow run concluded ${run.conclusion ?? 'unknown'}` : undefined);
+  const outcome = failure ? 'failed' : 'succeeded';
+  const next = await k.update(
+    p,
+    (cur) => {
+      if (cur.state !== 'running') return undefined;
+      const ended = { ...cur, evidence: { ...cur.evidence, finishedAt: now.toISOString(), outcome } } as Promotion;
+      return outcome === 'succeeded' ? transition(ended, { type: 'succeeded' }, now) : transition(ended, { type: 'failed', reason: failure ?? 'failed' }, now);
+    },
+    [{ type: outcome, data: { sha: p.sha, reason: failure, evidence: p.evidence } }],
+  );
+  await d.queue.enqueueMirror(p.id); // GitHub Deployment mirroring: low priority, never delays another promotion
+  return next;
+}
+
+/** What now runs in the environment (once per promotion: the history is keyed by promotion id). */
+export async function historyStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  const outcome = p.state === 'succeeded' ? 'succeeded' : 'failed';
+  // what runs in env now: the merge commit for a branch promotion, the SHA itself otherwise
+  const deployedSha = outputOf(p, 'merge')?.sha ?? p.evidence.mergeSha ?? p.sha;
+  const lastRun = p.evidence.runs[p.evidence.runs.length - 1];
+  if (deployedSha) {
+    await d.history.record({
+      service: p.service,
+      env: p.env,
+      sha: deployedSha,
+      promotionId: p.id,
+      kind: p.kind,
+      outcome,
+      at: p.evidence.finishedAt ?? k.now().toISOString(),
+      ...(lastRun ? { runUrl: lastRun.url } : {}),
+      ...(p.rollback ? { rollbackOf: p.rollback.currentPromotionId } : {}),
+    });
+  }
+  return k.done(p, 'history', { sha: deployedSha ?? '' });
+}
+
+export async function finishNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  const note = d.onFinished ? await d.onFinished(p) : undefined;
+  return k.done(p, 'finish_note', {}, (cur) => (note ? withThreadPost(cur, 'finish_note', note, k.now()) : cur));
+}
+
+export async function summaryStep(_d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  return k.done(p, 'summary', {}, (cur) => withThreadPost(cur, 'summary', evidenceSummary(cur), k.now()));
+}
+
+/** One evidence pack per change: automatic when the last environment of the pipeline is reached. */
+export async function evidencePackStep(_d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  return k.done(p, 'evidence_pack', {}, (cur) => withEvidenceUpload(cur, 'evidence:auto', `:card_index_dividers: Evidence pack for \`${cur.id}\` (${cur.state}).`, k.now()));
+}
+
+export async function finalizeStep(_d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  return k.update(p, (cur) => (cur.exec?.finalized ? undefined : { ...cur, exec: { ...cur.exec, finalized: true, ...(executionBegan(cur) ? {} : { mirrored: true }) } }));
+}
+
+/** The thread's closing message: outcome and every piece of evidence. */
+export function evidenceSummary(p: Promotion): string {
+  const e = p.evidence;
+  const outcome = p.state === 'succeeded' ? 'succeeded' : 'failed';
+  const deployed = outputOf(p, 'merge')?.sha ?? p.sha;
+  return [
+    outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: \`${deployed}\` is in *${p.env}*.` : `:red_circle: *Failed*: ${p.stateReason ?? 'failed'}`,
+    `• Commit: \`${p.sha ?? 'unresolved'}\``,
+    ...e.pullRequests.map((pr) => `• Pull request: <${pr.url}|#${pr.number}>${pr.title ? ` ${pr.title}` : ''}`),
+    ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),
+    ...e.runs.map((r) => `• Run: <${r.url}|${runLabel({ name: r.name, id: r.id, ...(r.runNumber !== undefined ? { runNumber: r.runNumber } : {}) })}>: ${r.conclusion ?? r.status}`),
+    ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
+    ...e.matches.map((m) => `• ${m.name}: ${m.url ? `<${m.url}|\`${m.value}\`>` : `\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
+    `• Approved by: ${p.approvals.map((a) => `<@${a.userId}>`).join(', ') || 'n/a'}${p.override?.approvedBy ? `; emergency override by <@${p.override.approvedBy.userId}>` : ''}`,
+  ].join('\n');
+}

@@ -1,0 +1,77 @@
+import { formatDuration } from '../../domain/duration';
+import type { GateResult } from '../../domain/gates/gate-result';
+import { withThreadPost } from '../../domain/outbox';
+import { transition, type Promotion } from '../../domain/promotion';
+import { gatesAllow } from '../gate-evaluator';
+import type { ExecDeps } from './exec-deps';
+import type { StepKit } from './step-kit';
+import { StepWait } from './step-wait';
+
+/** How long gates that could not be checked (a service answering 5xx) are retried before the promotion fails. */
+const UNCHECKABLE_RETRY_MS = 10 * 60_000;
+
+/** Gates that pass on their own in time: re-check later instead of failing. */
+function waitsOnItsOwn(r: GateResult): boolean {
+  return r.status === 'pending' && ((r.gate === 'freeze' && r.code === 'queued_for_window') || (r.gate === 'changeRecord' && (r.code === 'cr_awaiting_approval' || r.code === 'cr_to_create')));
+}
+
+/**
+ * Re-checks every gate right before execution, then approved → running, atomically (one
+ * attempt wins). Gates that pass on their own (the next freeze window, a change awaiting
+ * approval) are re-checked by a delayed look; gates that could not be checked because a
+ * service failed are retried for a while; any other blocker fails the promotion unexecuted.
+ */
+export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
+  const results = await d.gates.evaluate(p, 'execute');
+  const now = k.now();
+  const waiting = results.filter(waitsOnItsOwn);
+  if (waiting.length && gatesAllow(results.filter((r) => !waiting.includes(r)), 'execute')) {
+    const delays = waiting.map((r) => (r.gate === 'freeze' ? Date.parse(String(r.details?.scheduledFor)) - now.getTime() : d.timing.changeRecheckMs));
+    const wait = Math.max(1000, Math.max(...delays));
+    const freeze = waiting.find((r) => r.gate === 'freeze');
+    const key = `waiting:${waiting.map((r) => r.code).join(',')}`;
+    await k.update(p, (cur) =>
+      cur.state === 'approved'
+        ? withThreadPost(
+            { ...cur, ...(freeze ? { scheduledFor: String(freeze.details?.scheduledFor) } : {}), gates: results, gatesEvaluatedAt: now.toISOString() },
+            key,
+            `:calendar: Waiting: ${waiting.map((r) => r.summary).join('; ')}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`,
+            now,
+          )
+        : undefined,
+      [{ type: 'rescheduled', data: { until: new Date(now.getTime() + wait).toISOString(), waitingFor: waiting.map((r) => r.code) } }],
+    );
+    throw new StepWait(wait, [], 'gates that pass on their own');
+  }
+  if (!gatesAllow(results, 'execute')) {
+    const blockers = results.filter((r) => r.status !== 'pass' && r.status !== 'warn');
+    const firstTry = p.steps.start?.startedAt ?? now.toISOString();
+    if (blockers.every((b) => b.code === 'check_failed' && b.details?.transient === true) && now.getTime() - Date.parse(firstTry) < UNCHECKABLE_RETRY_MS) {
+      // a gate's service failed (5xx, timeout): try again shortly, the promotion stays approved
+      await k.update(p, (cur) => (cur.steps.start ? undefined : { ...cur, steps: { ...cur.steps, start: { name: 'start', status: 'started', startedAt: firstTry } } }));
+      throw new StepWait(Math.min(30_000, d.timing.pollMs * 2), [], `gates could not be checked: ${blockers.map((b) => b.summary).join('; ')}`);
+    }
+    const reason = `gates re-checked before execution: ${blockers.map((b) => b.summary).join('; ')}`;
+    return k.update(
+      p,
+      (cur) =>
+        cur.state === 'approved'
+          ? withThreadPost(transition({ ...cur, gates: results, gatesEvaluatedAt: now.toISOString() }, { type: 'failed', reason }, now), 'not_executed', `:no_entry: Not executed: ${reason}`, now)
+          : undefined,
+      [{ type: 'blocked_before_execution', data: { gates: results } }],
+    );
+  }
+  return k.update(
+    p,
+    (cur) =>
+      cur.state === 'approved'
+        ? withThreadPost(
+            transition({ ...cur, gates: results, gatesEvaluatedAt: now.toISOString(), exec: {}, evidence: { ...cur.evidence, startedAt: now.toISOString() } }, { type: 'started' }, now),
+            'executing',
+            `:rocket: Executing: \`${cur.sha?.slice(0, 7)}\` → *${cur.env}*. All gates re-checked and passed.`,
+            now,
+          )
+        : undefined,
+    [{ type: 'started', data: { sha: p.sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code })) } }],
+  );
+}

@@ -1,0 +1,136 @@
+import { withThreadPost } from '../../domain/outbox';
+import type { Promotion, StepRecord } from '../../domain/promotion';
+import { isTransientError } from '../../domain/transient-error';
+import type { Clock } from '../ports/clock';
+import type { JobQueue } from '../ports/job-queue';
+import type { PromotionRepository } from '../ports/promotion-repository';
+import { StepWait } from './step-wait';
+
+export interface StepKitDeps {
+  clock: Clock;
+  repo: Pick<PromotionRepository, 'update'>;
+  queue: Pick<JobQueue, 'nudgeChat'>;
+  /**
+   * How long a side effect claimed by another attempt is presumed in flight (longer than a
+   * request can take): before that, a second attempt waits instead of looking and acting.
+   */
+  leaseMs: number;
+}
+
+/** An audit entry of the promotion being changed. */
+export interface AuditNote {
+  type: string;
+  data?: Record<string, unknown>;
+  actor?: string;
+}
+
+export interface Effect<T> {
+  /** Was it applied already (by an attempt that died or whose answer was lost)? */
+  look?: () => Promise<T | undefined>;
+  act: () => Promise<T>;
+  /** What the step records as its output. */
+  output: (value: T) => Record<string, unknown>;
+  /** Further changes stored in the same update as the "done" record. */
+  apply?: (cur: Promotion, value: T) => Promotion;
+  /** Audit entry when a look found it applied already. */
+  adopted?: string;
+  /** Audit entry when it was applied by this attempt. */
+  applied?: (value: T) => AuditNote;
+}
+
+/**
+ * The execution's record keeping. Every change is one compare-and-set update of the
+ * promotion (with the thread posts it owes, so a message is never lost nor said twice), and
+ * every side effect follows one protocol: claim it ("started", by this attempt), act, record
+ * "done". An attempt that finds it "started" by a dead attempt, or "uncertain" (a 502, a
+ * timeout: maybe applied), looks before it acts.
+ */
+export class StepKit {
+  constructor(
+    private readonly d: StepKitDeps,
+    /** This delivery attempt (BullMQ job token). */
+    readonly token: string,
+  ) {}
+
+  now(): Date {
+    return this.d.clock.now();
+  }
+
+  /**
+   * One atomic update, with the audit entries it earns (appended in the same step, only when
+   * it changes the promotion); tells the chat delivery the thread or message may owe Slack.
+   */
+  async update(p: Promotion, fn: (cur: Promotion) => Promotion | undefined, audit: readonly AuditNote[] = []): Promise<Promotion> {
+    const at = this.now().toISOString();
+    const entries = audit.map((a) => ({ at, promotionId: p.id, type: a.type, ...(a.actor ? { actor: a.actor } : {}), ...(a.data ? { data: a.data } : {}) }));
+    const { promotion, changed } = await this.d.repo.update(p.id, fn, { known: p, audit: entries });
+    if (changed) await this.d.queue.nudgeChat(promotion.id);
+    return promotion;
+  }
+
+  /** Posts into the thread once per `key` (recorded in the same update as `fn`'s change). */
+  async say(p: Promotion, key: string, text: string, fn: (cur: Promotion) => Promotion = (c) => c): Promise<Promotion> {
+    return this.update(p, (cur) => withThreadPost(fn(cur), key, text, this.now()));
+  }
+
+
+  /** Records a step as done with its output (and further changes, and audit entries). */
+  async done(p: Promotion, name: string, output: Record<string, unknown> = {}, fn: (cur: Promotion) => Promotion = (c) => c, audit: readonly AuditNote[] = []): Promise<Promotion> {
+    const now = this.now().toISOString();
+    return this.update(
+      p,
+      (cur) => {
+        const prev = cur.steps[name];
+        if (prev?.status === 'done') return undefined;
+        const rec: StepRecord = { name, status: 'done', startedAt: prev?.startedAt ?? now, finishedAt: now, output: { ...(prev?.output ?? {}), ...output } };
+        const next = fn(cur);
+        return { ...next, steps: { ...next.steps, [name]: rec } };
+      },
+      audit,
+    );
+  }
+
+  /** A side effect exactly once: look (when an earlier attempt may have applied it), claim, act, record. */
+  async effect<T>(p0: Promotion, name: string, e: Effect<T>): Promise<{ p: Promotion; value: Record<string, unknown> }> {
+    let p = p0;
+    const rec = p.steps[name];
+    if (rec?.status === 'done') return { p, value: rec.output ?? {} };
+    if (rec && (rec.status === 'started' || rec.status === 'uncertain')) {
+      const age = this.now().getTime() - Date.parse(rec.startedAt);
+      if (rec.status === 'started' && rec.owner !== this.token && age < this.d.leaseMs) {
+        throw new StepWait(this.d.leaseMs - age, [], `${name} is in flight in another attempt`);
+      }
+      const found = e.look ? await e.look() : undefined;
+      if (found !== undefined) {
+        p = await this.record(p, name, e, found, { type: e.adopted ?? `${name}_adopted`, data: e.output(found) });
+        return { p, value: e.output(found) };
+      }
+    }
+    const claimedAt = this.now().toISOString();
+    p = await this.update(p, (cur) => {
+      const r = cur.steps[name];
+      if (r?.status === 'done') return undefined;
+      if (r && r.startedAt !== rec?.startedAt) throw new StepWait(0, [], `${name} was claimed by another attempt`);
+      return { ...cur, steps: { ...cur.steps, [name]: { name, status: 'started', startedAt: claimedAt, owner: this.token } } };
+    });
+    if (p.steps[name]?.status === 'done') return { p, value: p.steps[name]?.output ?? {} };
+    let value: T;
+    try {
+      value = await e.act();
+    } catch (err) {
+      // it may have been applied (a 502 after the write, a timeout): the next attempt looks first
+      const status: StepRecord['status'] = isTransientError(err) ? 'uncertain' : 'failed';
+      const error = err instanceof Error ? err.message : String(err);
+      await this.d.repo
+        .update(p.id, (cur) => (cur.steps[name]?.owner === this.token ? { ...cur, steps: { ...cur.steps, [name]: { ...cur.steps[name]!, status, error } } } : undefined), { known: p })
+        .catch(() => undefined);
+      throw err;
+    }
+    p = await this.record(p, name, e, value, e.applied?.(value));
+    return { p, value: e.output(value) };
+  }
+
+  private async record<T>(p: Promotion, name: string, e: Effect<T>, value: T, audit?: AuditNote): Promise<Promotion> {
+    return this.done(p, name, e.output(value), (cur) => (e.apply ? e.apply(cur, value) : cur), audit ? [audit] : []);
+  }
+}

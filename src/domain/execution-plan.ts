@@ -1,0 +1,127 @@
+import type { Promotion } from './promotion';
+
+/**
+ * The steps of an execution, in order. Each is short, records what it did before the next
+ * starts, and never waits in place: a step that must wait for something outside (a run in
+ * progress, pending checks, a review, a freeze window) ends its job and is looked at again
+ * later (a delayed job, or earlier when a webhook wakes it).
+ */
+export type ExecStep =
+  | 'start' // re-check every gate, approved → running (or wait for a window / a change approval)
+  | 'start_note' // ServiceNow work note before the first side effect
+  | 'rollback_commit' // branch rollback: a commit with the target's tree on top of the branch head
+  | 'rollback_branch' // …on its own branch (no force-push)
+  | 'pull_request' // branch strategy: open (or reuse) the PR source → target
+  | 'merge' // branch strategy: wait for required checks, merge with the approved SHA as precondition
+  | 'dispatch' // workflow strategy: workflow_dispatch with the approved SHA
+  | 'find_run' // the run a dispatch or a merge started
+  | 'follow_run' // until the run completes; answers GitHub Environment reviews on the way
+  | 'collect' // jobs, log patterns (Databricks run IDs) as evidence
+  | 'finish' // running → succeeded | failed
+  | 'history' // what now runs in the environment
+  | 'finish_note' // ServiceNow work note (and closeOnSuccess)
+  | 'summary' // the thread's closing message
+  | 'evidence_pack' // at the last environment of the pipeline
+  | 'finalize'; // the chain is complete
+
+export interface ExecContext {
+  strategy: 'workflow' | 'branch';
+  /** Branch strategy: a deploy workflow follows the merge in this environment. */
+  deployWorkflow: boolean;
+  /** The promotion's environment is the last of its pipeline (evidence pack). */
+  lastEnvironment: boolean;
+}
+
+/** Output recorded by each step (what a resumed execution reads back). */
+export interface StepOutputs {
+  start_note: Record<string, never>;
+  rollback_commit: { sha: string; base: string; tree: string };
+  rollback_branch: { branch: string };
+  pull_request: { number: number; url: string };
+  merge: { sha: string };
+  dispatch: { runId?: number; workflow: string; ref: string; inputs: Record<string, string> };
+  find_run: { runId: number; workflow: string };
+  follow_run: { status: string; conclusion: string | null };
+  collect: Record<string, never>;
+  finish: { outcome: 'succeeded' | 'failed'; reason?: string };
+  history: { sha: string };
+  finish_note: Record<string, never>;
+  summary: Record<string, never>;
+  evidence_pack: Record<string, never>;
+}
+
+export type RecordedStep = keyof StepOutputs;
+
+export function stepDone(p: Promotion, step: string): boolean {
+  return p.steps[step]?.status === 'done';
+}
+
+/** The output a finished step recorded (typed by step). */
+export function outputOf<S extends RecordedStep>(p: Promotion, step: S): StepOutputs[S] | undefined {
+  const r = p.steps[step];
+  return r?.status === 'done' ? (r.output as StepOutputs[S] | undefined) : undefined;
+}
+
+/** The run the promotion follows, once known. */
+export function followedRunId(p: Promotion): number | undefined {
+  return outputOf(p, 'find_run')?.runId ?? outputOf(p, 'dispatch')?.runId ?? (p.steps.deploy_run?.output?.runId as number | undefined);
+}
+
+/** Did execution begin (so terminal work applies)? A promotion that failed its re-check before starting has no history to write. */
+export function executionBegan(p: Promotion): boolean {
+  return Boolean(p.evidence.startedAt);
+}
+
+/** What the execution of `p` should do next; undefined when there is nothing to do. */
+export function nextStep(p: Promotion, c: ExecContext): ExecStep | undefined {
+  if (p.exec?.finalized) return undefined;
+  if (p.state === 'approved') return 'start';
+  if (p.state === 'running') return runningStep(p, c);
+  if (p.state === 'succeeded' || p.state === 'failed') {
+    if (!executionBegan(p)) return 'finalize';
+    for (const s of ['history', 'finish_note', 'summary'] as const) if (!stepDone(p, s)) return s;
+    if (c.lastEnvironment && !stepDone(p, 'evidence_pack')) return 'evidence_pack';
+    return 'finalize';
+  }
+  return undefined;
+}
+
+function runningStep(p: Promotion, c: ExecContext): ExecStep {
+  if (p.exec?.failure) return 'finish';
+  if (!stepDone(p, 'start_note')) return 'start_note';
+  if (c.strategy === 'workflow') {
+    if (!stepDone(p, 'dispatch')) return 'dispatch';
+    if (followedRunId(p) === undefined) return 'find_run';
+  } else {
+    if (p.kind === 'rollback' && !stepDone(p, 'rollback_commit')) return 'rollback_commit';
+    if (p.kind === 'rollback' && !stepDone(p, 'rollback_branch')) return 'rollback_branch';
+    if (!stepDone(p, 'pull_request')) return 'pull_request';
+    if (!stepDone(p, 'merge')) return 'merge';
+    if (!c.deployWorkflow) return 'finish';
+    if (followedRunId(p) === undefined) return 'find_run';
+  }
+  if (!stepDone(p, 'follow_run')) return 'follow_run';
+  if (!stepDone(p, 'collect')) return 'collect';
+  return 'finish';
+}
+
+/** Is there execution work for `p` (the sweeper re-enqueues such promotions when no job is alive)? */
+export function needsExecution(p: Promotion, c: ExecContext): boolean {
+  return nextStep(p, c) !== undefined;
+}
+
+/**
+ * Does `p` have execution work left, without knowing its configuration (the repository keeps
+ * the list of such promotions in the same atomic update as the state)? Approved or running,
+ * or ended with terminal work (or the Deployment mirror) not yet complete.
+ */
+export function isExecutionActive(p: Promotion): boolean {
+  // a request whose gate evaluation was lost is in the list too (the sweeper re-enqueues it)
+  if (p.state === 'requested' || p.state === 'approved' || p.state === 'running') return true;
+  return (p.state === 'succeeded' || p.state === 'failed') && p.exec !== undefined && (!p.exec.finalized || needsMirror(p));
+}
+
+/** An executed promotion is mirrored as a GitHub Deployment once it ended. */
+export function needsMirror(p: Promotion): boolean {
+  return (p.state === 'succeeded' || p.state === 'failed') && executionBegan(p) && !p.exec?.mirrored;
+}

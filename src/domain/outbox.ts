@@ -1,0 +1,85 @@
+import type { Promotion } from './promotion';
+
+/**
+ * What a promotion's thread is owed. Use-cases never call Slack for a promotion's thread or
+ * message: they append to the promotion's outbox in the same atomic update as the state
+ * change, and a separate delivery job posts each item once, in order, when Slack answers.
+ * So a Slack failure can never fail or stall a promotion, and nothing said is lost.
+ */
+export interface OutboxItem {
+  /** Unique per promotion: appending an existing key is a no-op (a step resumed twice says it once). */
+  key: string;
+  kind: 'thread' | 'evidence';
+  /** mrkdwn for `thread`; the comment for `evidence`. */
+  text: string;
+  /** Who asked for an evidence pack (`/promote evidence`). */
+  by?: string;
+  at: string;
+  /** pending → sending (claimed by a delivery attempt) → sent. */
+  state: 'pending' | 'sending' | 'sent';
+  /** When the current delivery attempt claimed it (a crashed attempt is looked up, not re-sent blindly). */
+  claimedAt?: string;
+  /** The delivery attempt (job token) that claimed it. */
+  owner?: string;
+  /** An attempt failed after it may have reached Slack: look before sending again. */
+  uncertain?: boolean;
+  /** Slack ts of the delivered message. */
+  ts?: string;
+  /** Failed delivery attempts so far. */
+  attempts?: number;
+  /** Slack refused it for good (e.g. the channel is gone): given up, logged. */
+  error?: string;
+}
+
+/** Appends a thread message (once per key). */
+export function withThreadPost(p: Promotion, key: string, text: string, at: Date): Promotion {
+  return withItem(p, { key, kind: 'thread', text, at: at.toISOString(), state: 'pending' });
+}
+
+/** Asks for the evidence pack to be uploaded into the thread (once per key). */
+export function withEvidenceUpload(p: Promotion, key: string, comment: string, at: Date, by?: string): Promotion {
+  return withItem(p, { key, kind: 'evidence', text: comment, at: at.toISOString(), state: 'pending', ...(by ? { by } : {}) });
+}
+
+function withItem(p: Promotion, item: OutboxItem): Promotion {
+  const outbox = p.outbox ?? [];
+  if (outbox.some((i) => i.key === item.key)) return p;
+  return { ...p, outbox: [...outbox, item] };
+}
+
+/** The next item to deliver (strictly in order), if any. */
+export function nextUndelivered(p: Promotion): OutboxItem | undefined {
+  return (p.outbox ?? []).find((i) => i.state !== 'sent');
+}
+
+export function replaceItem(p: Promotion, key: string, fn: (i: OutboxItem) => OutboxItem): Promotion {
+  return { ...p, outbox: (p.outbox ?? []).map((i) => (i.key === key ? fn(i) : i)) };
+}
+
+/**
+ * What the approval message shows, as a fingerprint: the message is re-rendered when this
+ * changes, and only then (outbox bookkeeping and step records do not change it).
+ */
+export function displayFingerprint(p: Promotion): string {
+  const shown: Partial<Promotion> = { ...p };
+  for (const k of NOT_SHOWN) delete shown[k];
+  return fnv1a(JSON.stringify(shown));
+}
+
+/** Bookkeeping that the approval message does not show. */
+const NOT_SHOWN: ReadonlyArray<keyof Promotion> = ['outbox', 'chat', 'steps', 'version', 'updatedAt', 'exec'];
+
+/** Does the thread or the message owe Slack anything? */
+export function owesChat(p: Promotion): boolean {
+  return Boolean(p.messageTs) && (nextUndelivered(p) !== undefined || p.chat?.shown !== displayFingerprint(p));
+}
+
+/** 32-bit FNV-1a as hex: a cheap, stable fingerprint (not a security hash). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

@@ -268,7 +268,6 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       reviews: ghApi,
       logs: ghApi,
       ...(env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? { databricks: new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) } : {}),
-      history,
       runs: runRecords,
       wakes,
       logger,

@@ -17,8 +17,7 @@ export type ExecStep =
   | 'find_run' // the run a dispatch or a merge started
   | 'follow_run' // until the run completes; answers GitHub Environment reviews on the way
   | 'collect' // jobs, log patterns (Databricks run IDs) as evidence
-  | 'finish' // running → succeeded | failed
-  | 'history' // what now runs in the environment
+  | 'finish' // running → succeeded | failed, and what now runs in the environment
   | 'finish_note' // ServiceNow work note (and closeOnSuccess)
   | 'summary' // the thread's closing message
   | 'evidence_pack' // at the last environment of the pipeline
@@ -44,7 +43,6 @@ export interface StepOutputs {
   follow_run: { status: string; conclusion: string | null };
   collect: Record<string, never>;
   finish: { outcome: 'succeeded' | 'failed'; reason?: string };
-  history: { sha: string };
   finish_note: Record<string, never>;
   summary: Record<string, never>;
   evidence_pack: Record<string, never>;
@@ -79,7 +77,7 @@ export function nextStep(p: Promotion, c: ExecContext): ExecStep | undefined {
   if (p.state === 'running') return runningStep(p, c);
   if (p.state === 'succeeded' || p.state === 'failed') {
     if (!executionBegan(p)) return 'finalize';
-    for (const s of ['history', 'finish_note', 'summary'] as const) if (!stepDone(p, s)) return s;
+    for (const s of ['finish_note', 'summary'] as const) if (!stepDone(p, s)) return s;
     if (c.lastEnvironment && !stepDone(p, 'evidence_pack')) return 'evidence_pack';
     return 'finalize';
   }

@@ -57,8 +57,8 @@ return {1, ''}`;
  * execution work (the sweeper's list) and of promotions that owe Slack a message.
  * KEYS: doc, lock, lock-since, holder doc, exec index, chat index. ARGV: expected version,
  * json, terminal now, lock mode ('' | 'take'), id, now ms, grace ms, active, owes chat,
- * expected holder, then audit entries as (type, json) pairs appended to KEYS[7] (all) and
- * KEYS[8] (this promotion's) streams. Returns {1} stored, {0, current} version moved, {-1} missing, {2, holder}
+ * expected holder, history json ('' = none; KEYS[9] list, KEYS[10] recorded set), then audit
+ * entries as (type, json) pairs appended to KEYS[7] (all) and KEYS[8] (this promotion's) streams. Returns {1} stored, {0, current} version moved, {-1} missing, {2, holder}
  * lock held, {3} the lock changed hands since it was read (read it again).
  */
 const CAS = `
@@ -77,7 +77,8 @@ redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[3] == '1' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2], KEYS[3]) end
 if ARGV[8] == '1' then redis.call('ZADD', KEYS[5], ARGV[6], ARGV[5]) else redis.call('ZREM', KEYS[5], ARGV[5]) end
 if ARGV[9] == '1' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) else redis.call('ZREM', KEYS[6], ARGV[5]) end
-for i = 11, #ARGV, 2 do
+if ARGV[11] ~= '' and redis.call('SADD', KEYS[10], ARGV[5]) == 1 then redis.call('LPUSH', KEYS[9], ARGV[11]) end
+for i = 12, #ARGV, 2 do
   redis.call('XADD', KEYS[7], '*', 'promotion', ARGV[5], 'type', ARGV[i], 'entry', ARGV[i + 1])
   redis.call('XADD', KEYS[8], '*', 'type', ARGV[i], 'entry', ARGV[i + 1])
 end
@@ -157,9 +158,10 @@ export class RedisPromotionRepository implements PromotionRepository {
       const holder = o.takeLock ? ((await this.redis.get(lock)) ?? '') : '';
       // compare-and-set on the version: a concurrent writer makes us re-apply fn to what it stored
       const audit = (o.audit ?? []).flatMap((a) => [a.type, JSON.stringify(a)]);
+      const historyKey = o.history ? this.keys.deployments(o.history.service, o.history.env) : this.keys.deployments(stored.service, stored.env);
       const [code, body] = (await this.redis.eval(
         CAS,
-        8,
+        10,
         key,
         lock,
         `${lock}:since`,
@@ -168,6 +170,8 @@ export class RedisPromotionRepository implements PromotionRepository {
         this.keys.chatIndex(),
         this.keys.audit(),
         this.keys.auditFor(id),
+        historyKey,
+        `${historyKey}:recorded`,
         String(current.version),
         JSON.stringify(stored),
         isTerminal(stored.state) ? '1' : '0',
@@ -178,6 +182,7 @@ export class RedisPromotionRepository implements PromotionRepository {
         isExecutionActive(stored) ? '1' : '0',
         owesChat(stored) ? '1' : '0',
         holder,
+        o.history ? JSON.stringify(o.history) : '',
         ...audit,
       )) as [number, string];
       if (code === 1) return { promotion: stored, changed: true };

@@ -6,7 +6,6 @@ import type { Logger } from '../logger';
 import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
 import type { DatabricksRuns } from '../ports/databricks-runs';
-import type { DeploymentHistory } from '../ports/deployment-history';
 import type { EnvironmentReviews } from '../ports/environment-reviews';
 import type { GitData } from '../ports/git-data';
 import type { JobQueue } from '../ports/job-queue';
@@ -31,7 +30,6 @@ export interface ExecDeps {
   reviews: EnvironmentReviews;
   logs: RunLogs;
   databricks?: DatabricksRuns;
-  history: Pick<DeploymentHistory, 'record'>;
   runs: RunRecords;
   wakes: WakeRegistry;
   logger: Logger;

@@ -5,7 +5,7 @@ import { isTransientError } from '../../domain/transient-error';
 import { findDeployRunStep, mergeStep, pullRequestStep, rollbackBranchStep, rollbackCommitStep } from './branch-steps';
 import { dispatchStep, findDispatchedRunStep } from './dispatch-step';
 import type { ExecDeps } from './exec-deps';
-import { evidencePackStep, finalizeStep, finishNoteStep, finishStep, historyStep, startNoteStep, summaryStep } from './finish-steps';
+import { evidencePackStep, finalizeStep, finishNoteStep, finishStep, startNoteStep, summaryStep } from './finish-steps';
 import { collectStep, followRunStep } from './run-steps';
 import { startStep } from './start-step';
 import { StepKit } from './step-kit';
@@ -79,8 +79,6 @@ export class ExecutePromotion {
         return startNoteStep(d, k, p);
       case 'finish':
         return finishStep(d, k, p);
-      case 'history':
-        return historyStep(d, k, p);
       case 'finish_note':
         return finishNoteStep(d, k, p);
       case 'summary':

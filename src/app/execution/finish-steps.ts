@@ -11,13 +11,33 @@ export async function startNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Prom
   return k.done(p, 'start_note', {}, (cur) => (note ? withThreadPost(cur, 'start_note', note, k.now()) : cur));
 }
 
-/** running → succeeded | failed: the run's conclusion (or the permanent failure a step recorded). */
+/**
+ * running → succeeded | failed: the run's conclusion (or the permanent failure a step
+ * recorded), with what now runs in the environment added to its history in the same atomic
+ * step (the next request's candidate and the next rollback's target read it).
+ */
 export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
   const now = k.now();
   const runId = followedRunId(p);
   const run = runId === undefined ? undefined : p.evidence.runs.find((r) => r.id === runId);
   const failure = p.exec?.failure ?? (run && run.conclusion !== 'success' ? `workflow run concluded ${run.conclusion ?? 'unknown'}` : undefined);
   const outcome = failure ? 'failed' : 'succeeded';
+  // what runs in env now: the merge commit for a branch promotion, the SHA itself otherwise
+  const deployedSha = outputOf(p, 'merge')?.sha ?? p.evidence.mergeSha ?? p.sha;
+  const lastRun = p.evidence.runs[p.evidence.runs.length - 1];
+  const history = deployedSha
+    ? {
+        service: p.service,
+        env: p.env,
+        sha: deployedSha,
+        promotionId: p.id,
+        kind: p.kind,
+        outcome,
+        at: now.toISOString(),
+        ...(lastRun ? { runUrl: lastRun.url } : {}),
+        ...(p.rollback ? { rollbackOf: p.rollback.currentPromotionId } : {}),
+      } as const
+    : undefined;
   const next = await k.update(
     p,
     (cur) => {
@@ -26,31 +46,10 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
       return outcome === 'succeeded' ? transition(ended, { type: 'succeeded' }, now) : transition(ended, { type: 'failed', reason: failure ?? 'failed' }, now);
     },
     [{ type: outcome, data: { sha: p.sha, reason: failure, evidence: p.evidence } }],
+    history,
   );
   await d.queue.enqueueMirror(p.id); // GitHub Deployment mirroring: low priority, never delays another promotion
   return next;
-}
-
-/** What now runs in the environment (once per promotion: the history is keyed by promotion id). */
-export async function historyStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
-  const outcome = p.state === 'succeeded' ? 'succeeded' : 'failed';
-  // what runs in env now: the merge commit for a branch promotion, the SHA itself otherwise
-  const deployedSha = outputOf(p, 'merge')?.sha ?? p.evidence.mergeSha ?? p.sha;
-  const lastRun = p.evidence.runs[p.evidence.runs.length - 1];
-  if (deployedSha) {
-    await d.history.record({
-      service: p.service,
-      env: p.env,
-      sha: deployedSha,
-      promotionId: p.id,
-      kind: p.kind,
-      outcome,
-      at: p.evidence.finishedAt ?? k.now().toISOString(),
-      ...(lastRun ? { runUrl: lastRun.url } : {}),
-      ...(p.rollback ? { rollbackOf: p.rollback.currentPromotionId } : {}),
-    });
-  }
-  return k.done(p, 'history', { sha: deployedSha ?? '' });
 }
 
 export async function finishNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {

@@ -2,6 +2,7 @@ import { withThreadPost } from '../../domain/outbox';
 import type { Promotion, StepRecord } from '../../domain/promotion';
 import { isTransientError } from '../../domain/transient-error';
 import type { Clock } from '../ports/clock';
+import type { DeploymentRecord } from '../ports/deployment-history';
 import type { JobQueue } from '../ports/job-queue';
 import type { PromotionRepository } from '../ports/promotion-repository';
 import { StepWait } from './step-wait';
@@ -60,10 +61,10 @@ export class StepKit {
    * One atomic update, with the audit entries it earns (appended in the same step, only when
    * it changes the promotion); tells the chat delivery the thread or message may owe Slack.
    */
-  async update(p: Promotion, fn: (cur: Promotion) => Promotion | undefined, audit: readonly AuditNote[] = []): Promise<Promotion> {
+  async update(p: Promotion, fn: (cur: Promotion) => Promotion | undefined, audit: readonly AuditNote[] = [], history?: DeploymentRecord): Promise<Promotion> {
     const at = this.now().toISOString();
     const entries = audit.map((a) => ({ at, promotionId: p.id, type: a.type, ...(a.actor ? { actor: a.actor } : {}), ...(a.data ? { data: a.data } : {}) }));
-    const { promotion, changed } = await this.d.repo.update(p.id, fn, { known: p, audit: entries });
+    const { promotion, changed } = await this.d.repo.update(p.id, fn, { known: p, audit: entries, ...(history ? { history } : {}) });
     if (changed) await this.d.queue.nudgeChat(promotion.id);
     return promotion;
   }

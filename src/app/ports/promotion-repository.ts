@@ -1,5 +1,6 @@
 import type { Promotion } from '../../domain/promotion';
 import type { AuditEntry } from './audit-log';
+import type { DeploymentRecord } from './deployment-history';
 
 export type LockedCreate = { ok: true } | { ok: false; holder: string };
 
@@ -10,6 +11,8 @@ export interface UpdateOptions {
   takeLock?: boolean;
   /** Audit entries appended in the same atomic step, only when the update changes the promotion. */
   audit?: readonly AuditEntry[];
+  /** A deployment to add to the environment's history in the same atomic step (once per promotion). */
+  history?: DeploymentRecord;
 }
 
 export interface PromotionRepository {

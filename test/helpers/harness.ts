@@ -56,7 +56,11 @@ export interface Harness {
   servicenow: ServiceNowEmulator;
   app: Shipgate;
   config: ShipgateConfig;
+  /** The config as YAML (for child processes). */
+  configText: string;
   env: ShipgateEnv;
+  /** The options every bot of this harness starts with (child processes get the same). */
+  startOptions: Record<string, unknown>;
   /** Starts another bot process on the same Redis prefix and emulators (e.g. a worker). */
   startAnother(role: 'all' | 'web' | 'worker', clock?: Clock): Promise<Shipgate>;
   prefix: string;
@@ -145,7 +149,9 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     servicenow,
     app,
     config,
+    configText: opts.config ?? BASE_CONFIG,
     env,
+    startOptions: { pollMs: opts.pollMs ?? 30, ...extra },
     prefix,
     startAnother: async (role, clock) => {
       const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(clock ? { clock } : {}) });

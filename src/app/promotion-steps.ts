@@ -5,6 +5,7 @@ import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRun } from './ports/workflow-runs';
+import type { Mrkdwn } from '../domain/mrkdwn';
 
 export interface StepsDeps {
   clock: Clock;
@@ -58,12 +59,12 @@ export class PromotionSteps {
     await this.d.audit.append({ at: this.now().toISOString(), promotionId: p.id, type, ...(actor ? { actor } : {}), ...(data ? { data } : {}) });
   }
 
-  async thread(p: Promotion, text: string): Promise<void> {
+  async thread(p: Promotion, text: Mrkdwn): Promise<void> {
     await this.d.chat.postToThread(p, text);
   }
 
   /** Posts a thread message once per `key` (recorded as a step). */
-  async threadOnce(p: Promotion, key: string, text: string): Promise<Promotion> {
+  async threadOnce(p: Promotion, key: string, text: Mrkdwn): Promise<Promotion> {
     if (p.steps[key]) return p;
     await this.d.chat.postToThread(p, text);
     return this.done(p, key);

@@ -3,7 +3,7 @@ import { formatDuration } from '../domain/duration';
 import type { GateResult } from '../domain/gates/gate-result';
 import { transition, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
-import { ShipgateError } from '../domain/shipgate-error';
+import { isShipgateError, ShipgateError } from '../domain/shipgate-error';
 import { BranchStrategyExecutor } from './branch-strategy';
 import { gatesAllow, type GateEvaluator } from './gate-evaluator';
 import type { AuditLog } from './ports/audit-log';
@@ -24,6 +24,7 @@ import { PromotionSteps } from './promotion-steps';
 import { RunFollower } from './run-follower';
 import { WorkflowStrategyExecutor } from './workflow-strategy';
 import type { Logger } from './logger';
+import { fromStored, joinMd, link, md, mention, text, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
 
 export interface RunPromotionDeps {
   config: ShipgateConfig;
@@ -48,8 +49,8 @@ export interface RunPromotionDeps {
   /** Link to the promotion's Slack thread (PR bodies, ServiceNow notes). */
   promotionLink?: (p: Promotion) => string;
   /** Hooks around execution (ServiceNow write-back); their failures never fail the deployment. */
-  onStarted?: (p: Promotion) => Promise<string | undefined>;
-  onFinished?: (p: Promotion) => Promise<string | undefined>;
+  onStarted?: (p: Promotion) => Promise<MrkdwnText | undefined>;
+  onFinished?: (p: Promotion) => Promise<MrkdwnText | undefined>;
   /** Poll interval while following a run (backs off to 4×). */
   pollMs?: number;
   findRunTimeoutMs?: number;
@@ -95,7 +96,7 @@ export class RunPromotion {
       return p;
     } else {
       log.warn({ steps: Object.keys(p.steps) }, 'resuming an interrupted promotion');
-      await this.d.chat.postToThread(p, ':arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.');
+      await this.d.chat.postToThread(p, md`:arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.`);
     }
     const service = findService(this.d.config, p.service);
     try {
@@ -104,11 +105,10 @@ export class RunPromotion {
       const ok = !result.run || result.run.conclusion === 'success';
       return await this.finish(p, ok ? 'succeeded' : 'failed', ok ? undefined : `workflow run concluded ${result.run?.conclusion ?? 'unknown'}`, result.run);
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      log.error({ err: msg }, 'promotion failed');
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'promotion failed');
       const cur = (await this.d.repo.get(id)) ?? p;
       if (cur.state !== 'running') return cur;
-      return this.finish(cur, 'failed', msg);
+      return this.finish(cur, 'failed', errorText(e));
     }
   }
 
@@ -141,19 +141,28 @@ export class RunPromotion {
       await this.d.queue.enqueueExecution(p.id, wait);
       await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'rescheduled', data: { until, waitingFor: waiting.map((r) => r.code) } });
       if (first) {
-        await this.d.chat.postToThread(p, `:calendar: Waiting: ${waiting.map((r) => r.summary).join('; ')}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`);
+        await this.d.chat.postToThread(
+          p,
+          md`:calendar: Waiting: ${joinMd(
+            waiting.map((r) => fromStored(r.summary)),
+            '; ',
+          )}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`,
+        );
       }
       return undefined;
     }
     if (!gatesAllow(results, 'execute')) {
-      const reason = `gates re-checked before execution: ${blockers.map((b) => b.summary).join('; ')}`;
+      const reason = md`gates re-checked before execution: ${joinMd(
+        blockers.map((b) => fromStored(b.summary)),
+        '; ',
+      )}`;
       const { promotion, changed } = await this.d.repo.update(p.id, (cur) =>
         cur.state === 'approved' ? transition({ ...cur, gates: results, gatesEvaluatedAt: now.toISOString() }, { type: 'failed', reason }, now) : undefined,
       );
       if (changed) {
         await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'blocked_before_execution', data: { gates: results } });
         await this.d.chat.updatePromotion(promotion);
-        await this.d.chat.postToThread(promotion, `:no_entry: Not executed: ${reason}`);
+        await this.d.chat.postToThread(promotion, md`:no_entry: Not executed: ${reason}`);
       }
       return undefined;
     }
@@ -165,7 +174,7 @@ export class RunPromotion {
     if (!changed) return undefined;
     await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'started', data: { sha: promotion.sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code })) } });
     await this.d.chat.updatePromotion(promotion);
-    await this.d.chat.postToThread(promotion, `:rocket: Executing: \`${promotion.sha?.slice(0, 7)}\` → *${promotion.env}*. All gates re-checked and passed.`);
+    await this.d.chat.postToThread(promotion, md`:rocket: Executing: \`${promotion.sha?.slice(0, 7) ?? 'unresolved'}\` → *${promotion.env}*. All gates re-checked and passed.`);
     await this.hook(promotion, this.d.onStarted);
     return promotion;
   }
@@ -178,23 +187,23 @@ export class RunPromotion {
     for (let wait = this.d.pollMs ?? 5000; ; wait = Math.min(wait * 1.5, (this.d.pollMs ?? 5000) * 6)) {
       const r = await this.d.checksFor(p, sha);
       if (!r || r.status === 'pass' || r.status === 'warn') return;
-      if (r.status === 'block') throw new ShipgateError('github_error', `required checks failed on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+      if (r.status === 'block') throw new ShipgateError('github_error', md`required checks failed on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
       if (!announced) {
-        await this.d.chat.postToThread(p, `:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+        await this.d.chat.postToThread(p, md`:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
         announced = true;
       }
-      if (this.d.clock.now().getTime() > deadline) throw new ShipgateError('github_error', `required checks still pending on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+      if (this.d.clock.now().getTime() > deadline) throw new ShipgateError('github_error', md`required checks still pending on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
       await this.d.sleeper.sleep(wait, [wakeKeys.sha(p.repo, sha)]);
     }
   }
 
-  private async hook(p: Promotion, fn: ((p: Promotion) => Promise<string | undefined>) | undefined): Promise<void> {
+  private async hook(p: Promotion, fn: ((p: Promotion) => Promise<MrkdwnText | undefined>) | undefined): Promise<void> {
     if (!fn) return;
     try {
       const note = await fn(p);
-      if (note) await this.d.chat.postToThread(p, note);
+      if (note) await this.d.chat.postToThread(p, fromStored(note));
     } catch (e) {
-      await this.d.chat.postToThread(p, `:warning: ${e instanceof Error ? e.message : String(e)} (the deployment is not affected)`).catch(() => undefined);
+      await this.d.chat.postToThread(p, md`:warning: ${errorText(e)} (the deployment is not affected)`).catch(() => undefined);
     }
   }
 
@@ -223,7 +232,7 @@ export class RunPromotion {
     }
   }
 
-  private async finish(p0: Promotion, outcome: 'succeeded' | 'failed', reason?: string, run?: WorkflowRun): Promise<Promotion> {
+  private async finish(p0: Promotion, outcome: 'succeeded' | 'failed', reason?: string | Mrkdwn, run?: WorkflowRun): Promise<Promotion> {
     const p = await this.mirrorDeployment(p0, outcome, run);
     const now = this.d.clock.now();
     const { promotion, changed } = await this.d.repo.update(p.id, (cur) => {
@@ -248,7 +257,7 @@ export class RunPromotion {
         ...(promotion.rollback ? { rollbackOf: promotion.rollback.currentPromotionId } : {}),
       });
     }
-    await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: outcome, data: { sha: promotion.sha, reason, evidence: promotion.evidence } });
+    await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: outcome, data: { sha: promotion.sha, reason: reason === undefined ? undefined : text(reason).text, evidence: promotion.evidence } });
     await this.d.chat.updatePromotion(promotion);
     await this.d.chat.postToThread(promotion, evidenceSummary(promotion, outcome, reason));
     await this.hook(promotion, this.d.onFinished);
@@ -257,17 +266,26 @@ export class RunPromotion {
 }
 
 /** The thread's closing message: outcome and every piece of evidence. */
-export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', reason?: string): string {
+export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', reason?: string | Mrkdwn): Mrkdwn {
   const e = p.evidence;
-  return [
-    outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: \`${p.sha}\` is in *${p.env}*.` : `:red_circle: *Failed*: ${reason}`,
-    `• Commit: \`${p.sha ?? 'unresolved'}\``,
-    ...e.pullRequests.map((pr) => `• Pull request: <${pr.url}|#${pr.number}>${pr.title ? ` ${pr.title}` : ''}`),
-    ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),
-    ...e.runs.map((r) => `• Run: <${r.url}|${r.name} #${r.id}>: ${r.conclusion ?? r.status}`),
-    ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
-    ...e.matches.map((m) => `• ${m.name}: ${m.url ? `<${m.url}|\`${m.value}\`>` : `\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
-    ...e.deployments.map((d) => `• GitHub deployment ${d.id} (${d.environment})`),
-    `• Approved by: ${p.approvals.map((a) => `<@${a.userId}>`).join(', ') || 'n/a'}${p.override?.approvedBy ? `; emergency override by <@${p.override.approvedBy.userId}>` : ''}`,
-  ].join('\n');
+  const approvers = p.approvals.length ? joinMd(p.approvals.map((a) => mention(a.userId)), ', ') : 'n/a';
+  return joinMd(
+    [
+      outcome === 'succeeded' ? md`:large_green_circle: *Succeeded*: \`${p.sha ?? 'unresolved'}\` is in *${p.env}*.` : md`:red_circle: *Failed*: ${reason ?? 'failed'}`,
+      md`• Commit: \`${p.sha ?? 'unresolved'}\``,
+      ...e.pullRequests.map((pr) => md`• Pull request: ${link(pr.url, `#${pr.number}`)}${pr.title ? ` ${pr.title}` : ''}`),
+      ...(e.mergeSha ? [md`• Merge commit: \`${e.mergeSha}\``] : []),
+      ...e.runs.map((r) => md`• Run: ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`),
+      ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => md`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
+      ...e.matches.map((m) => md`• ${m.name}: ${m.url ? link(m.url, md`\`${m.value}\``) : md`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
+      ...e.deployments.map((d) => md`• GitHub deployment ${d.id} (${d.environment})`),
+      md`• Approved by: ${approvers}${p.override?.approvedBy ? md`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,
+    ],
+    '\n',
+  );
+}
+
+function errorText(e: unknown): string | Mrkdwn {
+  if (isShipgateError(e)) return e.display;
+  return e instanceof Error ? e.message : String(e);
 }

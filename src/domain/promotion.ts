@@ -1,6 +1,7 @@
 import { ShipgateError } from './shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import type { Evidence } from './evidence';
+import { stored, text, type Mrkdwn, type MrkdwnText } from './mrkdwn';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -18,16 +19,16 @@ export const TERMINAL_STATES: readonly PromotionState[] = ['succeeded', 'failed'
 
 export type PromotionEvent =
   | { type: 'gates_passed' }
-  | { type: 'gates_blocked'; reason: string }
+  | { type: 'gates_blocked'; reason: string | Mrkdwn }
   | { type: 'approved' }
   | { type: 'override_requested'; override: EmergencyOverride }
   | { type: 'queued'; until: string }
   | { type: 'rejected'; by: string; reason: string }
-  | { type: 'cancelled'; by: string; reason?: string }
+  | { type: 'cancelled'; by: string; reason?: string | Mrkdwn }
   | { type: 'expired' }
   | { type: 'started' }
   | { type: 'succeeded' }
-  | { type: 'failed'; reason: string };
+  | { type: 'failed'; reason: string | Mrkdwn };
 
 export interface Approval {
   userId: string;
@@ -74,7 +75,8 @@ export interface Promotion {
   /** ts of the one approval message that is updated in place. */
   messageTs?: string;
   state: PromotionState;
-  stateReason?: string;
+  /** Why it is in its state, as Slack mrkdwn (a plain-string event reason is stored escaped). */
+  stateReason?: MrkdwnText;
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;
@@ -134,7 +136,7 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
   const next: Promotion = { ...p, state: t.to, updatedAt: iso };
   switch (event.type) {
     case 'gates_blocked':
-      next.stateReason = event.reason;
+      next.stateReason = stored(text(event.reason));
       break;
     case 'override_requested':
       next.override = event.override;
@@ -146,17 +148,18 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
       break;
     case 'rejected':
       next.rejection = { by: event.by, reason: event.reason, at: iso };
-      next.stateReason = event.reason;
+      next.stateReason = stored(text(event.reason));
       break;
     case 'cancelled':
-      next.cancellation = { by: event.by, ...(event.reason ? { reason: event.reason } : {}), at: iso };
-      next.stateReason = event.reason;
+      next.cancellation = { by: event.by, ...(event.reason ? { reason: typeof event.reason === 'string' ? event.reason : event.reason.text } : {}), at: iso };
+      if (event.reason) next.stateReason = stored(text(event.reason));
+      else delete next.stateReason;
       break;
     case 'failed':
-      next.stateReason = event.reason;
+      next.stateReason = stored(text(event.reason));
       break;
     case 'expired':
-      next.stateReason = 'approval timed out';
+      next.stateReason = stored(text('approval timed out'));
       break;
     default:
       break;

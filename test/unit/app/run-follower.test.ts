@@ -43,7 +43,7 @@ function harness(run: Partial<WorkflowRun>, pending: Array<{ environmentId: numb
     clock: { now: () => new Date('2026-11-22T00:00:00Z') },
     repo: { update: async (_id, fn) => ({ promotion: (stored = { ...(fn(stored) ?? stored), version: stored.version + 1 }), changed: true }) },
     audit: { append: async () => undefined },
-    chat: { updatePromotion: async () => undefined, postToThread: async (_p, t) => void thread.push(t) },
+    chat: { updatePromotion: async () => undefined, postToThread: async (_p, t) => void thread.push(t.text) },
   });
   const follower = new RunFollower({
     config,

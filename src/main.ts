@@ -55,7 +55,7 @@ import { EtagCache } from './adapters/github/etag-cache';
 import { GitHubCommitChecks } from './adapters/github/github-commit-checks';
 import { GitHubCompare } from './adapters/github/github-compare';
 import { GitHubDeploymentLookup } from './adapters/github/github-deployment-lookup';
-import { fromStored, joinMd, md, stored } from './domain/mrkdwn';
+import { fromStored, joinMd, mrk, stored } from './domain/mrkdwn';
 
 export interface ShipgateOptions {
   config: ShipgateConfig;
@@ -272,7 +272,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
           await evidence.publish(p.id);
           return note;
         } catch (e) {
-          const failed = md`:warning: The evidence pack could not be uploaded (${e instanceof Error ? e.message : String(e)}); \`/promote evidence ${p.id}\` retries.`;
+          const failed = mrk`:warning: The evidence pack could not be uploaded (${e instanceof Error ? e.message : String(e)}); \`/promote evidence ${p.id}\` retries.`;
           return stored(note ? joinMd([fromStored(note), failed], '\n') : failed);
         }
       },

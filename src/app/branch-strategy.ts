@@ -7,7 +7,7 @@ import { wakeKeys, type Sleeper } from './ports/sleeper';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
 import type { PromotionSteps } from './promotion-steps';
 import type { RunFollower } from './run-follower';
-import { link, md } from '../domain/mrkdwn';
+import { link, mrk } from '../domain/mrkdwn';
 
 export interface BranchStrategyDeps {
   github: WorkflowRuns;
@@ -91,7 +91,7 @@ export class BranchStrategyExecutor {
         ...cur,
         evidence: { ...cur.evidence, pullRequests: cur.evidence.pullRequests.some((x) => x.number === pr!.number) ? cur.evidence.pullRequests : [...cur.evidence.pullRequests, { number: pr!.number, url: pr!.url, title: pr!.title }] },
       }));
-      await s.thread(p, md`:twisted_rightwards_arrows: Pull request ${link(pr.url, `#${pr.number}`)} ${head} → ${base}.`);
+      await s.thread(p, mrk`:twisted_rightwards_arrows: Pull request ${link(pr.url, `#${pr.number}`)} ${head} → ${base}.`);
     }
 
     // 2. merge (the approved SHA is the precondition)
@@ -130,7 +130,7 @@ export class BranchStrategyExecutor {
       p = await s.done(p, 'merge', { sha: mergeSha });
       p = await s.update(p, (cur) => ({ ...cur, evidence: { ...cur.evidence, mergeSha } }));
       const prUrl = p.evidence.pullRequests.find((x) => x.number === prNumber)?.url;
-      await s.thread(p, md`:white_check_mark: Merged ${prUrl ? link(prUrl, `#${prNumber}`) : `#${prNumber}`} as \`${mergeSha}\`.`);
+      await s.thread(p, mrk`:white_check_mark: Merged ${prUrl ? link(prUrl, `#${prNumber}`) : `#${prNumber}`} as \`${mergeSha}\`.`);
     }
 
     // 3. the deploy workflow run for the merge commit

@@ -2,7 +2,7 @@ import type { ShipgateConfig } from '../config/config-schema';
 import { groupsIn, mayApprove, principalsInclude, requiredApprovals } from '../domain/policy';
 import { approvalGateFor, approvalPolicyFor } from './gate-evaluator';
 import { refreshFreezeGate } from './freeze-gate-check';
-import { joinMd, md, mention } from '../domain/mrkdwn';
+import { joinMd, mrk, mention } from '../domain/mrkdwn';
 import { transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
@@ -129,15 +129,15 @@ export class DecideApproval {
       joinMd(
         [
           role === 'emergency'
-            ? md`:rotating_light: Emergency override approved by ${mention(userId)}.`
+            ? mrk`:rotating_light: Emergency override approved by ${mention(userId)}.`
             : promotion.requiredApprovals === 0
-              ? md`:ballot_box_with_check: ${mention(userId)} confirmed.`
-              : md`:ballot_box_with_check: ${mention(userId)} approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
+              ? mrk`:ballot_box_with_check: ${mention(userId)} confirmed.`
+              : mrk`:ballot_box_with_check: ${mention(userId)} approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
           ...(promotion.state === 'approved'
             ? [
                 promotion.scheduledFor && Date.parse(promotion.scheduledFor) > now.getTime()
-                  ? md`:calendar: Fully approved; it goes ahead at the next window (${promotion.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
-                  : md`:white_check_mark: Fully approved. Queued for execution.`,
+                  ? mrk`:calendar: Fully approved; it goes ahead at the next window (${promotion.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
+                  : mrk`:white_check_mark: Fully approved. Queued for execution.`,
               ]
             : []),
         ],
@@ -168,7 +168,7 @@ export class DecideApproval {
     if (changed) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'rejected', actor: userId, data: { reason: text } });
       await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, md`:no_entry: Rejected by ${mention(userId)}: ${text}`);
+      await this.d.chat.postToThread(promotion, mrk`:no_entry: Rejected by ${mention(userId)}: ${text}`);
     }
     return promotion;
   }
@@ -182,7 +182,7 @@ export class DecideApproval {
     if (changed) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'expired', data: { expiresAt: p.expiresAt } });
       await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, md`:alarm_clock: Expired: no decision within the approval timeout (${p.expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`);
+      await this.d.chat.postToThread(promotion, mrk`:alarm_clock: Expired: no decision within the approval timeout (${p.expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`);
     }
     return promotion;
   }
@@ -193,7 +193,7 @@ export class DecideApproval {
     const groups = await this.d.directory.groupMembers(groupsIn(env.approvers));
     const isApprover = (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
     if (userId !== p.requester.id && !isApprover) {
-      throw new ShipgateError('not_authorized', md`Only the requester (${mention(p.requester.id)}) or an approver of \`${env.name}\` may cancel this promotion.`);
+      throw new ShipgateError('not_authorized', mrk`Only the requester (${mention(p.requester.id)}) or an approver of \`${env.name}\` may cancel this promotion.`);
     }
     const now = this.d.clock.now();
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
@@ -203,12 +203,12 @@ export class DecideApproval {
           cur.state === 'running' ? `Promotion \`${id}\` is already executing and cannot be cancelled.` : `Promotion \`${id}\` is already ${cur.state}.`,
         );
       }
-      return transition(cur, { type: 'cancelled', by: userId, reason: md`cancelled by ${mention(userId)}` }, now);
+      return transition(cur, { type: 'cancelled', by: userId, reason: mrk`cancelled by ${mention(userId)}` }, now);
     });
     if (changed) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'cancelled', actor: userId });
       await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, md`:heavy_multiplication_x: Cancelled by ${mention(userId)}.`);
+      await this.d.chat.postToThread(promotion, mrk`:heavy_multiplication_x: Cancelled by ${mention(userId)}.`);
     }
     return promotion;
   }

@@ -1,5 +1,5 @@
 import type { ShipgateConfig } from '../config/config-schema';
-import { clipMrkdwn, fromStored, joinMd, link, md, mention, type Mrkdwn } from '../domain/mrkdwn';
+import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../domain/mrkdwn';
 import { isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
@@ -42,7 +42,7 @@ export class DescribeDeployments {
 
   private ref(p: Promotion): Mrkdwn {
     const url = this.d.link?.(p);
-    return url ? link(url, md`\`${p.id}\``) : md`\`${p.id}\``;
+    return url ? link(url, mrk`\`${p.id}\``) : mrk`\`${p.id}\``;
   }
 
   async status(serviceName?: string): Promise<Mrkdwn> {
@@ -52,19 +52,19 @@ export class DescribeDeployments {
     const out: Mrkdwn[] = [];
     for (const s of services) {
       const recent = await this.d.repo.recent(200, s.name);
-      out.push(md`*${s.name}* (${s.repo}, ${s.strategy.type})`);
+      out.push(mrk`*${s.name}* (${s.repo}, ${s.strategy.type})`);
       for (const env of s.pipeline) {
         const last = (await this.d.history.list(s.name, env, 20)).find((d) => d.outcome === 'succeeded');
         const inflight = recent.filter((p) => p.env === env && !isTerminal(p.state));
         const holder = await this.d.locks.holder(s.name, env);
         const check = calendar.check(env, now);
         const parts = [
-          last ? md`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? md`, ${link(last.runUrl, 'run')}` : ''})` : md`_nothing deployed by shipgate yet_`,
-          check.frozen ? md`:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : undefined,
-          ...inflight.map((p) => md`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})`),
-          holder && !inflight.some((p) => p.id === holder) ? md`:lock: locked by \`${holder}\`` : undefined,
+          last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, 'run')}` : ''})` : mrk`_nothing deployed by shipgate yet_`,
+          check.frozen ? mrk`:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : undefined,
+          ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})`),
+          holder && !inflight.some((p) => p.id === holder) ? mrk`:lock: locked by \`${holder}\`` : undefined,
         ].filter((x): x is Mrkdwn => x !== undefined);
-        out.push(md`• *${env}*: ${joinMd(parts, ' · ')}`);
+        out.push(mrk`• *${env}*: ${joinMd(parts, ' · ')}`);
       }
     }
     return joinMd(out, '\n');
@@ -76,15 +76,15 @@ export class DescribeDeployments {
       throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${s.pipeline.map((e) => `\`${e}\``).join(' → ')}.`);
     }
     const recent = (await this.d.repo.recent(200, s.name)).filter((p) => !envName || p.env === envName).slice(0, 15);
-    if (!recent.length) return md`No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
+    if (!recent.length) return mrk`No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
     const lines = recent.map((p) => {
       const run = p.evidence.runs.at(-1);
       const pr = p.evidence.pullRequests.at(-1);
-      const sha = p.sha ? md`\`${p.sha.slice(0, 7)}\`` : md`_no commit resolved_`;
-      const approvers = p.approvals.length ? md`, approved by ${joinMd(p.approvals.map((a) => mention(a.userId)), ', ')}` : '';
-      const why = p.stateReason && p.state !== 'succeeded' ? md` · ${clipMrkdwn(fromStored(p.stateReason), HISTORY_REASON)}` : '';
-      return md`${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}${sha} *${p.state.replace('_', ' ')}* ${this.ref(p)} by ${mention(p.requester.id)}${approvers}${run ? md` · ${link(run.url, 'run')}` : ''}${pr ? md` · ${link(pr.url, `#${pr.number}`)}` : ''}${why}`;
+      const sha = p.sha ? mrk`\`${p.sha.slice(0, 7)}\`` : mrk`_no commit resolved_`;
+      const approvers = p.approvals.length ? mrk`, approved by ${joinMd(p.approvals.map((a) => mention(a.userId)), ', ')}` : '';
+      const why = p.stateReason && p.state !== 'succeeded' ? mrk` · ${clipMrkdwn(fromStored(p.stateReason), HISTORY_REASON)}` : '';
+      return mrk`${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}${sha} *${p.state.replace('_', ' ')}* ${this.ref(p)} by ${mention(p.requester.id)}${approvers}${run ? mrk` · ${link(run.url, 'run')}` : ''}${pr ? mrk` · ${link(pr.url, `#${pr.number}`)}` : ''}${why}`;
     });
-    return joinMd([md`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines], '\n');
+    return joinMd([mrk`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines], '\n');
   }
 }

@@ -11,7 +11,7 @@ import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
 import type { JobQueue } from './ports/job-queue';
-import { fromStored, joinMd, md, stored, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
+import { fromStored, joinMd, mrk, stored, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
 
 export interface EvaluatePromotionDeps {
   config: ShipgateConfig;
@@ -60,7 +60,7 @@ export class EvaluatePromotion {
     let createFailed: Mrkdwn | undefined;
     if (envCfg?.changeRecord === 'create' && !p.cr && sha && this.d.createChange) {
       const created = await this.d.createChange(withSha, service);
-      if (!created.cr) createFailed = created.message ? fromStored(created.message) : md`the change could not be opened`;
+      if (!created.cr) createFailed = created.message ? fromStored(created.message) : mrk`the change could not be opened`;
       if (created.cr) {
         const { promotion: withCr } = await this.d.repo.update(id, (cur) => ({ ...cur, cr: created.cr }));
         withSha = { ...withSha, cr: withCr.cr };

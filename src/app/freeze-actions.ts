@@ -14,7 +14,7 @@ import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
 import type { LockGuard } from './lock-guard';
-import { joinMd, md, mention } from '../domain/mrkdwn';
+import { joinMd, mrk, mention } from '../domain/mrkdwn';
 
 export interface FreezeActionsDeps {
   config: ShipgateConfig;
@@ -80,11 +80,11 @@ export class FreezeActions {
         promotion,
         joinMd(
           [
-            md`:rotating_light: *Emergency override* requested by ${mention(userId)} for ${o.windows.map((w) => `*${w.rule}*`).join(', ') || 'the freeze'}.`,
-            md`• Justification: ${o.justification}`,
-            ...(o.rollbackPlan ? [md`• Rollback plan: ${o.rollbackPlan}`] : []),
-            ...(o.onCall ? [md`• On-call engineer: ${mention(o.onCall)}`] : []),
-            md`• Needs an approval from an emergency approver besides the normal approvals.`,
+            mrk`:rotating_light: *Emergency override* requested by ${mention(userId)} for ${o.windows.map((w) => `*${w.rule}*`).join(', ') || 'the freeze'}.`,
+            mrk`• Justification: ${o.justification}`,
+            ...(o.rollbackPlan ? [mrk`• Rollback plan: ${o.rollbackPlan}`] : []),
+            ...(o.onCall ? [mrk`• On-call engineer: ${mention(o.onCall)}`] : []),
+            mrk`• Needs an approval from an emergency approver besides the normal approvals.`,
           ],
           '\n',
         ),
@@ -110,7 +110,7 @@ export class FreezeActions {
       await this.d.chat.updatePromotion(promotion);
       await this.d.chat.postToThread(
         promotion,
-        md`:calendar: Queued by ${mention(userId)} for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, promotion.requester.tz)}. Approvals still apply; every gate is checked again then.`,
+        mrk`:calendar: Queued by ${mention(userId)} for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, promotion.requester.tz)}. Approvals still apply; every gate is checked again then.`,
       );
     }
     return promotion;

@@ -1,7 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { freezeGate, formatOpenInstant } from '../domain/gates/freeze-gate';
 import { gate, type GateResult } from '../domain/gates/gate-result';
-import { fromStored, md, mention, type MrkdwnText } from '../domain/mrkdwn';
+import { fromStored, mrk, mention, type MrkdwnText } from '../domain/mrkdwn';
 import type { Promotion } from '../domain/promotion';
 import type { GateCheck } from './gate-evaluator';
 import type { FreezeCalendars } from './ports/freeze-calendars';
@@ -53,10 +53,10 @@ export function freezeResultFor(
   if (!frozen) return result;
   const base = fromStored(frozen.summary);
   const details = { ...(frozen.details ?? {}), frozenSummary: frozen.summary };
-  if (p.kind === 'rollback') return gate('freeze', 'warn', 'frozen_rollback', md`${base}. A rollback is not blocked by a freeze; recorded.`, details);
+  if (p.kind === 'rollback') return gate('freeze', 'warn', 'frozen_rollback', mrk`${base}. A rollback is not blocked by a freeze; recorded.`, details);
   if (p.override) {
-    const by = p.override.approvedBy ? md`approved by ${mention(p.override.approvedBy.userId)}` : md`awaiting an emergency approver`;
-    return gate('freeze', 'warn', 'frozen_overridden', md`${base}. *Emergency override* requested by ${mention(p.override.requestedBy)} (${by}).`, details);
+    const by = p.override.approvedBy ? mrk`approved by ${mention(p.override.approvedBy.userId)}` : mrk`awaiting an emergency approver`;
+    return gate('freeze', 'warn', 'frozen_overridden', mrk`${base}. *Emergency override* requested by ${mention(p.override.requestedBy)} (${by}).`, details);
   }
   if (p.scheduledFor) {
     const approved = p.state !== undefined && p.state !== 'awaiting_approval' && p.state !== 'requested' && p.state !== 'blocked';

@@ -5,7 +5,7 @@ import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
 import type { PromotionLocks } from './ports/promotion-locks';
 import type { PromotionRepository } from './ports/promotion-repository';
-import { link, md, mention } from '../domain/mrkdwn';
+import { link, mrk, mention } from '../domain/mrkdwn';
 
 export interface LockGuardDeps {
   clock: Clock;
@@ -43,14 +43,14 @@ export class LockGuard {
         if (!changed) continue; // it started executing meanwhile: look again
         await this.d.audit.append({ at: now.toISOString(), promotionId: holder.id, type: 'cancelled', actor: p.requester.id, data: { reason: `pre-empted by rollback ${p.id}` } });
         await this.d.chat.updatePromotion(promotion).catch(() => undefined);
-        await this.d.chat.postToThread(promotion, md`:rewind: Cancelled: rollback \`${p.id}\` by ${mention(p.requester.id)} takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
+        await this.d.chat.postToThread(promotion, mrk`:rewind: Cancelled: rollback \`${p.id}\` by ${mention(p.requester.id)} takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
         if (await this.d.locks.replace(p.service, p.env, holder.id, p.id)) return { preempted: promotion };
         continue;
       }
       const url = this.d.promotionLink?.(holder);
       throw new ShipgateError(
         'locked',
-        md`${p.service} in \`${p.env}\` is locked by ${holder.kind} \`${holder.id}\` (${holder.state.replace('_', ' ')}), requested by ${mention(holder.requester.id)} at ${holder.createdAt.slice(0, 16).replace('T', ' ')} UTC${url ? md` (${link(url, 'open')})` : ''}. One promotion at a time per environment; wait for it or cancel it (\`/promote cancel ${holder.id}\`).`,
+        mrk`${p.service} in \`${p.env}\` is locked by ${holder.kind} \`${holder.id}\` (${holder.state.replace('_', ' ')}), requested by ${mention(holder.requester.id)} at ${holder.createdAt.slice(0, 16).replace('T', ' ')} UTC${url ? mrk` (${link(url, 'open')})` : ''}. One promotion at a time per environment; wait for it or cancel it (\`/promote cancel ${holder.id}\`).`,
         { holder: holder.id },
       );
     }

@@ -8,7 +8,7 @@ import { wakeKeys, type Sleeper } from './ports/sleeper';
 import type { WorkflowRun, WorkflowRuns } from './ports/workflow-runs';
 import type { PromotionSteps } from './promotion-steps';
 import type { Logger } from './logger';
-import { link, md } from '../domain/mrkdwn';
+import { link, mrk } from '../domain/mrkdwn';
 
 export interface RunFollowerDeps {
   config: ShipgateConfig;
@@ -49,7 +49,7 @@ export class RunFollower {
     const s = this.d.steps;
     let p = p0;
     let run = await this.d.github.getRun(p.repo, runId);
-    p = await s.threadOnce(p, `announce_run:${runId}`, md`:arrow_forward: Workflow run ${link(run.htmlUrl, `${run.name} #${run.id}`)} for \`${run.headSha.slice(0, 7)}\` (${run.status}).`);
+    p = await s.threadOnce(p, `announce_run:${runId}`, mrk`:arrow_forward: Workflow run ${link(run.htmlUrl, `${run.name} #${run.id}`)} for \`${run.headSha.slice(0, 7)}\` (${run.status}).`);
     p = await s.saveRun(p, run);
     const base = this.d.pollMs ?? 5000;
     const deadline = s.now().getTime() + (this.d.runTimeoutMs ?? 6 * 3600_000);
@@ -78,7 +78,7 @@ export class RunFollower {
       const key = `review:${run.id}:${d.environmentId}`;
       if (p.steps[key]) continue;
       if (!strategy.approveEnvironments) {
-        p = await s.threadOnce(p, key, md`:hourglass: ${link(run.htmlUrl, `${run.name} #${run.id}`)} is waiting for a review on the GitHub Environment *${d.environment}*; approve it on GitHub (shipgate is not set to approve environments for this service).`);
+        p = await s.threadOnce(p, key, mrk`:hourglass: ${link(run.htmlUrl, `${run.name} #${run.id}`)} is waiting for a review on the GitHub Environment *${d.environment}*; approve it on GitHub (shipgate is not set to approve environments for this service).`);
         continue;
       }
       const envOk = githubEnvironmentMatches(d.environment, p.env, strategy.githubEnvironments);
@@ -88,7 +88,7 @@ export class RunFollower {
         await this.d.reviews.review(p.repo, run.id, [d.environmentId], 'approved', `Approved in Slack by ${approvers} (shipgate ${p.id}, ${run.headSha.slice(0, 7)} → ${p.env})`);
         p = await s.done(p, key, { environment: d.environment, state: 'approved', sha: run.headSha });
         await s.audit(p, 'environment_approved', { runId: run.id, environment: d.environment, sha: run.headSha });
-        await s.thread(p, md`:white_check_mark: Approved the GitHub Environment *${d.environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`);
+        await s.thread(p, mrk`:white_check_mark: Approved the GitHub Environment *${d.environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`);
       } else {
         const why = !d.canApprove
           ? `shipgate's GitHub identity is not a reviewer of *${d.environment}*`
@@ -98,7 +98,7 @@ export class RunFollower {
         if (d.canApprove) await this.d.reviews.review(p.repo, run.id, [d.environmentId], 'rejected', `Rejected by shipgate ${p.id}: ${why.replace(/[*`]/g, '')}`);
         p = await s.done(p, key, { environment: d.environment, state: d.canApprove ? 'rejected' : 'left', reason: why });
         await s.audit(p, 'environment_review_refused', { runId: run.id, environment: d.environment, sha: run.headSha, reason: why });
-        await s.thread(p, md`:no_entry: ${d.canApprove ? 'Rejected' : 'Did not approve'} the GitHub Environment review of ${link(run.htmlUrl, `run #${run.id}`)}: ${why}.`);
+        await s.thread(p, mrk`:no_entry: ${d.canApprove ? 'Rejected' : 'Did not approve'} the GitHub Environment review of ${link(run.htmlUrl, `run #${run.id}`)}: ${why}.`);
       }
     }
     return p;

@@ -24,7 +24,7 @@ import { PromotionSteps } from './promotion-steps';
 import { RunFollower } from './run-follower';
 import { WorkflowStrategyExecutor } from './workflow-strategy';
 import type { Logger } from './logger';
-import { fromStored, joinMd, link, md, mention, text, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
+import { fromStored, joinMd, link, mrk, mention, text, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
 
 export interface RunPromotionDeps {
   config: ShipgateConfig;
@@ -96,7 +96,7 @@ export class RunPromotion {
       return p;
     } else {
       log.warn({ steps: Object.keys(p.steps) }, 'resuming an interrupted promotion');
-      await this.d.chat.postToThread(p, md`:arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.`);
+      await this.d.chat.postToThread(p, mrk`:arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.`);
     }
     const service = findService(this.d.config, p.service);
     try {
@@ -143,7 +143,7 @@ export class RunPromotion {
       if (first) {
         await this.d.chat.postToThread(
           p,
-          md`:calendar: Waiting: ${joinMd(
+          mrk`:calendar: Waiting: ${joinMd(
             waiting.map((r) => fromStored(r.summary)),
             '; ',
           )}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`,
@@ -152,7 +152,7 @@ export class RunPromotion {
       return undefined;
     }
     if (!gatesAllow(results, 'execute')) {
-      const reason = md`gates re-checked before execution: ${joinMd(
+      const reason = mrk`gates re-checked before execution: ${joinMd(
         blockers.map((b) => fromStored(b.summary)),
         '; ',
       )}`;
@@ -162,7 +162,7 @@ export class RunPromotion {
       if (changed) {
         await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'blocked_before_execution', data: { gates: results } });
         await this.d.chat.updatePromotion(promotion);
-        await this.d.chat.postToThread(promotion, md`:no_entry: Not executed: ${reason}`);
+        await this.d.chat.postToThread(promotion, mrk`:no_entry: Not executed: ${reason}`);
       }
       return undefined;
     }
@@ -174,7 +174,7 @@ export class RunPromotion {
     if (!changed) return undefined;
     await this.d.audit.append({ at: now.toISOString(), promotionId: p.id, type: 'started', data: { sha: promotion.sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code })) } });
     await this.d.chat.updatePromotion(promotion);
-    await this.d.chat.postToThread(promotion, md`:rocket: Executing: \`${promotion.sha?.slice(0, 7) ?? 'unresolved'}\` → *${promotion.env}*. All gates re-checked and passed.`);
+    await this.d.chat.postToThread(promotion, mrk`:rocket: Executing: \`${promotion.sha?.slice(0, 7) ?? 'unresolved'}\` → *${promotion.env}*. All gates re-checked and passed.`);
     await this.hook(promotion, this.d.onStarted);
     return promotion;
   }
@@ -187,12 +187,12 @@ export class RunPromotion {
     for (let wait = this.d.pollMs ?? 5000; ; wait = Math.min(wait * 1.5, (this.d.pollMs ?? 5000) * 6)) {
       const r = await this.d.checksFor(p, sha);
       if (!r || r.status === 'pass' || r.status === 'warn') return;
-      if (r.status === 'block') throw new ShipgateError('github_error', md`required checks failed on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
+      if (r.status === 'block') throw new ShipgateError('github_error', mrk`required checks failed on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
       if (!announced) {
-        await this.d.chat.postToThread(p, md`:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
+        await this.d.chat.postToThread(p, mrk`:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
         announced = true;
       }
-      if (this.d.clock.now().getTime() > deadline) throw new ShipgateError('github_error', md`required checks still pending on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
+      if (this.d.clock.now().getTime() > deadline) throw new ShipgateError('github_error', mrk`required checks still pending on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
       await this.d.sleeper.sleep(wait, [wakeKeys.sha(p.repo, sha)]);
     }
   }
@@ -203,7 +203,7 @@ export class RunPromotion {
       const note = await fn(p);
       if (note) await this.d.chat.postToThread(p, fromStored(note));
     } catch (e) {
-      await this.d.chat.postToThread(p, md`:warning: ${errorText(e)} (the deployment is not affected)`).catch(() => undefined);
+      await this.d.chat.postToThread(p, mrk`:warning: ${errorText(e)} (the deployment is not affected)`).catch(() => undefined);
     }
   }
 
@@ -271,15 +271,15 @@ export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', r
   const approvers = p.approvals.length ? joinMd(p.approvals.map((a) => mention(a.userId)), ', ') : 'n/a';
   return joinMd(
     [
-      outcome === 'succeeded' ? md`:large_green_circle: *Succeeded*: \`${p.sha ?? 'unresolved'}\` is in *${p.env}*.` : md`:red_circle: *Failed*: ${reason ?? 'failed'}`,
-      md`• Commit: \`${p.sha ?? 'unresolved'}\``,
-      ...e.pullRequests.map((pr) => md`• Pull request: ${link(pr.url, `#${pr.number}`)}${pr.title ? ` ${pr.title}` : ''}`),
-      ...(e.mergeSha ? [md`• Merge commit: \`${e.mergeSha}\``] : []),
-      ...e.runs.map((r) => md`• Run: ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`),
-      ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => md`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
-      ...e.matches.map((m) => md`• ${m.name}: ${m.url ? link(m.url, md`\`${m.value}\``) : md`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
-      ...e.deployments.map((d) => md`• GitHub deployment ${d.id} (${d.environment})`),
-      md`• Approved by: ${approvers}${p.override?.approvedBy ? md`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,
+      outcome === 'succeeded' ? mrk`:large_green_circle: *Succeeded*: \`${p.sha ?? 'unresolved'}\` is in *${p.env}*.` : mrk`:red_circle: *Failed*: ${reason ?? 'failed'}`,
+      mrk`• Commit: \`${p.sha ?? 'unresolved'}\``,
+      ...e.pullRequests.map((pr) => mrk`• Pull request: ${link(pr.url, `#${pr.number}`)}${pr.title ? ` ${pr.title}` : ''}`),
+      ...(e.mergeSha ? [mrk`• Merge commit: \`${e.mergeSha}\``] : []),
+      ...e.runs.map((r) => mrk`• Run: ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`),
+      ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => mrk`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
+      ...e.matches.map((m) => mrk`• ${m.name}: ${m.url ? link(m.url, mrk`\`${m.value}\``) : mrk`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
+      ...e.deployments.map((d) => mrk`• GitHub deployment ${d.id} (${d.environment})`),
+      mrk`• Approved by: ${approvers}${p.override?.approvedBy ? mrk`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,
     ],
     '\n',
   );

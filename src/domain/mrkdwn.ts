@@ -1,6 +1,6 @@
 /**
  * Slack mrkdwn that shipgate built. Text people typed (and any text from elsewhere: commit
- * messages, calendar names, error messages) becomes markup only through `md`, which escapes
+ * messages, calendar names, error messages) becomes markup only through `mrk` (a tagged template), which escapes
  * `&`, `<` and `>` in every plain string it interpolates; links and mentions are made by
  * `link()`, `mention()` and `userGroup()`. The Chat port and every Block Kit text builder take
  * `Mrkdwn`, so a raw string cannot reach Slack as markup without a type error.
@@ -11,12 +11,12 @@
 const MINT = Symbol('mrkdwn');
 
 export class Mrkdwn {
-  /** Only this module makes markup (`md`, `link`, `mention`, …): the token is not exported. */
+  /** Only this module makes markup (`mrk`, `link`, `mention`, …): the token is not exported. */
   constructor(
     token: typeof MINT,
     readonly text: string,
   ) {
-    if (token !== MINT) throw new TypeError('Mrkdwn is built with md, link, mention or userGroup');
+    if (token !== MINT) throw new TypeError('Mrkdwn is built with mrk, link, mention or userGroup');
   }
 
   /** Stored form (gate summaries, reasons): the markup text itself. */
@@ -36,7 +36,7 @@ declare const MRKDWN_TEXT: unique symbol;
  */
 export type MrkdwnText = string & { readonly [MRKDWN_TEXT]: true };
 
-/** Anything `md` interpolates: plain values are escaped, markup passes through. */
+/** Anything `mrk` interpolates: plain values are escaped, markup passes through. */
 export type MdValue = string | number | Mrkdwn | readonly Mrkdwn[];
 
 /** The one escape of shipgate: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;` (Slack's rule for mrkdwn). */
@@ -59,8 +59,8 @@ function piece(v: MdValue): string {
   return escapeMrkdwn(String(v));
 }
 
-/** Tagged template: md`Rejected by ${mention(id)}: ${reason}` escapes `reason`, keeps the mention. */
-export function md(strings: TemplateStringsArray, ...values: MdValue[]): Mrkdwn {
+/** Tagged template: mrk`Rejected by ${mention(id)}: ${reason}` escapes `reason`, keeps the mention. */
+export function mrk(strings: TemplateStringsArray, ...values: MdValue[]): Mrkdwn {
   let out = strings[0] ?? '';
   values.forEach((v, i) => {
     out += piece(v) + (strings[i + 1] ?? '');

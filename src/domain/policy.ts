@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../config/config-schema';
-import { joinMd, md, mention, text, userGroup, type Mrkdwn } from './mrkdwn';
+import { joinMd, mrk, mention, text, userGroup, type Mrkdwn } from './mrkdwn';
 
 /** Members of Slack user groups (S…), resolved by the app layer through a port. */
 export type GroupMembers = Readonly<Record<string, readonly string[]>>;
@@ -34,18 +34,18 @@ export function mayApprove(
   const needed = requiredApprovals(env);
   if (needed === 0) {
     if (!principalsInclude(env.deployers, ctx.userId, ctx.groups)) {
-      return { ok: false, code: 'not_authorized', message: md`You are not a deployer of \`${env.name}\` (deployers: ${describePrincipals(env.deployers)}).` };
+      return { ok: false, code: 'not_authorized', message: mrk`You are not a deployer of \`${env.name}\` (deployers: ${describePrincipals(env.deployers)}).` };
     }
     return { ok: true };
   }
   if (!principalsInclude(env.approvers, ctx.userId, ctx.groups)) {
-    return { ok: false, code: 'not_authorized', message: md`You are not an approver of \`${env.name}\`; approvers: ${describePrincipals(env.approvers)}.` };
+    return { ok: false, code: 'not_authorized', message: mrk`You are not an approver of \`${env.name}\`; approvers: ${describePrincipals(env.approvers)}.` };
   }
   if (ctx.userId === ctx.requesterId && !env.allowSelfApproval) {
     return {
       ok: false,
       code: 'separation_of_duties',
-      message: md`You requested this promotion, so your approval does not count for \`${env.name}\` (separation of duties). Another approver must approve.`,
+      message: mrk`You requested this promotion, so your approval does not count for \`${env.name}\` (separation of duties). Another approver must approve.`,
     };
   }
   if (ctx.alreadyApproved.includes(ctx.userId)) return { ok: false, code: 'already_approved', message: text('You have already approved this promotion.') };
@@ -54,7 +54,7 @@ export function mayApprove(
 
 export function mayRequest(env: Pick<EnvironmentConfig, 'name' | 'deployers'>, userId: string, groups: GroupMembers): { ok: true } | { ok: false; message: Mrkdwn } {
   if (principalsInclude(env.deployers, userId, groups)) return { ok: true };
-  return { ok: false, message: md`You may not deploy to \`${env.name}\`; deployers: ${describePrincipals(env.deployers)}.` };
+  return { ok: false, message: mrk`You may not deploy to \`${env.name}\`; deployers: ${describePrincipals(env.deployers)}.` };
 }
 
 /** Who a principal list names, as Slack mentions (user groups and users). */

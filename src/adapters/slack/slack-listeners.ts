@@ -12,7 +12,7 @@ import { planMessage } from './blocks/plan-message';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
-import { decodeSlackEntities, fromStored, md, text, type Mrkdwn } from '../../domain/mrkdwn';
+import { decodeSlackEntities, fromStored, mrk, text, type Mrkdwn } from '../../domain/mrkdwn';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { helpMessage } from './blocks/help-message';
 import { ACTIONS } from './blocks/promotion-message';
@@ -90,7 +90,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
             userName: command.user_name,
             channelId: command.channel_id,
           });
-          return await ephemeral(respond, md`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+          return await ephemeral(respond, mrk`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
         }
         case 'plan': {
           const plan = await d.useCases.plan.execute({ service: parsed.service, env: parsed.env, options: parsed.options, userId: command.user_id });
@@ -103,14 +103,14 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
           return await ephemeral(respond, await d.useCases.describe.historyOf(parsed.service, parsed.env));
         case 'evidence': {
           const p = await d.useCases.evidence.publish(parsed.id, command.user_id);
-          return await ephemeral(respond, md`:card_index_dividers: Evidence pack for \`${p.id}\` uploaded to its thread.`);
+          return await ephemeral(respond, mrk`:card_index_dividers: Evidence pack for \`${p.id}\` uploaded to its thread.`);
         }
         case 'freeze': {
           return await ephemeral(respond, text(await d.useCases.freeze.describe(parsed.env, command.user_id)));
         }
         case 'cancel': {
           const p = await d.useCases.decide.cancel(parsed.id, command.user_id);
-          return await ephemeral(respond, md`Cancelled \`${p.id}\`.`);
+          return await ephemeral(respond, mrk`Cancelled \`${p.id}\`.`);
         }
         default:
           throw new ShipgateError('bad_command', `\`/promote ${parsed.kind}\` is not available in this version of shipgate yet. See \`/promote help\`.`);
@@ -138,7 +138,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       });
       return await ephemeral(
         respond,
-        md`:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7) ?? 'unresolved'}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
+        mrk`:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7) ?? 'unresolved'}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
       );
     } catch (e) {
       await ephemeral(respond, userMessage(e, log));
@@ -204,7 +204,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       const freeze = p.gates.find((g) => g.gate === 'freeze');
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: overrideModal(id, `${p.service} ${p.from} → ${p.env}`, freeze ? fromStored(freeze.summary) : md``, {
+        view: overrideModal(id, `${p.service} ${p.from} → ${p.env}`, freeze ? fromStored(freeze.summary) : mrk``, {
           rollbackPlan: d.config.emergency?.requireRollbackPlan ?? true,
           onCall: d.config.emergency?.requireOnCall ?? true,
         }) as never,

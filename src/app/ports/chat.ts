@@ -3,7 +3,7 @@ import type { Promotion } from '../../domain/promotion';
 
 /**
  * What the use-cases need from Slack, at the level of the product (rendering is the adapter's
- * job). Every text is `Mrkdwn` (built with `md`): what people typed is escaped on the way in,
+ * job). Every text is `Mrkdwn` (built with `mrk`): what people typed is escaped on the way in,
  * so it can never ping a channel or plant a link.
  */
 export interface Chat {

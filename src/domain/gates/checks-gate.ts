@@ -1,5 +1,5 @@
 import { gate, type GateResult } from './gate-result';
-import { joinMd, link, md, type Mrkdwn } from '../mrkdwn';
+import { joinMd, link, mrk, type Mrkdwn } from '../mrkdwn';
 
 /**
  * `checks`: every `requiredChecks` name is green on the candidate SHA (SPEC §3), read from
@@ -138,7 +138,7 @@ export function requiredCheckOutcomes(required: readonly string[], observed: Obs
 
 /** `<url|name>` when there is a link, else `name` in backticks. */
 export function checkLink(name: string, url: string | undefined): Mrkdwn {
-  if (!url) return md`\`${name.replace(/`/g, "'")}\``;
+  if (!url) return mrk`\`${name.replace(/`/g, "'")}\``;
   return link(url, name);
 }
 
@@ -152,7 +152,7 @@ const PENDING_WORDS: Record<string, string> = {
 };
 
 function describe(o: RequiredCheckOutcome): Mrkdwn {
-  return md`${checkLink(o.name, o.url)} (${PENDING_WORDS[o.detail] ?? o.detail.replace(/_/g, ' ')})`;
+  return mrk`${checkLink(o.name, o.url)} (${PENDING_WORDS[o.detail] ?? o.detail.replace(/_/g, ' ')})`;
 }
 
 function shortSha(sha: string): string {
@@ -160,7 +160,7 @@ function shortSha(sha: string): string {
 }
 
 export function checksGate(required: readonly string[], observed: ObservedChecks, ctx: ChecksGateContext): GateResult {
-  const at = ctx.commitUrl ? link(ctx.commitUrl, md`\`${shortSha(ctx.sha)}\``) : md`\`${shortSha(ctx.sha)}\``;
+  const at = ctx.commitUrl ? link(ctx.commitUrl, mrk`\`${shortSha(ctx.sha)}\``) : mrk`\`${shortSha(ctx.sha)}\``;
   if (required.length === 0)
     return gate('checks', 'pass', 'no_required_checks', 'No required checks configured for this service', { sha: ctx.sha, required: [] });
   const outcomes = requiredCheckOutcomes(required, observed);
@@ -175,12 +175,12 @@ export function checksGate(required: readonly string[], observed: ObservedChecks
     missing: pending.filter((o) => o.state === 'missing').map((o) => o.name),
   };
   if (failed.length) {
-    const also = pending.length ? md`; still waiting for ${joinMd(pending.map(describe), ', ')}` : md``;
+    const also = pending.length ? mrk`; still waiting for ${joinMd(pending.map(describe), ', ')}` : mrk``;
     return gate(
       'checks',
       'block',
       'checks_failed',
-      md`Required check${failed.length > 1 ? 's' : ''} failing on ${at}: ${joinMd(failed.map(describe), ', ')}${also}`,
+      mrk`Required check${failed.length > 1 ? 's' : ''} failing on ${at}: ${joinMd(failed.map(describe), ', ')}${also}`,
       details,
     );
   }
@@ -190,7 +190,7 @@ export function checksGate(required: readonly string[], observed: ObservedChecks
       'checks',
       'pending',
       'checks_pending',
-      md`Waiting for required check${pending.length > 1 ? 's' : ''} on ${at}: ${joinMd(pending.map(describe), ', ')} (${green}/${outcomes.length} green)`,
+      mrk`Waiting for required check${pending.length > 1 ? 's' : ''} on ${at}: ${joinMd(pending.map(describe), ', ')} (${green}/${outcomes.length} green)`,
       details,
     );
   }
@@ -198,7 +198,7 @@ export function checksGate(required: readonly string[], observed: ObservedChecks
     'checks',
     'pass',
     'checks_ok',
-    md`All ${outcomes.length} required check${outcomes.length > 1 ? 's' : ''} green on ${at}: ${joinMd(
+    mrk`All ${outcomes.length} required check${outcomes.length > 1 ? 's' : ''} green on ${at}: ${joinMd(
       outcomes.map((o) => checkLink(o.name, o.url)),
       ', ',
     )}`,

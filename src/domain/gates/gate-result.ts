@@ -12,7 +12,7 @@ interface GateResultBase {
   gate: GateName;
   /** Stable machine code, e.g. `path_ok`, `frozen`, `approvals_missing`. */
   code: string;
-  /** One-line human summary: Slack mrkdwn built by `md` (user and external text in it is escaped). */
+  /** One-line human summary: Slack mrkdwn built by `mrk` (user and external text in it is escaped). */
   summary: MrkdwnText;
   details?: Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import { formatLocal, isoUtc, zoneAbbreviation } from '../calendar/format';
 import { formatDuration } from '../duration';
 import { gate, type GateResult } from './gate-result';
-import { link, md, type Mrkdwn } from '../mrkdwn';
+import { link, mrk, type Mrkdwn } from '../mrkdwn';
 
 /**
  * `soak`: the candidate SHA ran successfully in the source environment at least
@@ -46,8 +46,8 @@ function remaining(ms: number): string {
 }
 
 function where(d: SoakDeployment): Mrkdwn {
-  const ref = d.reference ? (d.url ? link(d.url, d.reference) : md`${d.reference}`) : undefined;
-  return md`${d.source === 'shipgate' ? 'shipgate' : 'GitHub'} deployment${ref ? md` ${ref}` : ''}`;
+  const ref = d.reference ? (d.url ? link(d.url, d.reference) : mrk`${d.reference}`) : undefined;
+  return mrk`${d.source === 'shipgate' ? 'shipgate' : 'GitHub'} deployment${ref ? mrk` ${ref}` : ''}`;
 }
 
 export function soakGate(i: SoakGateInput): GateResult {
@@ -77,7 +77,7 @@ export function soakGate(i: SoakGateInput): GateResult {
       'soak',
       'pass',
       'soak_ok',
-      md`${short} has run in \`${i.from}\` for ${formatDuration(elapsed)} (soak ${i.soak}), since ${formatInstant(deployedAt, i.timeZone)} (${where(i.deployed)})`,
+      mrk`${short} has run in \`${i.from}\` for ${formatDuration(elapsed)} (soak ${i.soak}), since ${formatInstant(deployedAt, i.timeZone)} (${where(i.deployed)})`,
       details,
     );
   }

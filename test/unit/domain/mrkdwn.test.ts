@@ -7,7 +7,7 @@ import {
   fromStored,
   joinMd,
   link,
-  md,
+  mrk,
   mention,
   Mrkdwn,
   stored,
@@ -25,31 +25,22 @@ describe('Slack mrkdwn escaping', () => {
     expect(escapeMrkdwn('&amp;')).toBe('&amp;amp;'); // text that looks like an entity is text
   });
 
-  it('md escapes interpolated strings and numbers, keeps interpolated markup', () => {
-    const m = md`Rejected by ${mention('U0RELMGR2')}: ${HOSTILE} (${3}/${4})`;
+  it('mrk escapes interpolated strings and numbers, keeps interpolated markup', () => {
+    const m = mrk`Rejected by ${mention('U0RELMGR2')}: ${HOSTILE} (${3}/${4})`;
     expect(m).toBeInstanceOf(Mrkdwn);
     expect(m.text).toBe(`Rejected by <@U0RELMGR2>: ${ESCAPED} (3/4)`);
-    expect(md`${md`${HOSTILE}`}`.text).toBe(ESCAPED); // never escaped twice
-    expect(md`a ${[md`${'<@x>'}`, mention('U1AB')]} b`.text).toBe('a &lt;@x&gt;<@U1AB> b');
+    expect(mrk`${mrk`${HOSTILE}`}`.text).toBe(ESCAPED); // never escaped twice
+    expect(mrk`a ${[mrk`${'<@x>'}`, mention('U1AB')]} b`.text).toBe('a &lt;@x&gt;<@U1AB> b');
   });
 
   it('the template text itself is trusted (it is written in the source)', () => {
-    expect(md`
-_Blocked_ by \`x\`
-    `.text).toBe('*Blocked* by `x`');
+    expect(mrk`*Blocked* by \`x\``.text).toBe('*Blocked* by `x`');
   });
 
   it('links: the label is escaped and cannot close the link; the URL is encoded', () => {
     expect(link('https://ci.example/run/1', 'deploy #1').text).toBe('<https://ci.example/run/1|deploy #1>');
     expect(link('https://x.example/a b|c<d>', 'a|b>c<d & e').text).toBe('<https://x.example/a%20b%7Cc%3Cd%3E|a¦b&gt;c&lt;d &amp; e>');
-    expect(
-      link(
-        'https://x.example/?a=1&b=2',
-        md`
-\`abc1234\`
-        `,
-      ).text,
-    ).toBe('<https://x.example/?a=1&amp;b=2|`abc1234`>');
+    expect(link('https://x.example/?a=1&b=2', mrk`\`abc1234\``).text).toBe('<https://x.example/?a=1&amp;b=2|`abc1234`>');
     expect(link('https://x.example/').text).toBe('<https://x.example/>');
   });
 
@@ -74,11 +65,11 @@ _Blocked_ by \`x\`
   });
 
   it('stored markup comes back as the same markup, not escaped again', () => {
-    const m = md`${link('https://sn.example/x', 'CHG0030004')} for ${HOSTILE}`;
+    const m = mrk`${link('https://sn.example/x', 'CHG0030004')} for ${HOSTILE}`;
     const s = stored(m);
     expect(JSON.parse(JSON.stringify({ s: m }))).toEqual({ s });
     expect(fromStored(s).text).toBe(m.text);
-    expect(md`Blocked: ${fromStored(s)}`.text).toBe(`Blocked: <https://sn.example/x|CHG0030004> for ${ESCAPED}`);
+    expect(mrk`Blocked: ${fromStored(s)}`.text).toBe(`Blocked: <https://sn.example/x|CHG0030004> for ${ESCAPED}`);
   });
 
   it('cannot be made from a raw string outside the module', () => {
@@ -91,20 +82,24 @@ _Blocked_ by \`x\`
   });
 
   it('clips between words, never inside a word, a link or an entity', () => {
-    const m = md`approved by ${mention('U0RELMGR2')} because ${'the change window & the batch overlap'}`;
+    const m = mrk`approved by ${mention('U0RELMGR2')} because ${'the change window & the batch overlap'}`;
     expect(clipMrkdwn(m, 200)).toBe(m);
     expect(clipMrkdwn(m, 40).text).toBe('approved by <@U0RELMGR2> because the…');
     expect(clipMrkdwn(m, 45).text).toBe('approved by <@U0RELMGR2> because the change…');
     expect(clipMrkdwn(m, 52).text).toBe('approved by <@U0RELMGR2> because the change window…');
-    const withLink = md`see ${link('https://example.com/a-very-long-url', 'run')} now please`;
+    const withLink = mrk`see ${link('https://example.com/a-very-long-url', 'run')} now please`;
     expect(clipMrkdwn(withLink, 9).text).toBe('see <https://example.com/a-very-long-url|run>…');
     // raw: Slack's limits count the markup itself
     expect(clipMrkdwn(withLink, 20, { raw: true }).text).toBe('see…');
-    expect(clipMrkdwn(md`${'x'.repeat(50)}`, 10, { raw: true }).text.length).toBeLessThanOrEqual(10);
+    expect(clipMrkdwn(mrk`${'x'.repeat(50)}`, 10, { raw: true }).text.length).toBeLessThanOrEqual(10);
   });
 });
 
 describe('markup is built in one place', () => {
+  it('the tag is not `md`: prettier would reformat md`…` templates as Markdown', () => {
+    expect(readFileSync(path.join(__dirname, '../../../src/domain/mrkdwn.ts'), 'utf8')).not.toMatch(/export function md\(/);
+  });
+
   const root = path.join(__dirname, '../../../src');
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((f) => {

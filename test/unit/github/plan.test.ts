@@ -18,7 +18,7 @@ import { ShipgateError } from '../../../src/domain/shipgate-error';
 import { loadPlanEnv, mrkdwnToPlain, parsePlanArgs } from '../../../src/cli/plan-command';
 import type { DeploymentRecord } from '../../../src/app/ports/deployment-history';
 import type { SourceCompare } from '../../../src/app/ports/source-compare';
-import { md } from '../../../src/domain/mrkdwn';
+import { mrk } from '../../../src/domain/mrkdwn';
 
 const sha = (i: number): string => i.toString(16).padStart(40, '0');
 const commit = (i: number, patch: Partial<DiffCommit> = {}): DiffCommit => ({
@@ -160,9 +160,9 @@ describe('plan message (Block Kit)', () => {
 
   it('fitLines keeps the summary within the room', () => {
     const text = fitLines(
-      md`*T*`,
-      Array.from({ length: 100 }, () => md`${'y'.repeat(100)}`),
-      (left) => (left ? md`…${left} more` : undefined),
+      mrk`*T*`,
+      Array.from({ length: 100 }, () => mrk`${'y'.repeat(100)}`),
+      (left) => (left ? mrk`…${left} more` : undefined),
     ).text;
     expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
     expect(text.endsWith(`…${100 - (text.split('\n').length - 2)} more`)).toBe(true);

@@ -25,7 +25,7 @@ export type Block =
 
 export const LIMITS = { blocks: 50, sectionText: 3000, field: 2000, header: 150, buttonValue: 2000, actionId: 255 };
 
-/** A mrkdwn text object: only markup built with `md` (user text in it is escaped), within Slack's limit. */
+/** A mrkdwn text object: only markup built with `mrk` (user text in it is escaped), within Slack's limit. */
 export function mrkdwn(text: Mrkdwn, max = LIMITS.sectionText): TextObject {
   return { type: 'mrkdwn', text: clipMrkdwn(text, max, { raw: true }).text };
 }

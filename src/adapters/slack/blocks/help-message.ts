@@ -1,7 +1,7 @@
 import type { ShipgateConfig } from '../../../config/config-schema';
 import { PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
-import { joinMd, md, type Mrkdwn } from '../../../domain/mrkdwn';
+import { joinMd, mrk, type Mrkdwn } from '../../../domain/mrkdwn';
 import { mrkdwn, plain, type Block } from './block-kit';
 
 export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Block[] } {
@@ -9,7 +9,7 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Blo
   const envs = joinMd(
     config.environments.map((e) => {
       const n = requiredApprovals(e);
-      return md`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? md`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
+      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
     }),
     '\n',
   );
@@ -20,12 +20,12 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Blo
     `${ROLLBACK_USAGE} (incident channels only)`,
   ].join('\n');
   return {
-    text: md`shipgate help`,
+    text: mrk`shipgate help`,
     blocks: [
       { type: 'header', text: plain('shipgate: change-controlled promotions') },
-      { type: 'section', text: mrkdwn(md`*Usage*\n${usage}`) },
-      { type: 'section', text: mrkdwn(md`*Services*\n${services}`) },
-      { type: 'section', text: mrkdwn(md`*Environments*\n${envs}`) },
+      { type: 'section', text: mrkdwn(mrk`*Usage*\n${usage}`) },
+      { type: 'section', text: mrkdwn(mrk`*Services*\n${services}`) },
+      { type: 'section', text: mrkdwn(mrk`*Environments*\n${envs}`) },
     ],
   };
 }

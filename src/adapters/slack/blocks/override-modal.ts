@@ -1,4 +1,4 @@
-import { md, type Mrkdwn } from '../../../domain/mrkdwn';
+import { mrk, type Mrkdwn } from '../../../domain/mrkdwn';
 import { mrkdwn, plain } from './block-kit';
 
 export const OVERRIDE_CALLBACK = 'promotion_override_modal';
@@ -13,8 +13,8 @@ export function overrideModal(promotionId: string, title: string, freezeSummary:
     submit: plain('Request override', 24),
     close: plain('Back', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(md`:rotating_light: Override the change freeze for *${title}* (\`${promotionId}\`).\n${freezeSummary}`) },
-      { type: 'context', elements: [mrkdwn(md`The override needs an approval from an emergency approver in addition to the normal approvals. Everything here goes into the audit record and the thread.`)] },
+      { type: 'section', text: mrkdwn(mrk`:rotating_light: Override the change freeze for *${title}* (\`${promotionId}\`).\n${freezeSummary}`) },
+      { type: 'context', elements: [mrkdwn(mrk`The override needs an approval from an emergency approver in addition to the normal approvals. Everything here goes into the audit record and the thread.`)] },
       {
         type: 'input',
         block_id: 'justification',

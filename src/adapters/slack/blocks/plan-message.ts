@@ -1,4 +1,4 @@
-import { joinMd, link, md, type Mrkdwn } from '../../../domain/mrkdwn';
+import { joinMd, link, mrk, type Mrkdwn } from '../../../domain/mrkdwn';
 import { planBlocked, type DiffCommit, type DiffPullRequest, type Plan } from '../../../domain/plan';
 import { LIMITS, mrkdwn, plain, type Block } from './block-kit';
 import { gateLine } from './promotion-message';
@@ -49,29 +49,29 @@ function shortSha(sha: string): string {
 }
 
 function shaLink(plan: Plan, sha: string, o: PlanRenderOptions): Mrkdwn {
-  return o.commitUrl ? link(o.commitUrl(plan.repo, sha), md`\`${shortSha(sha)}\``) : md`\`${shortSha(sha)}\``;
+  return o.commitUrl ? link(o.commitUrl(plan.repo, sha), mrk`\`${shortSha(sha)}\``) : mrk`\`${shortSha(sha)}\``;
 }
 
 function commitLine(c: DiffCommit, prUrl: (n: number) => string | undefined): Mrkdwn {
   const who = c.authorLogin ? `@${c.authorLogin}` : c.authorName;
   const prs = c.pulls?.length
-    ? md` (${joinMd(
+    ? mrk` (${joinMd(
         c.pulls.map((n) => {
           const url = prUrl(n);
-          return url ? link(url, `#${n}`) : md`#${n}`;
+          return url ? link(url, `#${n}`) : mrk`#${n}`;
         }),
         ', ',
       )})`
     : '';
-  return md`• ${link(c.url, md`\`${shortSha(c.sha)}\``)} ${c.message.slice(0, 120)}${prs} · ${who}`;
+  return mrk`• ${link(c.url, mrk`\`${shortSha(c.sha)}\``)} ${c.message.slice(0, 120)}${prs} · ${who}`;
 }
 
 function pullLine(pr: DiffPullRequest): Mrkdwn {
   const state = pr.merged ? 'merged' : pr.state;
-  return md`• ${link(pr.url, `#${pr.number} ${pr.title.slice(0, 120)}`)} (${state}${pr.authorLogin ? `, @${pr.authorLogin}` : ''})`;
+  return mrk`• ${link(pr.url, `#${pr.number} ${pr.title.slice(0, 120)}`)} (${state}${pr.authorLogin ? `, @${pr.authorLogin}` : ''})`;
 }
 
-const more = (left: number): Mrkdwn | undefined => (left > 0 ? md`_…and ${left} more_` : undefined);
+const more = (left: number): Mrkdwn | undefined => (left > 0 ? mrk`_…and ${left} more_` : undefined);
 
 /** Fallback text (notifications, screen readers; read as mrkdwn). */
 export function planText(plan: Plan): Mrkdwn {
@@ -81,7 +81,7 @@ export function planText(plan: Plan): Mrkdwn {
         .map((g) => g.gate)
         .join(', ')}`
     : 'no gate blocks';
-  return md`Plan ${plan.service} ${plan.from} → ${plan.env}: ${verdict}; ${plan.diff.total} commit${plan.diff.total === 1 ? '' : 's'} would ship`;
+  return mrk`Plan ${plan.service} ${plan.from} → ${plan.env}: ${verdict}; ${plan.diff.total} commit${plan.diff.total === 1 ? '' : 's'} would ship`;
 }
 
 /** The ephemeral answer to `/promote plan`: gates and what would ship (pure). */
@@ -89,18 +89,18 @@ export function planMessage(plan: Plan, o: PlanRenderOptions = {}): { text: Mrkd
   const blocked = plan.gates.filter((g) => g.status === 'block');
   const pending = plan.gates.filter((g) => g.status === 'pending');
   const d = plan.diff;
-  const candidate = plan.candidate.sha ? md`${shaLink(plan, plan.candidate.sha, o)} from ${plan.candidate.source}` : md`_unresolved_ (\`${plan.candidate.ref}\`)`;
-  const base = d.base ? md`${shaLink(plan, d.base.sha, o)} (${d.base.source})` : md`_unknown_`;
+  const candidate = plan.candidate.sha ? mrk`${shaLink(plan, plan.candidate.sha, o)} from ${plan.candidate.source}` : mrk`_unresolved_ (\`${plan.candidate.ref}\`)`;
+  const base = d.base ? mrk`${shaLink(plan, d.base.sha, o)} (${d.base.source})` : mrk`_unknown_`;
   const blocks: Block[] = [
     { type: 'header', block_id: 'title', text: plain(`Plan: ${plan.service} ${plan.from} → ${plan.env} (dry run)`, LIMITS.header) },
     {
       type: 'section',
       block_id: 'fields',
       fields: [
-        mrkdwn(md`*Service*\n${plan.service} (${plan.repo})`),
-        mrkdwn(md`*Path*\n${plan.from} → *${plan.env}*`),
-        mrkdwn(md`*Candidate*\n${candidate}`),
-        mrkdwn(md`*Runs in ${plan.env}*\n${base}`),
+        mrkdwn(mrk`*Service*\n${plan.service} (${plan.repo})`),
+        mrkdwn(mrk`*Path*\n${plan.from} → *${plan.env}*`),
+        mrkdwn(mrk`*Candidate*\n${candidate}`),
+        mrkdwn(mrk`*Runs in ${plan.env}*\n${base}`),
       ],
     },
     {
@@ -108,42 +108,42 @@ export function planMessage(plan: Plan, o: PlanRenderOptions = {}): { text: Mrkd
       block_id: 'verdict',
       text: mrkdwn(
         blocked.length
-          ? md`:no_entry: *A request now would be blocked* by ${blocked.map((g) => `*${g.gate}*`).join(', ')}`
-          : md`:white_check_mark: *No gate blocks*: a request now would go ahead${pending.length ? ` once ${pending.map((g) => `*${g.gate}*`).join(', ')} ${pending.length === 1 ? 'is' : 'are'} done` : ''}`,
+          ? mrk`:no_entry: *A request now would be blocked* by ${blocked.map((g) => `*${g.gate}*`).join(', ')}`
+          : mrk`:white_check_mark: *No gate blocks*: a request now would go ahead${pending.length ? ` once ${pending.map((g) => `*${g.gate}*`).join(', ')} ${pending.length === 1 ? 'is' : 'are'} done` : ''}`,
       ),
     },
   ];
-  const gateText = fitLines(md`*Gates*`, plan.gates.map(gateLine), more);
+  const gateText = fitLines(mrk`*Gates*`, plan.gates.map(gateLine), more);
   blocks.push({ type: 'section', block_id: 'gates', text: mrkdwn(gateText) });
   blocks.push({ type: 'divider' });
 
   const prUrls = new Map(d.pullRequests.map((pr) => [pr.number, pr.url]));
-  const title = d.total > 0 ? md`*What would ship*: ${d.total} commit${d.total === 1 ? '' : 's'}${d.url ? md` (${link(d.url, 'compare')})` : ''}` : md`*What would ship*`;
+  const title = d.total > 0 ? mrk`*What would ship*: ${d.total} commit${d.total === 1 ? '' : 's'}${d.url ? mrk` (${link(d.url, 'compare')})` : ''}` : mrk`*What would ship*`;
   if (d.commits.length) {
-    const compare = d.url ? link(d.url, 'compare on GitHub') : md`see GitHub`;
+    const compare = d.url ? link(d.url, 'compare on GitHub') : mrk`see GitHub`;
     const sections = fitSections(
       title,
       d.commits.map((c) => commitLine(c, (n) => prUrls.get(n))),
       (left) => {
         const hidden = left + d.more;
-        return hidden > 0 ? md`_…and ${hidden} more: ${compare}_` : undefined;
+        return hidden > 0 ? mrk`_…and ${hidden} more: ${compare}_` : undefined;
       },
       COMMIT_SECTIONS,
     );
-    if (d.note) sections.push(md`_${d.note}_`);
+    if (d.note) sections.push(mrk`_${d.note}_`);
     sections.forEach((text, i) => blocks.push({ type: 'section', block_id: i === 0 ? 'commits' : `commits-${i + 1}`, text: mrkdwn(text) }));
   } else {
-    blocks.push({ type: 'section', block_id: 'commits', text: mrkdwn(md`${title}\n_${d.note ?? 'no commits'}_`) });
+    blocks.push({ type: 'section', block_id: 'commits', text: mrkdwn(mrk`${title}\n_${d.note ?? 'no commits'}_`) });
   }
   if (d.pullRequests.length) {
     blocks.push({
       type: 'section',
       block_id: 'pulls',
-      text: mrkdwn(fitLines(md`*Pull requests* (${d.pullRequests.length})`, d.pullRequests.map(pullLine), more)),
+      text: mrkdwn(fitLines(mrk`*Pull requests* (${d.pullRequests.length})`, d.pullRequests.map(pullLine), more)),
     });
   }
   const notes = [`Dry run: nothing was requested. \`/promote ${plan.service} ${plan.env}\` requests it.`];
   if (plan.history === 'unavailable') notes.push("shipgate's deployment history was not available.");
-  blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(md`${notes.join(' ')}`)] });
+  blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(mrk`${notes.join(' ')}`)] });
   return { text: planText(plan), blocks: blocks.slice(0, LIMITS.blocks) };
 }

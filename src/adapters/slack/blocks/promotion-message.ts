@@ -1,5 +1,5 @@
 import type { GateResult } from '../../../domain/gates/gate-result';
-import { fromStored, joinMd, link, md, mention, type Mrkdwn } from '../../../domain/mrkdwn';
+import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../domain/mrkdwn';
 import type { Promotion, PromotionState } from '../../../domain/promotion';
 import { clip, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
 
@@ -34,7 +34,7 @@ const STATE_LINE: Record<PromotionState, string> = {
 const GATE_ICON: Record<GateResult['status'], string> = { pass: ':white_check_mark:', warn: ':warning:', pending: ':hourglass:', block: ':no_entry:' };
 
 export function gateLine(g: GateResult): Mrkdwn {
-  return md`${GATE_ICON[g.status]} *${g.gate}*: ${fromStored(g.summary)}`;
+  return mrk`${GATE_ICON[g.status]} *${g.gate}*: ${fromStored(g.summary)}`;
 }
 
 export function gateLines(gates: readonly GateResult[]): Mrkdwn {
@@ -52,41 +52,41 @@ function shownGates(p: Promotion): GateResult[] {
 function stateText(p: Promotion): Mrkdwn {
   const parts: Mrkdwn[] = [];
   if (p.state === 'awaiting_approval') {
-    parts.push(p.requiredApprovals > 0 ? md`${STATE_LINE[p.state]} (${p.approvals.length}/${p.requiredApprovals})` : md`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
+    parts.push(p.requiredApprovals > 0 ? mrk`${STATE_LINE[p.state]} (${p.approvals.length}/${p.requiredApprovals})` : mrk`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
   } else {
-    parts.push(md`${STATE_LINE[p.state]}`);
+    parts.push(mrk`${STATE_LINE[p.state]}`);
   }
   if (p.override && ['awaiting_approval', 'approved', 'running'].includes(p.state)) {
     parts.push(
       p.override.approvedBy
-        ? md` · :rotating_light: emergency override approved by ${mention(p.override.approvedBy.userId)}`
-        : md` · :rotating_light: emergency override: needs an emergency approver`,
+        ? mrk` · :rotating_light: emergency override approved by ${mention(p.override.approvedBy.userId)}`
+        : mrk` · :rotating_light: emergency override: needs an emergency approver`,
     );
   }
-  if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) parts.push(md` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`);
-  if (p.state === 'rejected' && p.rejection) parts.push(md` by ${mention(p.rejection.by)}: ${p.rejection.reason}`);
-  if (p.state === 'cancelled' && p.cancellation) parts.push(md` by ${mention(p.cancellation.by)}`);
-  if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) parts.push(md`: ${fromStored(p.stateReason)}`);
+  if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) parts.push(mrk` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`);
+  if (p.state === 'rejected' && p.rejection) parts.push(mrk` by ${mention(p.rejection.by)}: ${p.rejection.reason}`);
+  if (p.state === 'cancelled' && p.cancellation) parts.push(mrk` by ${mention(p.cancellation.by)}`);
+  if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) parts.push(mrk`: ${fromStored(p.stateReason)}`);
   return joinMd(parts);
 }
 
 /** Fallback text (notifications, screen readers; Slack reads it as mrkdwn too); always names the final state. */
 export function promotionText(p: Promotion): Mrkdwn {
-  return md`${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
+  return mrk`${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
 }
 
 /** The one approval message of a promotion, rendered from its state (pure). */
 export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn; blocks: Block[] } {
   const title = p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env}` : `Promote ${p.service}: ${p.from} → ${p.env}`;
-  const sha = p.sha ? link(o.commitUrl(p.repo, p.sha), md`\`${p.sha.slice(0, 7)}\``) : md`${p.state === 'requested' ? '_resolving…_' : '_unresolved_'}`;
+  const sha = p.sha ? link(o.commitUrl(p.repo, p.sha), mrk`\`${p.sha.slice(0, 7)}\``) : mrk`${p.state === 'requested' ? '_resolving…_' : '_unresolved_'}`;
   const fields = [
-    mrkdwn(md`*Service*\n${p.service} (${p.repo})`),
-    mrkdwn(md`*Path*\n${p.from} → *${p.env}*`),
-    mrkdwn(md`*Candidate*\n${sha}${p.ref ? md` (ref \`${p.ref}\`)` : ''}`),
-    mrkdwn(md`*Requested by*\n${mention(p.requester.id)}`),
+    mrkdwn(mrk`*Service*\n${p.service} (${p.repo})`),
+    mrkdwn(mrk`*Path*\n${p.from} → *${p.env}*`),
+    mrkdwn(mrk`*Candidate*\n${sha}${p.ref ? mrk` (ref \`${p.ref}\`)` : ''}`),
+    mrkdwn(mrk`*Requested by*\n${mention(p.requester.id)}`),
   ];
-  if (p.cr) fields.push(mrkdwn(md`*Change record*\n${p.cr}`));
-  if (p.reason) fields.push(mrkdwn(md`*Reason*\n${clip(p.reason, 300)}`));
+  if (p.cr) fields.push(mrkdwn(mrk`*Change record*\n${p.cr}`));
+  if (p.reason) fields.push(mrkdwn(mrk`*Reason*\n${clip(p.reason, 300)}`));
   const blocks: Block[] = [
     { type: 'header', block_id: 'title', text: plain(title, LIMITS.header) },
     { type: 'section', block_id: 'fields', fields: fields.slice(0, 10) },
@@ -94,21 +94,21 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
   ];
   const gates = shownGates(p);
   if (gates.length) {
-    blocks.push({ type: 'section', block_id: 'gates', text: mrkdwn(md`*Gates*${p.gatesEvaluatedAt ? ` (checked ${p.gatesEvaluatedAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}\n${gateLines(gates)}`) });
+    blocks.push({ type: 'section', block_id: 'gates', text: mrkdwn(mrk`*Gates*${p.gatesEvaluatedAt ? ` (checked ${p.gatesEvaluatedAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}\n${gateLines(gates)}`) });
   }
   if (p.evidence.runs.length) {
     blocks.push({
       type: 'section',
       block_id: 'runs',
-      text: mrkdwn(md`*Runs*\n${joinMd(p.evidence.runs.map((r) => md`• ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`), '\n')}`),
+      text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`), '\n')}`),
     });
   }
   if (p.approvals.length) {
-    blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(md`Approved by ${joinMd(p.approvals.map((a) => md`${mention(a.userId)} (${a.at.slice(11, 16)} UTC)`), ', ')}`)] });
+    blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(mrk`Approved by ${joinMd(p.approvals.map((a) => mrk`${mention(a.userId)} (${a.at.slice(11, 16)} UTC)`), ', ')}`)] });
   }
   const buttons = actionButtons(p, o);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'decision', elements: buttons });
-  blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(md`\`${p.id}\` · requested ${p.createdAt.slice(0, 16).replace('T', ' ')} UTC · progress and evidence in the thread`)] });
+  blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(mrk`\`${p.id}\` · requested ${p.createdAt.slice(0, 16).replace('T', ' ')} UTC · progress and evidence in the thread`)] });
   return { text: promotionText(p), blocks: blocks.slice(0, LIMITS.blocks) };
 }
 
@@ -127,8 +127,8 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
     // the same dialog for everyone: while an override awaits its emergency approver, say what the click approves
     const rules = p.override && !p.override.approvedBy ? [...new Set(p.override.windows.map((w) => w.rule))] : [];
     const approveText = rules.length
-      ? md`${verb}: ${target}${shaText} during the change freeze ${joinMd(rules.map((r) => md`*${r}*`), ', ')} (emergency override)? An emergency approver's click approves the override.`
-      : md`${verb}: ${target}${shaText}?`;
+      ? mrk`${verb}: ${target}${shaText} during the change freeze ${joinMd(rules.map((r) => mrk`*${r}*`), ', ')} (emergency override)? An emergency approver's click approves the override.`
+      : mrk`${verb}: ${target}${shaText}?`;
     return [
       {
         type: 'button',
@@ -144,7 +144,7 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
         text: plain('Reject'),
         style: 'danger',
         value: p.id,
-        confirm: { title: plain('Reject?'), text: mrkdwn(md`Reject: ${target}${shaText}? You will be asked for a reason.`, 300), confirm: plain('Reject'), deny: plain('Back'), style: 'danger' },
+        confirm: { title: plain('Reject?'), text: mrkdwn(mrk`Reject: ${target}${shaText}? You will be asked for a reason.`, 300), confirm: plain('Reject'), deny: plain('Back'), style: 'danger' },
       },
       { type: 'button', action_id: ACTIONS.cancel, text: plain('Cancel'), value: p.id },
     ];
@@ -159,7 +159,7 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
         action_id: ACTIONS.queue,
         text: plain('Queue for next window'),
         value: p.id,
-        confirm: { title: plain('Queue?'), text: mrkdwn(md`Queue ${target}${shaText} for when the freeze ends? Every gate is checked again then; approvals still apply.`, 300), confirm: plain('Queue'), deny: plain('Back') },
+        confirm: { title: plain('Queue?'), text: mrkdwn(mrk`Queue ${target}${shaText} for when the freeze ends? Every gate is checked again then; approvals still apply.`, 300), confirm: plain('Queue'), deny: plain('Back') },
       },
       { type: 'button', action_id: ACTIONS.cancel, text: plain('Cancel'), value: p.id },
     ];

@@ -1,4 +1,4 @@
-import { md } from '../../../domain/mrkdwn';
+import { mrk } from '../../../domain/mrkdwn';
 import { mrkdwn, plain } from './block-kit';
 
 export const REJECT_CALLBACK = 'promotion_reject_modal';
@@ -13,7 +13,7 @@ export function rejectModal(promotionId: string, title: string, origin: { channe
     submit: plain('Reject', 24),
     close: plain('Back', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(md`Reject *${title}* (\`${promotionId}\`)?`) },
+      { type: 'section', text: mrkdwn(mrk`Reject *${title}* (\`${promotionId}\`)?`) },
       {
         type: 'input',
         block_id: 'reason',

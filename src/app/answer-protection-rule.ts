@@ -6,6 +6,7 @@ import type { Chat } from './ports/chat';
 import type { PromotionRepository } from './ports/promotion-repository';
 import { githubEnvironmentMatches } from './execution/run-steps';
 import type { Logger } from './logger';
+import { mrk } from '../domain/mrkdwn';
 
 /** Answers GitHub's custom deployment protection rule callback. */
 export interface ProtectionRuleCallback {
@@ -49,7 +50,7 @@ export class AnswerProtectionRule {
       const who = match.approvals.map((a) => a.userId).join(', ');
       await this.d.callback.answer(e.callbackUrl, e.environment, 'approved', `Approved in Slack by ${who} (shipgate ${match.id})`);
       await this.d.audit.append({ at, promotionId: match.id, type: 'protection_rule_approved', data: { environment: e.environment, sha: e.sha } });
-      await this.d.chat.postToThread(match, `:white_check_mark: Answered GitHub's deployment protection rule for *${e.environment}* at \`${e.sha.slice(0, 7)}\`: approved (as approved in Slack).`).catch(() => undefined);
+      await this.d.chat.postToThread(match, mrk`:white_check_mark: Answered GitHub's deployment protection rule for *${e.environment}* at \`${e.sha.slice(0, 7)}\`: approved (as approved in Slack).`).catch(() => undefined);
       return { state: 'approved', promotion: match };
     }
     await this.d.callback.answer(e.callbackUrl, e.environment, 'rejected', `No shipgate promotion approved ${e.sha.slice(0, 7)} for ${e.environment}; request it with /promote.`);

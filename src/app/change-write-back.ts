@@ -3,6 +3,7 @@ import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { draftChange, type ChangeTemplate, type DraftExtras } from '../domain/servicenow/change-draft';
 import { formatSnDateTime, mrkdwnLink, type ChangeRecord } from '../domain/servicenow/change-record';
+import { fromStored, mrk, stored, type MrkdwnText } from '../domain/mrkdwn';
 import { finishWorkNote, startWorkNote } from '../domain/servicenow/work-notes';
 import type { Logger } from './logger';
 import type { ChangeManagement } from './ports/change-management';
@@ -37,7 +38,7 @@ export interface WriteBackOutcome {
   status: 'written' | 'skipped' | 'failed';
   change?: string;
   /** Slack mrkdwn for the thread (absent when skipped). */
-  message?: string;
+  message?: MrkdwnText;
 }
 
 export interface CreateChangeOutcome {
@@ -45,7 +46,7 @@ export interface CreateChangeOutcome {
   status: 'created' | 'existing' | 'failed';
   change?: ChangeRecord;
   /** Slack mrkdwn for the channel/thread. */
-  message: string;
+  message: MrkdwnText;
 }
 
 function reason(e: unknown): string {
@@ -75,19 +76,20 @@ export class ChangeWriteBack {
     const service = this.service(p);
     const succeeded = (p.evidence.outcome ?? p.state) === 'succeeded';
     if (!service?.servicenow?.closeOnSuccess || !succeeded || p.kind === 'rollback') return outcome;
+    const written = outcome.message ? fromStored(outcome.message) : mrk``;
     try {
       await this.d.changes.moveToReview(
         change.sysId,
         'successful',
         `Deployed by shipgate promotion ${p.id}: ${p.service} ${p.sha ?? ''} to ${p.env}. Evidence is in the work notes.`,
       );
-      return { ...outcome, message: `${outcome.message} and moved it to *Review* (close code: successful)` };
+      return { ...outcome, message: stored(mrk`${written} and moved it to *Review* (close code: successful)`) };
     } catch (e) {
       this.d.logger?.warn({ promotionId: p.id, change: change.number, err: reason(e) }, 'could not move the change to Review');
       return {
         status: 'failed',
         change: change.number,
-        message: `${outcome.message}, but could not move it to Review: ${reason(e)}. Please move ${mrkdwnLink(change.url, change.number)} to Review by hand.`,
+        message: stored(mrk`${written}, but could not move it to Review: ${reason(e)}. Please move ${mrkdwnLink(change.url, change.number)} to Review by hand.`),
       };
     }
   }
@@ -109,23 +111,23 @@ export class ChangeWriteBack {
         return {
           status: 'existing',
           change: existing,
-          message: `:memo: This promotion uses change ${mrkdwnLink(existing.url, existing.number)} (${existing.stateLabel}, approval ${existing.approval}).`,
+          message: stored(mrk`:memo: This promotion uses change ${mrkdwnLink(existing.url, existing.number)} (${existing.stateLabel}, approval ${existing.approval}).`),
         };
       }
-      if (p.cr) return { status: 'failed', message: `:warning: Change \`${p.cr}\` was not found in ServiceNow, so no change was opened.` };
+      if (p.cr) return { status: 'failed', message: stored(mrk`:warning: Change \`${p.cr}\` was not found in ServiceNow, so no change was opened.`) };
       const threadLink = extras.threadLink ?? this.d.threadLink(p);
       const drafted = draftChange(p, service, template, this.d.clock.now(), { ...extras, ...(threadLink ? { threadLink } : {}) });
-      if ('error' in drafted) return { status: 'failed', message: `:warning: Could not open a change in ServiceNow: ${drafted.error}` };
+      if ('error' in drafted) return { status: 'failed', message: stored(mrk`:warning: Could not open a change in ServiceNow: ${drafted.error}`) };
       const change = await this.d.changes.createChange(drafted.draft);
       const window = `${formatSnDateTime(drafted.draft.plannedStart)} – ${formatSnDateTime(drafted.draft.plannedEnd)} UTC`;
       return {
         status: 'created',
         change,
-        message: `:memo: Opened Normal change ${mrkdwnLink(change.url, change.number)} (planned window ${window}). It must be approved in ServiceNow (and scheduled) before this promotion can run; shipgate re-checks it.`,
+        message: stored(mrk`:memo: Opened Normal change ${mrkdwnLink(change.url, change.number)} (planned window ${window}). It must be approved in ServiceNow (and scheduled) before this promotion can run; shipgate re-checks it.`),
       };
     } catch (e) {
       this.d.logger?.warn({ promotionId: p.id, err: reason(e) }, 'could not open a change');
-      return { status: 'failed', message: `:warning: Could not open a change in ServiceNow: ${reason(e)}` };
+      return { status: 'failed', message: stored(mrk`:warning: Could not open a change in ServiceNow: ${reason(e)}`) };
     }
   }
 
@@ -159,7 +161,7 @@ export class ChangeWriteBack {
       const outcome: WriteBackOutcome = {
         status: 'failed',
         ...(p.cr ? { change: p.cr } : {}),
-        message: `:warning: Could not write the ${label} work note to ${p.cr ? `\`${p.cr}\`` : 'the change'}: ${reason(e)}`,
+        message: stored(mrk`:warning: Could not write the ${label} work note to ${p.cr ? `\`${p.cr}\`` : 'the change'}: ${reason(e)}`),
       };
       return { outcome };
     }
@@ -169,7 +171,7 @@ export class ChangeWriteBack {
         outcome: {
           status: 'failed',
           change: p.cr,
-          message: `:warning: Could not write the ${label} work note: change \`${p.cr}\` was not found in ServiceNow`,
+          message: stored(mrk`:warning: Could not write the ${label} work note: change \`${p.cr}\` was not found in ServiceNow`),
         },
       };
     }
@@ -179,14 +181,14 @@ export class ChangeWriteBack {
       // a resumed step (the worker died after writing) finds its note instead of writing it twice
       const marker = text.split('\n')[0] ?? p.id;
       if (await this.d.changes.hasWorkNote(change.sysId, marker)) {
-        return { outcome: { status: 'written', change: change.number, message: `:memo: The ${label} work note is on ${link}` }, change };
+        return { outcome: { status: 'written', change: change.number, message: stored(mrk`:memo: The ${label} work note is on ${link}`) }, change };
       }
       await this.d.changes.addWorkNote(change.sysId, text);
-      return { outcome: { status: 'written', change: change.number, message: `:memo: Wrote the ${label} work note to ${link}` }, change };
+      return { outcome: { status: 'written', change: change.number, message: stored(mrk`:memo: Wrote the ${label} work note to ${link}`) }, change };
     } catch (e) {
       this.d.logger?.warn({ promotionId: p.id, change: change.number, err: reason(e) }, 'could not write a work note');
       return {
-        outcome: { status: 'failed', change: change.number, message: `:warning: Could not write the ${label} work note to ${link}: ${reason(e)}` },
+        outcome: { status: 'failed', change: change.number, message: stored(mrk`:warning: Could not write the ${label} work note to ${link}: ${reason(e)}`) },
         change,
       };
     }

@@ -1,6 +1,8 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { groupsIn, mayApprove, principalsInclude, requiredApprovals } from '../domain/policy';
 import { approvalGateFor, approvalPolicyFor } from './gate-evaluator';
+import { refreshFreezeGate } from './freeze-gate-check';
+import { joinMd, mrk, mention } from '../domain/mrkdwn';
 import { transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
@@ -57,6 +59,11 @@ export class DecideApproval {
     return approvalPolicyFor(this.d.config, this.configEnvOf(p), p);
   }
 
+  /** The freeze gate as it reads after this decision (an approved override, a queued promotion now approved). */
+  private withFreezeGate(p: Promotion): Promotion {
+    return { ...p, gates: p.gates.map((g) => refreshFreezeGate(g, p, this.d.config.timezone)) };
+  }
+
   async approve(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const configEnv = this.configEnvOf(p);
@@ -85,7 +92,7 @@ export class DecideApproval {
         const withOverride: Promotion = { ...cur, override: { ...cur.override, approvedBy: { userId, at: now.toISOString() } } };
         const g = approvalGateFor(this.d.config, configEnv, withOverride);
         const next = { ...withOverride, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
-        return g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
+        return this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next);
       }
       role = 'approval';
       const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
@@ -97,7 +104,7 @@ export class DecideApproval {
       const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
       const g = approvalGateFor(this.d.config, configEnv, withApproval);
       const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
-      return g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next;
+      return this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next);
     });
     if (refused) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'approval_refused', actor: userId, data: { code: refused.code, reason: refused.message } });
@@ -119,16 +126,23 @@ export class DecideApproval {
     await this.d.chat.updatePromotion(promotion);
     await this.d.chat.postToThread(
       promotion,
-      [
-        role === 'emergency' ? `:rotating_light: Emergency override approved by <@${userId}>.` : `:ballot_box_with_check: <@${userId}> approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
-        promotion.state === 'approved'
-          ? promotion.scheduledFor && Date.parse(promotion.scheduledFor) > now.getTime()
-            ? `:calendar: Fully approved; it goes ahead at the next window (${promotion.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
-            : ':white_check_mark: Fully approved. Queued for execution.'
-          : '',
-      ]
-        .filter(Boolean)
-        .join('\n'),
+      joinMd(
+        [
+          role === 'emergency'
+            ? mrk`:rotating_light: Emergency override approved by ${mention(userId)}.`
+            : promotion.requiredApprovals === 0
+              ? mrk`:ballot_box_with_check: ${mention(userId)} confirmed.`
+              : mrk`:ballot_box_with_check: ${mention(userId)} approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
+          ...(promotion.state === 'approved'
+            ? [
+                promotion.scheduledFor && Date.parse(promotion.scheduledFor) > now.getTime()
+                  ? mrk`:calendar: Fully approved; it goes ahead at the next window (${promotion.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
+                  : mrk`:white_check_mark: Fully approved. Queued for execution.`,
+              ]
+            : []),
+        ],
+        '\n',
+      ),
     );
     return promotion;
   }
@@ -154,7 +168,7 @@ export class DecideApproval {
     if (changed) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'rejected', actor: userId, data: { reason: text } });
       await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, `:no_entry: Rejected by <@${userId}>: ${text}`);
+      await this.d.chat.postToThread(promotion, mrk`:no_entry: Rejected by ${mention(userId)}: ${text}`);
     }
     return promotion;
   }
@@ -168,7 +182,7 @@ export class DecideApproval {
     if (changed) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'expired', data: { expiresAt: p.expiresAt } });
       await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, `:alarm_clock: Expired: no decision within the approval timeout (${p.expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`);
+      await this.d.chat.postToThread(promotion, mrk`:alarm_clock: Expired: no decision within the approval timeout (${p.expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`);
     }
     return promotion;
   }
@@ -179,7 +193,7 @@ export class DecideApproval {
     const groups = await this.d.directory.groupMembers(groupsIn(env.approvers));
     const isApprover = (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
     if (userId !== p.requester.id && !isApprover) {
-      throw new ShipgateError('not_authorized', `Only the requester (<@${p.requester.id}>) or an approver of \`${env.name}\` may cancel this promotion.`);
+      throw new ShipgateError('not_authorized', mrk`Only the requester (${mention(p.requester.id)}) or an approver of \`${env.name}\` may cancel this promotion.`);
     }
     const now = this.d.clock.now();
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
@@ -189,12 +203,12 @@ export class DecideApproval {
           cur.state === 'running' ? `Promotion \`${id}\` is already executing and cannot be cancelled.` : `Promotion \`${id}\` is already ${cur.state}.`,
         );
       }
-      return transition(cur, { type: 'cancelled', by: userId, reason: `cancelled by <@${userId}>` }, now);
+      return transition(cur, { type: 'cancelled', by: userId, reason: mrk`cancelled by ${mention(userId)}` }, now);
     });
     if (changed) {
       await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'cancelled', actor: userId });
       await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, `:heavy_multiplication_x: Cancelled by <@${userId}>.`);
+      await this.d.chat.postToThread(promotion, mrk`:heavy_multiplication_x: Cancelled by ${mention(userId)}.`);
     }
     return promotion;
   }

@@ -1,3 +1,4 @@
+import { fromStored } from '../domain/mrkdwn';
 import { displayFingerprint, nextUndelivered, replaceItem, type OutboxItem } from '../domain/outbox';
 import type { Promotion } from '../domain/promotion';
 import type { EvidencePack } from '../domain/evidence-pack';
@@ -82,7 +83,7 @@ export class DeliverChat {
   }
 
   private async send(p: Promotion, item: OutboxItem): Promise<string | undefined> {
-    if (item.kind === 'thread') return this.d.chat.post(p, item.key, item.text);
+    if (item.kind === 'thread') return this.d.chat.post(p, item.key, fromStored(item.text));
     const { pack } = await this.d.evidencePack(p.id);
     await this.d.chat.upload(
       p,
@@ -90,7 +91,7 @@ export class DeliverChat {
         { filename: `evidence-${p.id}.json`, title: `Evidence ${p.id} (JSON)`, content: `${JSON.stringify(pack.json, null, 2)}\n` },
         { filename: `evidence-${p.id}.md`, title: `Evidence ${p.id} (Markdown)`, content: pack.markdown },
       ],
-      item.text,
+      fromStored(item.text),
     );
     return undefined;
   }

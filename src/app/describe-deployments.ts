@@ -1,4 +1,5 @@
 import type { ShipgateConfig } from '../config/config-schema';
+import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../domain/mrkdwn';
 import { isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
@@ -22,6 +23,9 @@ const ICON: Record<string, string> = {
 
 const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
+/** Visible characters of the reason a history line shows (cut between words). */
+const HISTORY_REASON = 120;
+
 /** `/promote status [service]` and `/promote history <service> [env]`: the truth from shipgate's records. */
 export class DescribeDeployments {
   constructor(
@@ -36,48 +40,51 @@ export class DescribeDeployments {
     },
   ) {}
 
-  private ref(p: Promotion): string {
-    const link = this.d.link?.(p);
-    return link ? `<${link}|\`${p.id}\`>` : `\`${p.id}\``;
+  private ref(p: Promotion): Mrkdwn {
+    const url = this.d.link?.(p);
+    return url ? link(url, mrk`\`${p.id}\``) : mrk`\`${p.id}\``;
   }
 
-  async status(serviceName?: string): Promise<string> {
+  async status(serviceName?: string): Promise<Mrkdwn> {
     const services = serviceName ? [findService(this.d.config, serviceName)] : this.d.config.services;
     const calendar = await this.d.calendars.current();
     const now = this.d.clock.now();
-    const out: string[] = [];
+    const out: Mrkdwn[] = [];
     for (const s of services) {
       const recent = await this.d.repo.recent(200, s.name);
-      out.push(`*${s.name}* (${s.repo}, ${s.strategy.type})`);
+      out.push(mrk`*${s.name}* (${s.repo}, ${s.strategy.type})`);
       for (const env of s.pipeline) {
         const last = (await this.d.history.list(s.name, env, 20)).find((d) => d.outcome === 'succeeded');
         const inflight = recent.filter((p) => p.env === env && !isTerminal(p.state));
         const holder = await this.d.locks.holder(s.name, env);
         const check = calendar.check(env, now);
         const parts = [
-          last ? `\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? `, <${last.runUrl}|run>` : ''})` : '_nothing deployed by shipgate yet_',
-          check.frozen ? `:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : '',
-          ...inflight.map((p) => `${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (<@${p.requester.id}>)`),
-          holder && !inflight.some((p) => p.id === holder) ? `:lock: locked by \`${holder}\`` : '',
-        ].filter(Boolean);
-        out.push(`• *${env}*: ${parts.join(' · ')}`);
+          last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, 'run')}` : ''})` : mrk`_nothing deployed by shipgate yet_`,
+          check.frozen ? mrk`:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : undefined,
+          ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})`),
+          holder && !inflight.some((p) => p.id === holder) ? mrk`:lock: locked by \`${holder}\`` : undefined,
+        ].filter((x): x is Mrkdwn => x !== undefined);
+        out.push(mrk`• *${env}*: ${joinMd(parts, ' · ')}`);
       }
     }
-    return out.join('\n');
+    return joinMd(out, '\n');
   }
 
-  async historyOf(serviceName: string, envName?: string): Promise<string> {
+  async historyOf(serviceName: string, envName?: string): Promise<Mrkdwn> {
     const s = findService(this.d.config, serviceName);
     if (envName && !s.pipeline.includes(envName)) {
       throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${s.pipeline.map((e) => `\`${e}\``).join(' → ')}.`);
     }
     const recent = (await this.d.repo.recent(200, s.name)).filter((p) => !envName || p.env === envName).slice(0, 15);
-    if (!recent.length) return `No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
+    if (!recent.length) return mrk`No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
     const lines = recent.map((p) => {
       const run = p.evidence.runs.at(-1);
       const pr = p.evidence.pullRequests.at(-1);
-      return `${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}\`${p.sha?.slice(0, 7) ?? '???????'}\` *${p.state.replace('_', ' ')}* ${this.ref(p)} by <@${p.requester.id}>${p.approvals.length ? `, approved by ${p.approvals.map((a) => `<@${a.userId}>`).join(', ')}` : ''}${run ? ` · <${run.url}|run>` : ''}${pr ? ` · <${pr.url}|#${pr.number}>` : ''}${p.stateReason && p.state !== 'succeeded' ? ` · ${p.stateReason.slice(0, 120)}` : ''}`;
+      const sha = p.sha ? mrk`\`${p.sha.slice(0, 7)}\`` : mrk`_no commit resolved_`;
+      const approvers = p.approvals.length ? mrk`, approved by ${joinMd(p.approvals.map((a) => mention(a.userId)), ', ')}` : '';
+      const why = p.stateReason && p.state !== 'succeeded' ? mrk` · ${clipMrkdwn(fromStored(p.stateReason), HISTORY_REASON)}` : '';
+      return mrk`${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}${sha} *${p.state.replace('_', ' ')}* ${this.ref(p)} by ${mention(p.requester.id)}${approvers}${run ? mrk` · ${link(run.url, 'run')}` : ''}${pr ? mrk` · ${link(pr.url, `#${pr.number}`)}` : ''}${why}`;
     });
-    return [`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines].join('\n');
+    return joinMd([mrk`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines], '\n');
   }
 }

@@ -11,6 +11,7 @@ import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
 import type { JobQueue } from './ports/job-queue';
+import { fromStored, joinMd, mrk, stored, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
 
 export interface EvaluatePromotionDeps {
   config: ShipgateConfig;
@@ -25,9 +26,15 @@ export interface EvaluatePromotionDeps {
   /** Schedules the expiry of a pending approval (`approvalTimeout`). */
   queue?: Pick<JobQueue, 'enqueueExpiry'>;
   /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
-  createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: string }>;
+  createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: MrkdwnText }>;
   /** Commits between two SHAs (what a rollback removes). */
   commitsBetween?: (repo: string, base: string, head: string) => Promise<Array<{ sha: string; message: string; author: string }>>;
+}
+
+/** A thread message (`:warning: …`) as a gate summary: without its leading icon. */
+function withoutIcon(m: Mrkdwn): Mrkdwn {
+  const t = stored(m);
+  return t.startsWith(':warning: ') ? fromStored(t.slice(':warning: '.length) as MrkdwnText) : m;
 }
 
 /** The ref a promotion ships when no `ref=` was given: what runs in `from` (shipgate's history), else the source's branch head. */
@@ -50,19 +57,19 @@ export class EvaluatePromotion {
     let withSha: Promotion = sha ? { ...p, sha, evidence: { ...p.evidence, sha } } : p;
     // create mode: open the change first (once: it is found again by the promotion id on a retry)
     const envCfg = this.d.config.environments.find((e) => e.name === p.env);
-    let createFailed: string | undefined;
+    let createFailed: Mrkdwn | undefined;
     if (envCfg?.changeRecord === 'create' && !p.cr && sha && this.d.createChange) {
       const created = await this.d.createChange(withSha, service);
-      if (!created.cr) createFailed = created.message ?? 'the change could not be opened';
+      if (!created.cr) createFailed = created.message ? fromStored(created.message) : mrk`the change could not be opened`;
       if (created.cr) {
         const { promotion: withCr } = await this.d.repo.update(id, (cur) => ({ ...cur, cr: created.cr }));
         withSha = { ...withSha, cr: withCr.cr };
         await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: id, type: 'change_created', data: { cr: created.cr } });
       }
-      if (created.message) await this.d.chat.postToThread({ ...p, messageTs: p.messageTs }, created.message);
+      if (created.message) await this.d.chat.postToThread({ ...p, messageTs: p.messageTs }, fromStored(created.message));
     }
     const results: GateResult[] = [shaGate, ...(await this.d.gates.evaluate(withSha, 'request'))].map((r) =>
-      createFailed && r.gate === 'changeRecord' ? gate('changeRecord', 'block', 'cr_create_failed', createFailed.replace(/^:warning: /, ''), {}) : r,
+      createFailed && r.gate === 'changeRecord' ? gate('changeRecord', 'block', 'cr_create_failed', withoutIcon(createFailed), {}) : r,
     );
     const now = this.d.clock.now();
     const ok = gatesAllow(results, 'request');
@@ -70,7 +77,7 @@ export class EvaluatePromotion {
     const { promotion, changed } = await this.d.repo.update(id, (cur) => {
       if (cur.state !== 'requested') return undefined;
       const next = { ...cur, ...(sha ? { sha, evidence: { ...cur.evidence, sha } } : {}), ...(withSha.cr ? { cr: withSha.cr } : {}), gates: results, gatesEvaluatedAt: now.toISOString() };
-      return ok ? transition(next, { type: 'gates_passed' }, now) : transition(next, { type: 'gates_blocked', reason: blockers.map((b) => b.summary).join('; ') }, now);
+      return ok ? transition(next, { type: 'gates_passed' }, now) : transition(next, { type: 'gates_blocked', reason: joinMd(blockers.map((b) => fromStored(b.summary)), '; ') }, now);
     });
     if (!changed) return promotion;
     await this.d.audit.append({
@@ -102,6 +109,7 @@ export class EvaluatePromotion {
       await this.d.repo.update(p.id, (cur) => (cur.rollback ? { ...cur, rollback: { ...cur.rollback, commitsRemoved: removed } } : undefined));
     }
     const list = removed.slice(0, 10).map((c) => `\n    ◦ \`${c.sha.slice(0, 7)}\` ${c.message} (${c.author})`).join('') + (removed.length > 10 ? `\n    ◦ … and ${removed.length - 10} more` : '');
+    // commit messages and authors are text: the whole summary is plain (escaped by gate())
     return gate('candidate', 'pass', 'rollback_target', `Rollback \`${r.currentSha.slice(0, 7)}\` → \`${p.sha.slice(0, 7)}\` (${r.targetPromotionId}), removing ${removed.length} commit${removed.length === 1 ? '' : 's'}:${list}`, {
       sha: p.sha,
       current: r.currentSha,

@@ -14,6 +14,7 @@ import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
 import type { LockGuard } from './lock-guard';
+import { joinMd, mrk, mention } from '../domain/mrkdwn';
 
 export interface FreezeActionsDeps {
   config: ShipgateConfig;
@@ -77,15 +78,16 @@ export class FreezeActions {
       await this.d.chat.updatePromotion(promotion);
       await this.d.chat.postToThread(
         promotion,
-        [
-          `:rotating_light: *Emergency override* requested by <@${userId}> for ${o.windows.map((w) => `*${w.rule}*`).join(', ') || 'the freeze'}.`,
-          `• Justification: ${o.justification}`,
-          o.rollbackPlan ? `• Rollback plan: ${o.rollbackPlan}` : '',
-          o.onCall ? `• On-call engineer: <@${o.onCall}>` : '',
-          `• Needs an approval from an emergency approver besides the normal approvals.`,
-        ]
-          .filter(Boolean)
-          .join('\n'),
+        joinMd(
+          [
+            mrk`:rotating_light: *Emergency override* requested by ${mention(userId)} for ${o.windows.map((w) => `*${w.rule}*`).join(', ') || 'the freeze'}.`,
+            mrk`• Justification: ${o.justification}`,
+            ...(o.rollbackPlan ? [mrk`• Rollback plan: ${o.rollbackPlan}`] : []),
+            ...(o.onCall ? [mrk`• On-call engineer: ${mention(o.onCall)}`] : []),
+            mrk`• Needs an approval from an emergency approver besides the normal approvals.`,
+          ],
+          '\n',
+        ),
       );
     }
     return promotion;
@@ -107,7 +109,7 @@ export class FreezeActions {
       await this.d.chat.updatePromotion(promotion);
       await this.d.chat.postToThread(
         promotion,
-        `:calendar: Queued by <@${userId}> for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, promotion.requester.tz)}. Approvals still apply; every gate is checked again then.`,
+        mrk`:calendar: Queued by ${mention(userId)} for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, promotion.requester.tz)}. Approvals still apply; every gate is checked again then.`,
       );
     }
     return promotion;

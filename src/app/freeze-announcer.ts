@@ -5,6 +5,7 @@ import type { Clock } from './ports/clock';
 import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { OnceGuard } from './ports/once-guard';
 import type { Logger } from './logger';
+import { mrk, type Mrkdwn } from '../domain/mrkdwn';
 
 const DAY = 86_400_000;
 /** An end is still announced if the tick comes this late (a restart, a slow replica). */
@@ -15,7 +16,7 @@ export interface AnnouncerDeps {
   clock: Clock;
   calendars: FreezeCalendars;
   once: OnceGuard;
-  post: (channel: string, text: string) => Promise<void>;
+  post: (channel: string, text: Mrkdwn) => Promise<void>;
   logger: Logger;
 }
 
@@ -48,7 +49,7 @@ export class FreezeAnnouncer {
       const where = envs.map((e) => `*${e}*`).join(', ');
       if (w.start.getTime() > t && w.start.getTime() - t <= DAY) {
         if (await this.d.once.claim(`announce:start:${key}`, 3 * DAY)) {
-          await this.d.post(channel, `:snowflake: Change freeze *${w.rule}*${w.label ? ` (${w.label})` : ''} starts in ${hoursUntil(w.start, now)} on ${where}: ${range}. Promotions into ${envs.length > 1 ? 'them' : 'it'} will be blocked.`);
+          await this.d.post(channel, mrk`:snowflake: Change freeze *${w.rule}*${w.label ? ` (${w.label})` : ''} starts in ${hoursUntil(w.start, now)} on ${where}: ${range}. Promotions into ${envs.length > 1 ? 'them' : 'it'} will be blocked.`);
           posted++;
         }
       }
@@ -57,7 +58,7 @@ export class FreezeAnnouncer {
           const stillFrozen = envs.filter((e) => calendar.check(e, now).frozen);
           await this.d.post(
             channel,
-            `:sunny: Change freeze *${w.rule}* has ended on ${where} (${range}).${stillFrozen.length ? ` Still frozen by another rule: ${stillFrozen.map((e) => `*${e}*`).join(', ')}.` : ''}`,
+            mrk`:sunny: Change freeze *${w.rule}* has ended on ${where} (${range}).${stillFrozen.length ? ` Still frozen by another rule: ${stillFrozen.map((e) => `*${e}*`).join(', ')}.` : ''}`,
           );
           posted++;
         }

@@ -4,6 +4,7 @@ import type { AuditLog } from './ports/audit-log';
 import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
 import type { PromotionRepository } from './ports/promotion-repository';
+import { link, mrk, mention } from '../domain/mrkdwn';
 
 export interface LockGuardDeps {
   clock: Clock;
@@ -65,15 +66,15 @@ export class LockGuard {
     );
     if (!changed) return undefined; // it started executing meanwhile: look again
     await this.d.chat.updatePromotion(promotion).catch(() => undefined);
-    await this.d.chat.postToThread(promotion, `:rewind: Cancelled: rollback \`${p.id}\` by <@${p.requester.id}> takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
+    await this.d.chat.postToThread(promotion, mrk`:rewind: Cancelled: rollback \`${p.id}\` by ${mention(p.requester.id)} takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
     return promotion;
   }
 
   private locked(p: Pick<Promotion, 'service' | 'env'>, holder: Promotion): ShipgateError {
-    const link = this.d.promotionLink?.(holder);
+    const url = this.d.promotionLink?.(holder);
     return new ShipgateError(
       'locked',
-      `${p.service} in \`${p.env}\` is locked by ${holder.kind} \`${holder.id}\` (${holder.state.replace('_', ' ')}), requested by <@${holder.requester.id}> at ${holder.createdAt.slice(0, 16).replace('T', ' ')} UTC${link ? ` (<${link}|open>)` : ''}. One promotion at a time per environment; wait for it or cancel it (\`/promote cancel ${holder.id}\`).`,
+      mrk`${p.service} in \`${p.env}\` is locked by ${holder.kind} \`${holder.id}\` (${holder.state.replace('_', ' ')}), requested by ${mention(holder.requester.id)} at ${holder.createdAt.slice(0, 16).replace('T', ' ')} UTC${url ? mrk` (${link(url, 'open')})` : ''}. One promotion at a time per environment; wait for it or cancel it (\`/promote cancel ${holder.id}\`).`,
       { holder: holder.id },
     );
   }

@@ -14,6 +14,7 @@ import type { DeploymentHistory, DeploymentRecord } from './ports/deployment-his
 import type { SourceCompare } from './ports/source-compare';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
+import { escapeMrkdwn, type MrkdwnText } from '../domain/mrkdwn';
 
 export interface PlanPromotionDeps {
   config: ShipgateConfig;
@@ -162,7 +163,9 @@ export class PlanPromotion {
     }
     if (result.status === 'pass' && !historyOk.ok && typeof result.details?.source === 'string') {
       const source = result.details.source.replace(/ \(no deployment of .* recorded by shipgate yet\)$/, " (shipgate's deployment history was not available)");
-      return { ...result, summary: result.summary.replace(result.details.source, source), details: { ...result.details, source } };
+      // the summary shows the source as text (escaped): replace it as markup, escaped the same way
+      const summary = result.summary.replace(escapeMrkdwn(result.details.source), escapeMrkdwn(source)) as MrkdwnText;
+      return { ...result, summary, details: { ...result.details, source } };
     }
     return result;
   }

@@ -4,6 +4,7 @@ import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
 import type { Chat } from './ports/chat';
 import type { PromotionRepository } from './ports/promotion-repository';
+import { mrk, mention } from '../domain/mrkdwn';
 
 /** `/promote evidence <id>` and the automatic pack when a promotion to the last environment ends. */
 export class PublishEvidence {
@@ -34,7 +35,7 @@ export class PublishEvidence {
         { filename: `evidence-${p.id}.json`, title: `Evidence ${p.id} (JSON)`, content: `${JSON.stringify(pack.json, null, 2)}\n` },
         { filename: `evidence-${p.id}.md`, title: `Evidence ${p.id} (Markdown)`, content: pack.markdown },
       ],
-      `:card_index_dividers: Evidence pack for \`${p.id}\` (${p.state.replace('_', ' ')}${isTerminal(p.state) ? '' : ', in progress'})${by ? `, requested by <@${by}>` : ''}.`,
+      mrk`:card_index_dividers: Evidence pack for \`${p.id}\` (${p.state.replace('_', ' ')}${isTerminal(p.state) ? '' : ', in progress'})${by ? mrk`, requested by ${mention(by)}` : ''}.`,
     );
     await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: p.id, type: 'evidence_published', ...(by ? { actor: by } : {}) });
     return p;

@@ -27,6 +27,8 @@ const ROLLBACK_KEYS = ['to', 'reason'] as const;
 export const CR_PATTERN = /^CHG\d{7,}$/;
 const SHA_OR_REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 const PROMOTION_ID = /^[pr]-[a-z0-9-]{6,60}$/;
+/** What `/promote cancel|evidence` looks up: anything shaped like an id (`p-…`, `r-…`); an unknown one is "no such promotion". */
+const PROMOTION_REF = /^[pr]-[A-Za-z0-9._-]{1,80}$/;
 
 export const PROMOTE_USAGE =
   '`/promote <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [reason="…"]`';
@@ -112,7 +114,7 @@ export function parsePromoteCommand(text: string): ParsedCommand {
       return rest[0] ? { kind: 'freeze', env: rest[0] } : { kind: 'freeze' };
     case 'cancel':
     case 'evidence':
-      if (rest.length !== 1 || !PROMOTION_ID.test(rest[0]!)) return { kind: 'error', message: `usage: \`/promote ${sub} <promotion-id>\` (ids look like \`p-…\`, shown on each approval message)` };
+      if (rest.length !== 1 || !PROMOTION_REF.test(rest[0]!)) return { kind: 'error', message: `usage: \`/promote ${sub} <promotion-id>\` (ids look like \`p-…\`, shown on each approval message)` };
       return { kind: sub, id: rest[0]! };
     case 'plan': {
       const r = parseOptions(rest, PROMOTE_KEYS, '`/promote plan <service> <env> [from=…] [ref=…] [cr=…]`');

@@ -1,3 +1,4 @@
+import { stored, type Mrkdwn, type MrkdwnText } from './mrkdwn';
 import type { Promotion } from './promotion';
 
 /**
@@ -10,8 +11,8 @@ export interface OutboxItem {
   /** Unique per promotion: appending an existing key is a no-op (a step resumed twice says it once). */
   key: string;
   kind: 'thread' | 'evidence';
-  /** mrkdwn for `thread`; the comment for `evidence`. */
-  text: string;
+  /** The markup to post (`thread`) or the upload's comment (`evidence`), in stored form. */
+  text: MrkdwnText;
   /** Who asked for an evidence pack (`/promote evidence`). */
   by?: string;
   at: string;
@@ -32,13 +33,13 @@ export interface OutboxItem {
 }
 
 /** Appends a thread message (once per key). */
-export function withThreadPost(p: Promotion, key: string, text: string, at: Date): Promotion {
-  return withItem(p, { key, kind: 'thread', text, at: at.toISOString(), state: 'pending' });
+export function withThreadPost(p: Promotion, key: string, text: Mrkdwn, at: Date): Promotion {
+  return withItem(p, { key, kind: 'thread', text: stored(text), at: at.toISOString(), state: 'pending' });
 }
 
 /** Asks for the evidence pack to be uploaded into the thread (once per key). */
-export function withEvidenceUpload(p: Promotion, key: string, comment: string, at: Date, by?: string): Promotion {
-  return withItem(p, { key, kind: 'evidence', text: comment, at: at.toISOString(), state: 'pending', ...(by ? { by } : {}) });
+export function withEvidenceUpload(p: Promotion, key: string, comment: Mrkdwn, at: Date, by?: string): Promotion {
+  return withItem(p, { key, kind: 'evidence', text: stored(comment), at: at.toISOString(), state: 'pending', ...(by ? { by } : {}) });
 }
 
 function withItem(p: Promotion, item: OutboxItem): Promotion {

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../config/config-schema';
+import { joinMd, mrk, mention, text, userGroup, type Mrkdwn } from './mrkdwn';
 
 /** Members of Slack user groups (S…), resolved by the app layer through a port. */
 export type GroupMembers = Readonly<Record<string, readonly string[]>>;
@@ -19,7 +20,7 @@ export function requiredApprovals(env: Pick<EnvironmentConfig, 'approvers' | 're
 
 export type ApprovalDecision =
   | { ok: true }
-  | { ok: false; code: 'not_authorized' | 'separation_of_duties' | 'already_approved'; message: string };
+  | { ok: false; code: 'not_authorized' | 'separation_of_duties' | 'already_approved'; message: Mrkdwn };
 
 /**
  * Who may approve: an approver of the environment (or, where no approval is required,
@@ -33,30 +34,34 @@ export function mayApprove(
   const needed = requiredApprovals(env);
   if (needed === 0) {
     if (!principalsInclude(env.deployers, ctx.userId, ctx.groups)) {
-      return { ok: false, code: 'not_authorized', message: `You are not a deployer of \`${env.name}\` (deployers: ${describePrincipals(env.deployers)}).` };
+      return { ok: false, code: 'not_authorized', message: mrk`You are not a deployer of \`${env.name}\` (deployers: ${describePrincipals(env.deployers)}).` };
     }
     return { ok: true };
   }
   if (!principalsInclude(env.approvers, ctx.userId, ctx.groups)) {
-    return { ok: false, code: 'not_authorized', message: `You are not an approver of \`${env.name}\`; approvers: ${describePrincipals(env.approvers)}.` };
+    return { ok: false, code: 'not_authorized', message: mrk`You are not an approver of \`${env.name}\`; approvers: ${describePrincipals(env.approvers)}.` };
   }
   if (ctx.userId === ctx.requesterId && !env.allowSelfApproval) {
     return {
       ok: false,
       code: 'separation_of_duties',
-      message: `You requested this promotion, so your approval does not count for \`${env.name}\` (separation of duties). Another approver must approve.`,
+      message: mrk`You requested this promotion, so your approval does not count for \`${env.name}\` (separation of duties). Another approver must approve.`,
     };
   }
-  if (ctx.alreadyApproved.includes(ctx.userId)) return { ok: false, code: 'already_approved', message: 'You have already approved this promotion.' };
+  if (ctx.alreadyApproved.includes(ctx.userId)) return { ok: false, code: 'already_approved', message: text('You have already approved this promotion.') };
   return { ok: true };
 }
 
-export function mayRequest(env: Pick<EnvironmentConfig, 'name' | 'deployers'>, userId: string, groups: GroupMembers): { ok: true } | { ok: false; message: string } {
+export function mayRequest(env: Pick<EnvironmentConfig, 'name' | 'deployers'>, userId: string, groups: GroupMembers): { ok: true } | { ok: false; message: Mrkdwn } {
   if (principalsInclude(env.deployers, userId, groups)) return { ok: true };
-  return { ok: false, message: `You may not deploy to \`${env.name}\`; deployers: ${describePrincipals(env.deployers)}.` };
+  return { ok: false, message: mrk`You may not deploy to \`${env.name}\`; deployers: ${describePrincipals(env.deployers)}.` };
 }
 
-export function describePrincipals(principals: readonly string[] | undefined): string {
-  if (!principals?.length) return 'nobody';
-  return principals.map((p) => (p === '*' ? 'everyone' : p.startsWith('S') ? `<!subteam^${p}>` : `<@${p}>`)).join(', ');
+/** Who a principal list names, as Slack mentions (user groups and users). */
+export function describePrincipals(principals: readonly string[] | undefined): Mrkdwn {
+  if (!principals?.length) return text('nobody');
+  return joinMd(
+    principals.map((p) => (p === '*' ? 'everyone' : p.startsWith('S') ? userGroup(p) : mention(p))),
+    ', ',
+  );
 }

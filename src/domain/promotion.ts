@@ -2,6 +2,7 @@ import { ShipgateError } from './shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import type { Evidence } from './evidence';
 import type { OutboxItem } from './outbox';
+import { stored, text, type Mrkdwn, type MrkdwnText } from './mrkdwn';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -19,16 +20,16 @@ export const TERMINAL_STATES: readonly PromotionState[] = ['succeeded', 'failed'
 
 export type PromotionEvent =
   | { type: 'gates_passed' }
-  | { type: 'gates_blocked'; reason: string }
+  | { type: 'gates_blocked'; reason: string | Mrkdwn }
   | { type: 'approved' }
   | { type: 'override_requested'; override: EmergencyOverride }
   | { type: 'queued'; until: string }
   | { type: 'rejected'; by: string; reason: string }
-  | { type: 'cancelled'; by: string; reason?: string }
+  | { type: 'cancelled'; by: string; reason?: string | Mrkdwn }
   | { type: 'expired' }
   | { type: 'started' }
   | { type: 'succeeded' }
-  | { type: 'failed'; reason: string };
+  | { type: 'failed'; reason: string | Mrkdwn };
 
 export interface Approval {
   userId: string;
@@ -64,8 +65,8 @@ export interface StepRecord {
 
 /** The step engine's own bookkeeping. */
 export interface ExecutionState {
-  /** A permanent failure while running: the chain goes on to `finish` as failed. */
-  failure?: string;
+  /** A permanent failure while running (markup, stored form): the chain goes on to `finish` as failed. */
+  failure?: MrkdwnText;
   /** Terminal work (history, work note, summary, evidence pack) is complete. */
   finalized?: boolean;
   /** The GitHub Deployment mirror is complete (its own low-priority job). */
@@ -91,7 +92,8 @@ export interface Promotion {
   /** ts of the one approval message that is updated in place. */
   messageTs?: string;
   state: PromotionState;
-  stateReason?: string;
+  /** Why it is in its state, as Slack mrkdwn (a plain-string event reason is stored escaped). */
+  stateReason?: MrkdwnText;
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;
@@ -156,7 +158,7 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
   const next: Promotion = { ...p, state: t.to, updatedAt: iso };
   switch (event.type) {
     case 'gates_blocked':
-      next.stateReason = event.reason;
+      next.stateReason = stored(text(event.reason));
       break;
     case 'override_requested':
       next.override = event.override;
@@ -168,17 +170,18 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
       break;
     case 'rejected':
       next.rejection = { by: event.by, reason: event.reason, at: iso };
-      next.stateReason = event.reason;
+      next.stateReason = stored(text(event.reason));
       break;
     case 'cancelled':
-      next.cancellation = { by: event.by, ...(event.reason ? { reason: event.reason } : {}), at: iso };
-      next.stateReason = event.reason;
+      next.cancellation = { by: event.by, ...(event.reason ? { reason: typeof event.reason === 'string' ? event.reason : event.reason.text } : {}), at: iso };
+      if (event.reason) next.stateReason = stored(text(event.reason));
+      else delete next.stateReason;
       break;
     case 'failed':
-      next.stateReason = event.reason;
+      next.stateReason = stored(text(event.reason));
       break;
     case 'expired':
-      next.stateReason = 'approval timed out';
+      next.stateReason = stored(text('approval timed out'));
       break;
     default:
       break;

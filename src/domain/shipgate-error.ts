@@ -1,3 +1,5 @@
+import { text, type Mrkdwn } from './mrkdwn';
+
 /** Every failure shipgate reports to a person carries one of these codes. */
 export type ErrorCode =
   | 'config_invalid'
@@ -20,15 +22,26 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal';
 
-/** The one coded error type of shipgate. `message` is written for the person who will read it. */
+/**
+ * The one coded error type of shipgate. `message` is written for the person who will read it:
+ * a plain string is text (shown escaped: it may echo what they typed); markup (a mention, a
+ * link) is given as `Mrkdwn` and kept in `markup`, with `message` its text for the logs.
+ */
 export class ShipgateError extends Error {
+  readonly markup?: Mrkdwn;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Mrkdwn,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.text);
+    if (typeof message !== 'string') this.markup = message;
     this.name = 'ShipgateError';
+  }
+
+  /** What the person reads in Slack. */
+  get display(): Mrkdwn {
+    return this.markup ?? text(this.message);
   }
 }
 

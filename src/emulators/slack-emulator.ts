@@ -221,6 +221,8 @@ export interface BlockActionArgs {
   value?: string;
   /** Defaults to the block holding the element with `actionId`. */
   blockId?: string;
+  /** Leave `message` out of the payload (Slack does not always send it); `container.message_ts` still names the message. */
+  withoutMessage?: boolean;
 }
 
 export interface ViewSubmissionArgs {
@@ -519,7 +521,7 @@ export class SlackEmulator extends EmulatorBase {
           channel_id: channel.id,
           is_ephemeral: false,
         };
-        payload.message = stored.message;
+        if (!args.withoutMessage) payload.message = stored.message;
         responseUrl = this.newResponseUrl({
           channel: channel.id,
           userId: user.id,

@@ -33,7 +33,7 @@ describe('freeze announcements', () => {
       calendars: new CachedFreezeCalendars(config, __dirname, clock, silentLogger),
       once: new RedisOnceGuard(redis, new RedisKeys(prefix)),
       post: async (channel, text) => {
-        posts.push(`${channel} ${text}`);
+        posts.push(`${channel} ${text.text}`);
       },
       logger: silentLogger,
     });

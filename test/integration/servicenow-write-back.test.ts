@@ -12,6 +12,7 @@ import { findService } from '../../src/domain/resolve-request';
 import type { Promotion } from '../../src/domain/promotion';
 import { ServiceNowEmulator } from '../../src/emulators/servicenow-emulator';
 import { SHA, promotion, snConfig } from '../unit/servicenow/servicenow-fixtures';
+import { mrk, stored } from '../../src/domain/mrkdwn';
 
 const NOW = Date.UTC(2026, 2, 2, 11, 0, 0);
 const THREAD = 'https://acme.slack.com/archives/C0RELEASES/p1700000000000100';
@@ -50,7 +51,7 @@ describe('ChangeWriteBack over HTTP', () => {
   const finished = (p: Promotion, outcome: 'succeeded' | 'failed'): Promotion => ({
     ...p,
     state: outcome,
-    ...(outcome === 'failed' ? { stateReason: 'workflow run concluded failure' } : {}),
+    ...(outcome === 'failed' ? { stateReason: stored(mrk`workflow run concluded failure`) } : {}),
     evidence: {
       ...p.evidence,
       sha: SHA,

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChatDelivery, EvidenceFile } from '../../app/ports/chat-delivery';
+import type { Mrkdwn } from '../../domain/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
@@ -37,18 +38,18 @@ export class SlackChatDelivery implements ChatDelivery {
     if (!p.messageTs) return;
     const msg = promotionMessage(p, this.render);
     try {
-      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text, blocks: msg.blocks as never });
+      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text.text, blocks: msg.blocks as never });
     } catch (e) {
       throw failure(e, 'the message update');
     }
   }
 
-  async post(p: Promotion, key: string, text: string): Promise<string> {
+  async post(p: Promotion, key: string, text: Mrkdwn): Promise<string> {
     try {
       const res = await this.client.chat.postMessage({
         channel: p.channel,
         thread_ts: p.messageTs!,
-        text,
+        text: text.text,
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: EVENT_TYPE, event_payload: { promotion: p.id, key } },
@@ -64,12 +65,12 @@ export class SlackChatDelivery implements ChatDelivery {
     return hit?.ts;
   }
 
-  async upload(p: Promotion, files: EvidenceFile[], comment: string): Promise<void> {
+  async upload(p: Promotion, files: EvidenceFile[], comment: Mrkdwn): Promise<void> {
     try {
       await this.client.files.uploadV2({
         channel_id: p.channel,
         ...(p.messageTs ? { thread_ts: p.messageTs } : {}),
-        initial_comment: comment,
+        initial_comment: comment.text,
         file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title })),
       } as never);
     } catch (e) {

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Chat } from '../../app/ports/chat';
+import type { Mrkdwn } from '../../domain/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
@@ -12,7 +13,10 @@ function slackError(e: unknown, what: string): ShipgateError {
   return new ShipgateError('slack_error', `Slack refused ${what}: ${code ?? (e instanceof Error ? e.message : String(e))}`);
 }
 
-/** Chat port on the Slack Web API: one approval message updated in place, progress in its thread. */
+/**
+ * Chat port on the Slack Web API: one approval message updated in place, progress in its
+ * thread. Every text it sends is `Mrkdwn` (user text in it already escaped, once).
+ */
 export class SlackChat implements Chat {
   constructor(
     private readonly client: WebClient,
@@ -22,7 +26,7 @@ export class SlackChat implements Chat {
   async postPromotion(p: Promotion): Promise<string> {
     const msg = promotionMessage(p, this.render);
     try {
-      const res = await this.client.chat.postMessage({ channel: p.channel, text: msg.text, blocks: msg.blocks as never, unfurl_links: false });
+      const res = await this.client.chat.postMessage({ channel: p.channel, text: msg.text.text, blocks: msg.blocks as never, unfurl_links: false });
       return res.ts as string;
     } catch (e) {
       throw slackError(e, 'the approval message');
@@ -33,27 +37,27 @@ export class SlackChat implements Chat {
     if (!p.messageTs) return;
     const msg = promotionMessage(p, this.render);
     try {
-      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text, blocks: msg.blocks as never });
+      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text.text, blocks: msg.blocks as never });
     } catch (e) {
       throw slackError(e, 'the message update');
     }
   }
 
-  async postToThread(p: Promotion, text: string): Promise<void> {
+  async postToThread(p: Promotion, text: Mrkdwn): Promise<void> {
     if (!p.messageTs) return;
     try {
-      await this.client.chat.postMessage({ channel: p.channel, thread_ts: p.messageTs, text, unfurl_links: false, unfurl_media: false });
+      await this.client.chat.postMessage({ channel: p.channel, thread_ts: p.messageTs, text: text.text, unfurl_links: false, unfurl_media: false });
     } catch (e) {
       throw slackError(e, 'the thread reply');
     }
   }
 
-  async uploadToThread(p: Promotion, files: Array<{ filename: string; title: string; content: string }>, comment: string): Promise<void> {
+  async uploadToThread(p: Promotion, files: Array<{ filename: string; title: string; content: string }>, comment: Mrkdwn): Promise<void> {
     try {
       await this.client.files.uploadV2({
         channel_id: p.channel,
         ...(p.messageTs ? { thread_ts: p.messageTs } : {}),
-        initial_comment: comment,
+        initial_comment: comment.text,
         file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title })),
       } as never);
     } catch (e) {
@@ -61,15 +65,15 @@ export class SlackChat implements Chat {
     }
   }
 
-  async postToChannel(channel: string, text: string): Promise<void> {
+  async postToChannel(channel: string, text: Mrkdwn): Promise<void> {
     try {
-      await this.client.chat.postMessage({ channel, text, unfurl_links: false });
+      await this.client.chat.postMessage({ channel, text: text.text, unfurl_links: false });
     } catch (e) {
       throw slackError(e, 'the announcement');
     }
   }
 
-  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, text });
+  async postEphemeral(channel: string, user: string, text: Mrkdwn): Promise<void> {
+    await this.client.chat.postEphemeral({ channel, user, text: text.text });
   }
 }

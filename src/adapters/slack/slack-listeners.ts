@@ -12,6 +12,7 @@ import { planMessage } from './blocks/plan-message';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import { parsePromoteCommand, parseRollbackCommand } from '../../domain/command-parser';
+import { decodeSlackEntities, fromStored, mrk, text, type Mrkdwn } from '../../domain/mrkdwn';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { helpMessage } from './blocks/help-message';
 import { ACTIONS } from './blocks/promotion-message';
@@ -41,8 +42,21 @@ export interface ListenerDeps {
   onAck?: (kind: string, ms: number) => void;
 }
 
-async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks: blocks as never } : {}) });
+async function ephemeral(respond: RespondFn, message: Mrkdwn, blocks?: unknown[]): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(blocks ? { blocks: blocks as never } : {}) });
+}
+
+/** Slack sends `&`, `<`, `>` typed in a command as entities: parse the text that was typed (it is escaped again on the way out). */
+function typed(commandText: string | undefined): string {
+  return decodeSlackEntities(commandText ?? '');
+}
+
+/** Where a click came from: `message.ts`, or `container.message_ts` when the payload has no `message`. */
+function originOf(body: BlockAction): { channelId?: string; messageTs?: string } {
+  const container = body.container as { message_ts?: unknown; channel_id?: unknown } | undefined;
+  const ts = body.message?.ts ?? (typeof container?.message_ts === 'string' ? container.message_ts : undefined);
+  const channel = body.channel?.id ?? (typeof container?.channel_id === 'string' ? container.channel_id : undefined);
+  return { ...(channel ? { channelId: channel } : {}), ...(ts ? { messageTs: String(ts) } : {}) };
 }
 
 /**
@@ -59,7 +73,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     await timed('command', Date.now(), () => ack());
     const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/promote' });
     try {
-      const parsed = parsePromoteCommand(command.text ?? '');
+      const parsed = parsePromoteCommand(typed(command.text));
       switch (parsed.kind) {
         case 'help': {
           const help = helpMessage(d.config);
@@ -76,7 +90,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
             userName: command.user_name,
             channelId: command.channel_id,
           });
-          return await ephemeral(respond, `:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+          return await ephemeral(respond, mrk`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
         }
         case 'plan': {
           const plan = await d.useCases.plan.execute({ service: parsed.service, env: parsed.env, options: parsed.options, userId: command.user_id });
@@ -89,15 +103,14 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
           return await ephemeral(respond, await d.useCases.describe.historyOf(parsed.service, parsed.env));
         case 'evidence': {
           const p = await d.useCases.evidence.publish(parsed.id, command.user_id);
-          return await ephemeral(respond, `:card_index_dividers: Evidence pack for \`${p.id}\` uploaded to its thread.`);
+          return await ephemeral(respond, mrk`:card_index_dividers: Evidence pack for \`${p.id}\` uploaded to its thread.`);
         }
         case 'freeze': {
-          const text = await d.useCases.freeze.describe(parsed.env, command.user_id);
-          return await ephemeral(respond, text);
+          return await ephemeral(respond, text(await d.useCases.freeze.describe(parsed.env, command.user_id)));
         }
         case 'cancel': {
           const p = await d.useCases.decide.cancel(parsed.id, command.user_id);
-          return await ephemeral(respond, `Cancelled \`${p.id}\`.`);
+          return await ephemeral(respond, mrk`Cancelled \`${p.id}\`.`);
         }
         default:
           throw new ShipgateError('bad_command', `\`/promote ${parsed.kind}\` is not available in this version of shipgate yet. See \`/promote help\`.`);
@@ -111,7 +124,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     await timed('command', Date.now(), () => ack());
     const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/rollback' });
     try {
-      const parsed = parseRollbackCommand(command.text ?? '');
+      const parsed = parseRollbackCommand(typed(command.text));
       if (parsed.kind === 'error') throw new ShipgateError('bad_command', parsed.message);
       if (parsed.kind !== 'rollback') throw new ShipgateError('bad_command', 'usage: `/rollback <service> [env] [to=<sha|promotion-id>] [reason="…"]`');
       const { promotion: p, preempted } = await d.useCases.rollback.execute({
@@ -125,16 +138,11 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       });
       return await ephemeral(
         respond,
-        `:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7)}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
+        mrk`:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7) ?? 'unresolved'}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
       );
     } catch (e) {
       await ephemeral(respond, userMessage(e, log));
     }
-  });
-
-  const originOf = (body: BlockAction) => ({
-    ...(body.channel?.id ? { channelId: body.channel.id } : {}),
-    ...(body.message?.ts ? { messageTs: body.message.ts as string } : {}),
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
@@ -196,7 +204,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       const freeze = p.gates.find((g) => g.gate === 'freeze');
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: overrideModal(id, `${p.service} ${p.from} → ${p.env}`, freeze?.summary ?? '', {
+        view: overrideModal(id, `${p.service} ${p.from} → ${p.env}`, freeze ? fromStored(freeze.summary) : mrk``, {
           rollbackPlan: d.config.emergency?.requireRollbackPlan ?? true,
           onCall: d.config.emergency?.requireOnCall ?? true,
         }) as never,

@@ -1,15 +1,19 @@
 import type { Logger } from '../../app/logger';
+import { mrk, type Mrkdwn } from '../../domain/mrkdwn';
 import { isShipgateError } from '../../domain/shipgate-error';
 
-/** The one place errors become what a person reads in Slack. */
-export function userMessage(e: unknown, logger: Logger, context: Record<string, unknown> = {}): string {
+/**
+ * The one place errors become what a person reads in Slack. A message is text (it may echo
+ * what they typed, so it is escaped) unless the error carries markup (a mention, a link).
+ */
+export function userMessage(e: unknown, logger: Logger, context: Record<string, unknown> = {}): Mrkdwn {
   if (isShipgateError(e)) {
     if (e.code === 'internal' || e.code === 'redis_unavailable') logger.error({ ...context, code: e.code, err: e.message }, 'request failed');
     else logger.info({ ...context, code: e.code, reason: e.message }, 'request refused');
     const icon = e.code === 'not_authorized' || e.code === 'separation_of_duties' ? ':lock:' : ':warning:';
-    return `${icon} ${e.message}`;
+    return mrk`${icon} ${e.display}`;
   }
   const ref = Math.random().toString(36).slice(2, 8);
   logger.error({ ...context, ref, err: e instanceof Error ? e.stack : String(e) }, 'unexpected error');
-  return `:boom: Something went wrong on shipgate's side (ref \`${ref}\`). Check the promotion's message before retrying, or ask an admin to check the logs for that ref.`;
+  return mrk`:boom: Something went wrong on shipgate's side (ref \`${ref}\`). Check the promotion's message before retrying, or ask an admin to check the logs for that ref.`;
 }

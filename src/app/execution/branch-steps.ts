@@ -1,5 +1,6 @@
 import type { BranchStrategy } from '../../config/config-schema';
 import { outputOf } from '../../domain/execution-plan';
+import { fromStored, link, mrk } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
@@ -73,7 +74,7 @@ export async function pullRequestStep(d: ExecDeps, k: StepKit, p0: Promotion, st
           },
         },
         `pr:${pr.number}`,
-        `:twisted_rightwards_arrows: Pull request <${pr.url}|#${pr.number}> ${head} → ${base}.`,
+        mrk`:twisted_rightwards_arrows: Pull request ${link(pr.url, `#${pr.number}`)} ${head} → ${base}.`,
         k.now(),
       ),
     adopted: 'pull_request_reused',
@@ -136,8 +137,8 @@ export async function mergeStep(d: ExecDeps, k: StepKit, p0: Promotion, strategy
     },
     output: (v) => ({ sha: v.sha }),
     apply: (cur, v) => {
-      const url = cur.evidence.pullRequests.find((x) => x.number === number)?.url ?? '';
-      return withThreadPost({ ...cur, evidence: { ...cur.evidence, mergeSha: v.sha } }, 'merged', `:white_check_mark: Merged <${url}|#${number}> as \`${v.sha}\`.`, k.now());
+      const url = cur.evidence.pullRequests.find((x) => x.number === number)?.url;
+      return withThreadPost({ ...cur, evidence: { ...cur.evidence, mergeSha: v.sha } }, 'merged', mrk`:white_check_mark: Merged ${url ? link(url, `#${number}`) : `#${number}`} as \`${v.sha}\`.`, k.now());
     },
     adopted: 'merge_adopted',
     applied: (v) => ({ type: 'merged', data: { number, sha: v.sha, approvedSha: sha, method: strategy.mergeMethod } }),
@@ -158,17 +159,17 @@ async function waitForChecks(d: ExecDeps, k: StepKit, p: Promotion, sha: string)
   if (recent && fresh && (recent.status === 'pass' || recent.status === 'warn') && recent.details?.sha === sha) return;
   const r = await d.checksFor(p, sha);
   if (!r || r.status === 'pass' || r.status === 'warn') return;
-  if (r.status === 'block') throw new ShipgateError('github_error', `required checks failed on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+  if (r.status === 'block') throw new ShipgateError('github_error', mrk`required checks failed on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
   const since = Date.parse(p.steps.checks_wait?.startedAt ?? k.now().toISOString());
   if (!p.steps.checks_wait) {
     await k.update(p, (cur) =>
       cur.steps.checks_wait
         ? undefined
-        : withThreadPost({ ...cur, steps: { ...cur.steps, checks_wait: { name: 'checks_wait', status: 'started', startedAt: k.now().toISOString() } } }, 'checks_wait', `:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${r.summary}`, k.now()),
+        : withThreadPost({ ...cur, steps: { ...cur.steps, checks_wait: { name: 'checks_wait', status: 'started', startedAt: k.now().toISOString() } } }, 'checks_wait', mrk`:hourglass: Waiting for required checks on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`, k.now()),
     );
   }
   const elapsed = k.now().getTime() - since;
-  if (elapsed > d.timing.checksTimeoutMs) throw new ShipgateError('github_error', `required checks still pending on \`${sha.slice(0, 7)}\`: ${r.summary}`);
+  if (elapsed > d.timing.checksTimeoutMs) throw new ShipgateError('github_error', mrk`required checks still pending on \`${sha.slice(0, 7)}\`: ${fromStored(r.summary)}`);
   throw new StepWait(pollDelay(d.timing, elapsed), [wakeKeys.sha(p.repo, sha)], 'required checks pending');
 }
 

@@ -1,5 +1,6 @@
 import type { ShipgateConfig } from '../../config/config-schema';
 import type { GateResult } from '../../domain/gates/gate-result';
+import type { MrkdwnText } from '../../domain/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import type { GateEvaluator } from '../gate-evaluator';
 import type { Logger } from '../logger';
@@ -38,8 +39,8 @@ export interface ExecDeps {
   /** Link to the promotion's Slack thread (PR bodies). */
   promotionLink: (p: Promotion) => string;
   /** ServiceNow write-back around execution; resolves with the thread message, never fails the deployment. */
-  onStarted?: (p: Promotion) => Promise<string | undefined>;
-  onFinished?: (p: Promotion) => Promise<string | undefined>;
+  onStarted?: (p: Promotion) => Promise<MrkdwnText | undefined>;
+  onFinished?: (p: Promotion) => Promise<MrkdwnText | undefined>;
   timing: ExecTiming;
 }
 

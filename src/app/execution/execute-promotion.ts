@@ -2,6 +2,8 @@ import { nextStep, type ExecContext, type ExecStep } from '../../domain/executio
 import { transition, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';
 import { isTransientError } from '../../domain/transient-error';
+import { isShipgateError } from '../../domain/shipgate-error';
+import { mrk, stored, text } from '../../domain/mrkdwn';
 import { findDeployRunStep, mergeStep, pullRequestStep, rollbackBranchStep, rollbackCommitStep } from './branch-steps';
 import { dispatchStep, findDispatchedRunStep } from './dispatch-step';
 import type { ExecDeps } from './exec-deps';
@@ -66,7 +68,7 @@ export class ExecutePromotion {
     const open = Object.values(p.steps).find((s) => (s.status === 'started' || s.status === 'uncertain') && s.owner !== k.token);
     if (!open || p.state !== 'running') return p;
     this.d.logger.warn({ promotionId: p.id, service: p.service, env: p.env, step: open.name }, 'resuming an interrupted promotion');
-    return k.say(p, `resume:${open.name}:${open.startedAt}`, ':arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.');
+    return k.say(p, `resume:${open.name}:${open.startedAt}`, mrk`:arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.`);
   }
 
   private run(step: ExecStep, k: StepKit, p: Promotion): Promise<Promotion> {
@@ -113,17 +115,18 @@ export class ExecutePromotion {
    * error said in the thread (a missing work note never changes the outcome).
    */
   private async failed(k: StepKit, p: Promotion, step: ExecStep, e: unknown): Promise<Promotion> {
-    const reason = e instanceof Error ? e.message : String(e);
+    const markup = isShipgateError(e) ? e.display : text(e instanceof Error ? e.message : String(e));
+    const reason = markup.text;
     this.d.logger.error({ promotionId: p.id, service: p.service, env: p.env, step, err: e instanceof Error ? e : reason }, 'promotion step failed');
     if (p.state === 'running') {
-      return k.update(p, (cur) => (cur.state === 'running' && !cur.exec?.failure ? { ...cur, exec: { ...cur.exec, failure: reason } } : undefined), [{ type: 'step_failed', data: { step, reason } }]);
+      return k.update(p, (cur) => (cur.state === 'running' && !cur.exec?.failure ? { ...cur, exec: { ...cur.exec, failure: stored(markup) } } : undefined), [{ type: 'step_failed', data: { step, reason } }]);
     }
     if (p.state === 'approved') {
       // the re-check itself failed (not a gate): the promotion fails unexecuted
-      return k.update(p, (cur) => (cur.state === 'approved' ? transition(cur, { type: 'failed', reason: `could not start: ${reason}` }, k.now()) : undefined), [{ type: 'step_failed', data: { step, reason } }]);
+      return k.update(p, (cur) => (cur.state === 'approved' ? transition(cur, { type: 'failed', reason: mrk`could not start: ${markup}` }, k.now()) : undefined), [{ type: 'step_failed', data: { step, reason } }]);
     }
     return k.done(p, step, { error: reason }, (cur) => cur, [{ type: 'step_failed', data: { step, reason } }]).then((next) =>
-      step === 'finalize' ? k.update(next, (cur) => ({ ...cur, exec: { ...cur.exec, finalized: true } })) : k.say(next, `${step}:failed`, `:warning: ${step.replace('_', ' ')} could not be completed: ${reason} (the outcome is not affected).`),
+      step === 'finalize' ? k.update(next, (cur) => ({ ...cur, exec: { ...cur.exec, finalized: true } })) : k.say(next, `${step}:failed`, mrk`:warning: ${step.replace('_', ' ')} could not be completed: ${markup} (the outcome is not affected).`),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { executionBegan, followedRunId, outputOf } from '../../domain/execution-plan';
+import { fromStored, joinMd, link, mention, mrk, type Mrkdwn } from '../../domain/mrkdwn';
 import { withEvidenceUpload, withThreadPost } from '../../domain/outbox';
 import { transition, type Promotion } from '../../domain/promotion';
 import type { ExecDeps } from './exec-deps';
@@ -8,7 +9,7 @@ import type { StepKit } from './step-kit';
 /** The ServiceNow work note before the first side effect (its failure is said in the thread, never fails the deployment). */
 export async function startNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
   const note = d.onStarted ? await d.onStarted(p) : undefined;
-  return k.done(p, 'start_note', {}, (cur) => (note ? withThreadPost(cur, 'start_note', note, k.now()) : cur));
+  return k.done(p, 'start_note', {}, (cur) => (note ? withThreadPost(cur, 'start_note', fromStored(note), k.now()) : cur));
 }
 
 /**
@@ -20,7 +21,7 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
   const now = k.now();
   const runId = followedRunId(p);
   const run = runId === undefined ? undefined : p.evidence.runs.find((r) => r.id === runId);
-  const failure = p.exec?.failure ?? (run && run.conclusion !== 'success' ? `workflow run concluded ${run.conclusion ?? 'unknown'}` : undefined);
+  const failure = p.exec?.failure ? fromStored(p.exec.failure) : run && run.conclusion !== 'success' ? mrk`workflow run concluded ${run.conclusion ?? 'unknown'}` : undefined;
   const outcome = failure ? 'failed' : 'succeeded';
   // what runs in env now: the merge commit for a branch promotion, the SHA itself otherwise
   const deployedSha = outputOf(p, 'merge')?.sha ?? p.evidence.mergeSha ?? p.sha;
@@ -45,7 +46,7 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
       const ended = { ...cur, evidence: { ...cur.evidence, finishedAt: now.toISOString(), outcome } } as Promotion;
       return outcome === 'succeeded' ? transition(ended, { type: 'succeeded' }, now) : transition(ended, { type: 'failed', reason: failure ?? 'failed' }, now);
     },
-    [{ type: outcome, data: { sha: p.sha, reason: failure, evidence: p.evidence } }],
+    [{ type: outcome, data: { sha: p.sha, ...(failure ? { reason: failure.text } : {}), evidence: p.evidence } }],
     history,
   );
   await d.queue.enqueueMirror(p.id); // GitHub Deployment mirroring: low priority, never delays another promotion
@@ -54,7 +55,7 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
 
 export async function finishNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
   const note = d.onFinished ? await d.onFinished(p) : undefined;
-  return k.done(p, 'finish_note', {}, (cur) => (note ? withThreadPost(cur, 'finish_note', note, k.now()) : cur));
+  return k.done(p, 'finish_note', {}, (cur) => (note ? withThreadPost(cur, 'finish_note', fromStored(note), k.now()) : cur));
 }
 
 export async function summaryStep(_d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
@@ -63,7 +64,7 @@ export async function summaryStep(_d: ExecDeps, k: StepKit, p: Promotion): Promi
 
 /** One evidence pack per change: automatic when the last environment of the pipeline is reached. */
 export async function evidencePackStep(_d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
-  return k.done(p, 'evidence_pack', {}, (cur) => withEvidenceUpload(cur, 'evidence:auto', `:card_index_dividers: Evidence pack for \`${cur.id}\` (${cur.state}).`, k.now()));
+  return k.done(p, 'evidence_pack', {}, (cur) => withEvidenceUpload(cur, 'evidence:auto', mrk`:card_index_dividers: Evidence pack for \`${cur.id}\` (${cur.state}).`, k.now()));
 }
 
 export async function finalizeStep(_d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
@@ -71,18 +72,21 @@ export async function finalizeStep(_d: ExecDeps, k: StepKit, p: Promotion): Prom
 }
 
 /** The thread's closing message: outcome and every piece of evidence. */
-export function evidenceSummary(p: Promotion): string {
+export function evidenceSummary(p: Promotion): Mrkdwn {
   const e = p.evidence;
-  const outcome = p.state === 'succeeded' ? 'succeeded' : 'failed';
   const deployed = outputOf(p, 'merge')?.sha ?? p.sha;
-  return [
-    outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: \`${deployed}\` is in *${p.env}*.` : `:red_circle: *Failed*: ${p.stateReason ?? 'failed'}`,
-    `• Commit: \`${p.sha ?? 'unresolved'}\``,
-    ...e.pullRequests.map((pr) => `• Pull request: <${pr.url}|#${pr.number}>${pr.title ? ` ${pr.title}` : ''}`),
-    ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),
-    ...e.runs.map((r) => `• Run: <${r.url}|${runLabel({ name: r.name, id: r.id, ...(r.runNumber !== undefined ? { runNumber: r.runNumber } : {}) })}>: ${r.conclusion ?? r.status}`),
-    ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
-    ...e.matches.map((m) => `• ${m.name}: ${m.url ? `<${m.url}|\`${m.value}\`>` : `\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
-    `• Approved by: ${p.approvals.map((a) => `<@${a.userId}>`).join(', ') || 'n/a'}${p.override?.approvedBy ? `; emergency override by <@${p.override.approvedBy.userId}>` : ''}`,
-  ].join('\n');
+  const approvers = p.approvals.length ? joinMd(p.approvals.map((a) => mention(a.userId)), ', ') : 'n/a';
+  return joinMd(
+    [
+      p.state === 'succeeded' ? mrk`:large_green_circle: *Succeeded*: \`${deployed ?? 'unresolved'}\` is in *${p.env}*.` : mrk`:red_circle: *Failed*: ${p.stateReason ? fromStored(p.stateReason) : 'failed'}`,
+      mrk`• Commit: \`${p.sha ?? 'unresolved'}\``,
+      ...e.pullRequests.map((pr) => mrk`• Pull request: ${link(pr.url, `#${pr.number}`)}${pr.title ? ` ${pr.title}` : ''}`),
+      ...(e.mergeSha ? [mrk`• Merge commit: \`${e.mergeSha}\``] : []),
+      ...e.runs.map((r) => mrk`• Run: ${link(r.url, runLabel({ name: r.name, id: r.id, ...(r.runNumber !== undefined ? { runNumber: r.runNumber } : {}) }))}: ${r.conclusion ?? r.status}`),
+      ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => mrk`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
+      ...e.matches.map((m) => mrk`• ${m.name}: ${m.url ? link(m.url, mrk`\`${m.value}\``) : mrk`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
+      mrk`• Approved by: ${approvers}${p.override?.approvedBy ? mrk`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,
+    ],
+    '\n',
+  );
 }

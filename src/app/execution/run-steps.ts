@@ -1,6 +1,7 @@
 import type { BranchStrategy, WorkflowStrategy } from '../../config/config-schema';
 import { withRun, type RunEvidence } from '../../domain/evidence';
 import { followedRunId, outputOf } from '../../domain/execution-plan';
+import { link, mrk, type Mrkdwn } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
@@ -60,7 +61,7 @@ export async function followRunStep(d: ExecDeps, k: StepKit, p0: Promotion, stra
   if (!shown || shown.status !== run.status || shown.conclusion !== run.conclusion || shown.runNumber !== run.runNumber) {
     p = await k.update(p, (cur) => {
       const next = { ...cur, evidence: withRun(cur.evidence, evidenceOf(run, cur.evidence.runs.find((r) => r.id === runId)?.jobs)) };
-      return withThreadPost(next, `announce_run:${runId}`, `:arrow_forward: Workflow run <${run.htmlUrl}|${runLabel(run)}> for \`${run.headSha.slice(0, 7)}\` (${run.status}).`, k.now());
+      return withThreadPost(next, `announce_run:${runId}`, mrk`:arrow_forward: Workflow run ${link(run.htmlUrl, runLabel(run))} for \`${run.headSha.slice(0, 7)}\` (${run.status}).`, k.now());
     });
   }
   p = await settleReviews(d, k, p, run, strategy);
@@ -109,15 +110,15 @@ async function recordReview(
   environment: string,
   state: 'approved' | 'rejected',
   auditType: string,
-  why?: string,
+  why?: Mrkdwn,
 ): Promise<Promotion> {
   const key = reviewKey(run.id, envId);
-  const text =
+  const said =
     state === 'approved'
-      ? `:white_check_mark: Approved the GitHub Environment *${environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`
-      : `:no_entry: Rejected the GitHub Environment review of <${run.htmlUrl}|${runLabel(run)}>: ${why ?? 'not the environment or SHA approved in Slack'}.`;
-  return k.done(p, key, { environment, state, sha: run.headSha }, (cur) => withThreadPost(cur, `${key}:said`, text, k.now()), [
-    { type: state === 'approved' ? auditType : 'environment_review_refused', data: { runId: run.id, environment, sha: run.headSha, ...(why ? { reason: why } : {}) } },
+      ? mrk`:white_check_mark: Approved the GitHub Environment *${environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`
+      : mrk`:no_entry: Rejected the GitHub Environment review of ${link(run.htmlUrl, runLabel(run))}: ${why ?? 'not the environment or SHA approved in Slack'}.`;
+  return k.done(p, key, { environment, state, sha: run.headSha }, (cur) => withThreadPost(cur, `${key}:said`, said, k.now()), [
+    { type: state === 'approved' ? auditType : 'environment_review_refused', data: { runId: run.id, environment, sha: run.headSha, ...(why ? { reason: why.text } : {}) } },
   ]);
 }
 
@@ -131,7 +132,7 @@ async function answerReviews(d: ExecDeps, k: StepKit, p0: Promotion, run: Workfl
       p = await k.say(
         p,
         key,
-        `:hourglass: <${run.htmlUrl}|${runLabel(run)}> is waiting for a review on the GitHub Environment *${dep.environment}*; approve it on GitHub (shipgate is not set to approve environments for this service).`,
+        mrk`:hourglass: ${link(run.htmlUrl, runLabel(run))} is waiting for a review on the GitHub Environment *${dep.environment}*; approve it on GitHub (shipgate is not set to approve environments for this service).`,
       );
       continue;
     }
@@ -148,7 +149,7 @@ async function answerReviews(d: ExecDeps, k: StepKit, p0: Promotion, run: Workfl
           return { state: 'approved' };
         },
         output: () => ({ environment: dep.environment, state: 'approved', sha: run.headSha }),
-        apply: (cur) => withThreadPost(cur, `${key}:said`, `:white_check_mark: Approved the GitHub Environment *${dep.environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`, k.now()),
+        apply: (cur) => withThreadPost(cur, `${key}:said`, mrk`:white_check_mark: Approved the GitHub Environment *${dep.environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`, k.now()),
         adopted: 'review_adopted',
         applied: () => ({ type: 'environment_approved', data: { runId: run.id, environment: dep.environment, sha: run.headSha } }),
       });
@@ -156,25 +157,25 @@ async function answerReviews(d: ExecDeps, k: StepKit, p0: Promotion, run: Workfl
       continue;
     }
     const why = !dep.canApprove
-      ? `shipgate's GitHub identity is not a reviewer of *${dep.environment}*`
+      ? mrk`shipgate's GitHub identity is not a reviewer of *${dep.environment}*`
       : !envOk
-        ? `*${dep.environment}* is not the environment approved in Slack (*${p.env}*)`
-        : `the run deploys \`${run.headSha.slice(0, 7)}\`, not the SHA approved in Slack (\`${p.sha?.slice(0, 7)}\`)`;
+        ? mrk`*${dep.environment}* is not the environment approved in Slack (*${p.env}*)`
+        : mrk`the run deploys \`${run.headSha.slice(0, 7)}\`, not the SHA approved in Slack (\`${p.sha?.slice(0, 7) ?? 'unresolved'}\`)`;
     if (!dep.canApprove) {
-      p = await k.done(p, key, { environment: dep.environment, state: 'left', reason: why }, (cur) =>
-        withThreadPost(cur, `${key}:said`, `:no_entry: Did not approve the GitHub Environment review of <${run.htmlUrl}|${runLabel(run)}>: ${why}.`, k.now()),
+      p = await k.done(p, key, { environment: dep.environment, state: 'left', reason: why.text }, (cur) =>
+        withThreadPost(cur, `${key}:said`, mrk`:no_entry: Did not approve the GitHub Environment review of ${link(run.htmlUrl, runLabel(run))}: ${why}.`, k.now()),
       );
       continue;
     }
     const { p: next } = await k.effect(p, key, {
       look: () => lookReview(d, p, run.id, dep.environmentId),
       act: async () => {
-        await d.reviews.review(p.repo, run.id, [dep.environmentId], 'rejected', `Rejected by shipgate ${p.id}: ${why.replace(/[*`]/g, '')}`);
+        await d.reviews.review(p.repo, run.id, [dep.environmentId], 'rejected', `Rejected by shipgate ${p.id}: ${why.text.replace(/[*`]/g, '')}`);
         return { state: 'rejected' };
       },
-      output: () => ({ environment: dep.environment, state: 'rejected', reason: why }),
-      apply: (cur) => withThreadPost(cur, `${key}:said`, `:no_entry: Rejected the GitHub Environment review of <${run.htmlUrl}|${runLabel(run)}>: ${why}.`, k.now()),
-      applied: () => ({ type: 'environment_review_refused', data: { runId: run.id, environment: dep.environment, sha: run.headSha, reason: why } }),
+      output: () => ({ environment: dep.environment, state: 'rejected', reason: why.text }),
+      apply: (cur) => withThreadPost(cur, `${key}:said`, mrk`:no_entry: Rejected the GitHub Environment review of ${link(run.htmlUrl, runLabel(run))}: ${why}.`, k.now()),
+      applied: () => ({ type: 'environment_review_refused', data: { runId: run.id, environment: dep.environment, sha: run.headSha, reason: why.text } }),
     });
     p = next;
   }

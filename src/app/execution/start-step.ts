@@ -1,5 +1,6 @@
 import { formatDuration } from '../../domain/duration';
 import type { GateResult } from '../../domain/gates/gate-result';
+import { fromStored, joinMd, mrk } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import { transition, type Promotion } from '../../domain/promotion';
 import { gatesAllow } from '../gate-evaluator';
@@ -35,7 +36,10 @@ export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<
         ? withThreadPost(
             { ...cur, ...(freeze ? { scheduledFor: String(freeze.details?.scheduledFor) } : {}), gates: results, gatesEvaluatedAt: now.toISOString() },
             key,
-            `:calendar: Waiting: ${waiting.map((r) => r.summary).join('; ')}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`,
+            mrk`:calendar: Waiting: ${joinMd(
+              waiting.map((r) => fromStored(r.summary)),
+              '; ',
+            )}. Every gate is checked again in ${formatDuration(wait)}${freeze ? '' : ' (and every minute after that)'}.`,
             now,
           )
         : undefined,
@@ -51,12 +55,15 @@ export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<
       await k.update(p, (cur) => (cur.steps.start ? undefined : { ...cur, steps: { ...cur.steps, start: { name: 'start', status: 'started', startedAt: firstTry } } }));
       throw new StepWait(Math.min(30_000, d.timing.pollMs * 2), [], `gates could not be checked: ${blockers.map((b) => b.summary).join('; ')}`);
     }
-    const reason = `gates re-checked before execution: ${blockers.map((b) => b.summary).join('; ')}`;
+    const reason = mrk`gates re-checked before execution: ${joinMd(
+      blockers.map((b) => fromStored(b.summary)),
+      '; ',
+    )}`;
     return k.update(
       p,
       (cur) =>
         cur.state === 'approved'
-          ? withThreadPost(transition({ ...cur, gates: results, gatesEvaluatedAt: now.toISOString() }, { type: 'failed', reason }, now), 'not_executed', `:no_entry: Not executed: ${reason}`, now)
+          ? withThreadPost(transition({ ...cur, gates: results, gatesEvaluatedAt: now.toISOString() }, { type: 'failed', reason }, now), 'not_executed', mrk`:no_entry: Not executed: ${reason}`, now)
           : undefined,
       [{ type: 'blocked_before_execution', data: { gates: results } }],
     );
@@ -68,7 +75,7 @@ export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<
         ? withThreadPost(
             transition({ ...cur, gates: results, gatesEvaluatedAt: now.toISOString(), exec: {}, evidence: { ...cur.evidence, startedAt: now.toISOString() } }, { type: 'started' }, now),
             'executing',
-            `:rocket: Executing: \`${cur.sha?.slice(0, 7)}\` → *${cur.env}*. All gates re-checked and passed.`,
+            mrk`:rocket: Executing: \`${cur.sha?.slice(0, 7) ?? 'unresolved'}\` → *${cur.env}*. All gates re-checked and passed.`,
             now,
           )
         : undefined,

@@ -1,3 +1,4 @@
+import type { Mrkdwn } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion, StepRecord } from '../../domain/promotion';
 import { isTransientError } from '../../domain/transient-error';
@@ -70,7 +71,7 @@ export class StepKit {
   }
 
   /** Posts into the thread once per `key` (recorded in the same update as `fn`'s change). */
-  async say(p: Promotion, key: string, text: string, fn: (cur: Promotion) => Promotion = (c) => c): Promise<Promotion> {
+  async say(p: Promotion, key: string, text: Mrkdwn, fn: (cur: Promotion) => Promotion = (c) => c): Promise<Promotion> {
     return this.update(p, (cur) => withThreadPost(fn(cur), key, text, this.now()));
   }
 

@@ -1,3 +1,4 @@
+import type { Mrkdwn } from '../../domain/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 
 export interface EvidenceFile {
@@ -15,11 +16,11 @@ export interface ChatDelivery {
   /** Re-renders the approval message in place from the promotion's state (idempotent). */
   show(p: Promotion): Promise<void>;
   /** Posts into the thread, tagged with `key`; returns the message ts. */
-  post(p: Promotion, key: string, text: string): Promise<string>;
+  post(p: Promotion, key: string, text: Mrkdwn): Promise<string>;
   /** The ts of the thread message tagged `key`, when Slack has it. */
   find(p: Promotion, key: string): Promise<string | undefined>;
   /** Uploads files into the thread with a comment. */
-  upload(p: Promotion, files: EvidenceFile[], comment: string): Promise<void>;
+  upload(p: Promotion, files: EvidenceFile[], comment: Mrkdwn): Promise<void>;
   /** How many thread messages carry a file named `filename` (evidence packs delivered so far). */
   countUploads(p: Promotion, filename: string): Promise<number>;
 }

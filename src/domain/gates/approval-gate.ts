@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../../config/config-schema';
+import { joinMd, mrk, mention } from '../mrkdwn';
 import { describePrincipals, requiredApprovals } from '../policy';
 import type { EmergencyOverride } from '../promotion';
 import { gate, type GateResult } from './gate-result';
@@ -22,24 +23,28 @@ export function approvalGate(
   const emergencyMissing = emergency && !emergency.override.approvedBy;
   const emergencyText = emergency
     ? emergency.override.approvedBy
-      ? `; emergency override approved by <@${emergency.override.approvedBy.userId}>`
-      : `; emergency override needs an approval from ${describePrincipals(emergency.approvers)}`
-    : '';
+      ? mrk`; emergency override approved by ${mention(emergency.override.approvedBy.userId)}`
+      : mrk`; emergency override needs an approval from ${describePrincipals(emergency.approvers)}`
+    : mrk``;
+  const by = joinMd(
+    approvals.map((a) => mention(a.userId)),
+    ', ',
+  );
   const details = { needed, have, ...(emergency ? { emergencyApproved: !emergencyMissing } : {}) };
   if (needed === 0) {
-    if (have > 0 && !emergencyMissing) return gate('approval', 'pass', 'confirmed', `Confirmed by ${approvals.map((a) => `<@${a.userId}>`).join(', ')}${emergencyText}`, details);
-    if (have > 0) return gate('approval', 'pending', 'emergency_approval_missing', `Confirmed by ${approvals.map((a) => `<@${a.userId}>`).join(', ')}${emergencyText}`, details);
-    return gate('approval', 'pending', 'confirmation_needed', `No approval required for \`${env.name}\`; a deployer confirms with *Deploy*${emergencyText}`, details);
+    if (have > 0 && !emergencyMissing) return gate('approval', 'pass', 'confirmed', mrk`Confirmed by ${by}${emergencyText}`, details);
+    if (have > 0) return gate('approval', 'pending', 'emergency_approval_missing', mrk`Confirmed by ${by}${emergencyText}`, details);
+    return gate('approval', 'pending', 'confirmation_needed', mrk`No approval required for \`${env.name}\`; a deployer confirms with *Deploy*${emergencyText}`, details);
   }
   if (have >= needed && !emergencyMissing) {
-    return gate('approval', 'pass', 'approved', `Approved by ${approvals.map((a) => `<@${a.userId}>`).join(', ')} (${have}/${needed})${emergencyText}`, details);
+    return gate('approval', 'pass', 'approved', mrk`Approved by ${by} (${have}/${needed})${emergencyText}`, details);
   }
-  if (have >= needed) return gate('approval', 'pending', 'emergency_approval_missing', `Approved (${have}/${needed})${emergencyText}`, details);
+  if (have >= needed) return gate('approval', 'pending', 'emergency_approval_missing', mrk`Approved (${have}/${needed})${emergencyText}`, details);
   return gate(
     'approval',
     'pending',
     'approvals_missing',
-    `Needs ${needed - have} more approval${needed - have > 1 ? 's' : ''} (${have}/${needed}) from ${describePrincipals(env.approvers)}${emergencyText}`,
+    mrk`Needs ${needed - have} more approval${needed - have > 1 ? 's' : ''} (${have}/${needed}) from ${describePrincipals(env.approvers)}${emergencyText}`,
     details,
   );
 }

@@ -1,4 +1,5 @@
 import { gate, type GateResult } from './gate-result';
+import { joinMd, link, mrk, type Mrkdwn } from '../mrkdwn';
 
 /**
  * `checks`: every `requiredChecks` name is green on the candidate SHA (SPEC §3), read from
@@ -135,15 +136,10 @@ export function requiredCheckOutcomes(required: readonly string[], observed: Obs
   });
 }
 
-/** Slack mrkdwn escaping for text inside a link label or plain text. */
-function escText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** `<url|name>` when there is a link, else `name` in backticks. */
-export function checkLink(name: string, url: string | undefined): string {
-  if (!url) return `\`${name.replace(/`/g, "'")}\``;
-  return `<${url.replace(/[<>|\s]/g, encodeURIComponent)}|${escText(name).replace(/\|/g, '¦')}>`;
+export function checkLink(name: string, url: string | undefined): Mrkdwn {
+  if (!url) return mrk`\`${name.replace(/`/g, "'")}\``;
+  return link(url, name);
 }
 
 const PENDING_WORDS: Record<string, string> = {
@@ -155,8 +151,8 @@ const PENDING_WORDS: Record<string, string> = {
   'not reported yet': 'not reported yet',
 };
 
-function describe(o: RequiredCheckOutcome): string {
-  return `${checkLink(o.name, o.url)} (${PENDING_WORDS[o.detail] ?? o.detail.replace(/_/g, ' ')})`;
+function describe(o: RequiredCheckOutcome): Mrkdwn {
+  return mrk`${checkLink(o.name, o.url)} (${PENDING_WORDS[o.detail] ?? o.detail.replace(/_/g, ' ')})`;
 }
 
 function shortSha(sha: string): string {
@@ -164,7 +160,7 @@ function shortSha(sha: string): string {
 }
 
 export function checksGate(required: readonly string[], observed: ObservedChecks, ctx: ChecksGateContext): GateResult {
-  const at = ctx.commitUrl ? `<${ctx.commitUrl}|\`${shortSha(ctx.sha)}\`>` : `\`${shortSha(ctx.sha)}\``;
+  const at = ctx.commitUrl ? link(ctx.commitUrl, mrk`\`${shortSha(ctx.sha)}\``) : mrk`\`${shortSha(ctx.sha)}\``;
   if (required.length === 0)
     return gate('checks', 'pass', 'no_required_checks', 'No required checks configured for this service', { sha: ctx.sha, required: [] });
   const outcomes = requiredCheckOutcomes(required, observed);
@@ -179,12 +175,12 @@ export function checksGate(required: readonly string[], observed: ObservedChecks
     missing: pending.filter((o) => o.state === 'missing').map((o) => o.name),
   };
   if (failed.length) {
-    const also = pending.length ? `; still waiting for ${pending.map(describe).join(', ')}` : '';
+    const also = pending.length ? mrk`; still waiting for ${joinMd(pending.map(describe), ', ')}` : mrk``;
     return gate(
       'checks',
       'block',
       'checks_failed',
-      `Required check${failed.length > 1 ? 's' : ''} failing on ${at}: ${failed.map(describe).join(', ')}${also}`,
+      mrk`Required check${failed.length > 1 ? 's' : ''} failing on ${at}: ${joinMd(failed.map(describe), ', ')}${also}`,
       details,
     );
   }
@@ -194,7 +190,7 @@ export function checksGate(required: readonly string[], observed: ObservedChecks
       'checks',
       'pending',
       'checks_pending',
-      `Waiting for required check${pending.length > 1 ? 's' : ''} on ${at}: ${pending.map(describe).join(', ')} (${green}/${outcomes.length} green)`,
+      mrk`Waiting for required check${pending.length > 1 ? 's' : ''} on ${at}: ${joinMd(pending.map(describe), ', ')} (${green}/${outcomes.length} green)`,
       details,
     );
   }
@@ -202,7 +198,10 @@ export function checksGate(required: readonly string[], observed: ObservedChecks
     'checks',
     'pass',
     'checks_ok',
-    `All ${outcomes.length} required check${outcomes.length > 1 ? 's' : ''} green on ${at}: ${outcomes.map((o) => checkLink(o.name, o.url)).join(', ')}`,
+    mrk`All ${outcomes.length} required check${outcomes.length > 1 ? 's' : ''} green on ${at}: ${joinMd(
+      outcomes.map((o) => checkLink(o.name, o.url)),
+      ', ',
+    )}`,
     details,
   );
 }

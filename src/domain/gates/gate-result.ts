@@ -1,3 +1,5 @@
+import { stored, text, type Mrkdwn, type MrkdwnText } from '../mrkdwn';
+
 /**
  * Gates return data, never side effects. Each result carries a stable reason code
  * (for audit, metrics and tests) and details (for the message shown to people).
@@ -10,8 +12,8 @@ interface GateResultBase {
   gate: GateName;
   /** Stable machine code, e.g. `path_ok`, `frozen`, `approvals_missing`. */
   code: string;
-  /** One-line human summary (Slack mrkdwn allowed). */
-  summary: string;
+  /** One-line human summary: Slack mrkdwn built by `mrk` (user and external text in it is escaped). */
+  summary: MrkdwnText;
   details?: Record<string, unknown>;
 }
 
@@ -22,8 +24,9 @@ export type GateResult =
   | (GateResultBase & { status: 'pending' })
   | (GateResultBase & { status: 'block' });
 
-export function gate(gateName: GateName, status: GateStatus, code: string, summary: string, details?: Record<string, unknown>): GateResult {
-  return { gate: gateName, status, code, summary, ...(details ? { details } : {}) };
+/** A gate result; a plain-string `summary` is text (escaped), markup (links, mentions) comes as `Mrkdwn`. */
+export function gate(gateName: GateName, status: GateStatus, code: string, summary: string | Mrkdwn, details?: Record<string, unknown>): GateResult {
+  return { gate: gateName, status, code, summary: stored(text(summary)), ...(details ? { details } : {}) };
 }
 
 /** True when no gate blocks. `pending` results are allowed only where the caller says so. */

@@ -1,6 +1,7 @@
 import { formatLocal, isoUtc, zoneAbbreviation } from '../calendar/format';
 import { formatDuration } from '../duration';
 import { gate, type GateResult } from './gate-result';
+import { link, mrk, type Mrkdwn } from '../mrkdwn';
 
 /**
  * `soak`: the candidate SHA ran successfully in the source environment at least
@@ -44,9 +45,9 @@ function remaining(ms: number): string {
   return ms < 60_000 ? formatDuration(ms) : formatDuration(Math.ceil(ms / 60_000) * 60_000);
 }
 
-function where(d: SoakDeployment): string {
-  const ref = d.reference ? (d.url ? `<${d.url}|${d.reference}>` : d.reference) : undefined;
-  return d.source === 'shipgate' ? `shipgate deployment${ref ? ` ${ref}` : ''}` : `GitHub deployment${ref ? ` ${ref}` : ''}`;
+function where(d: SoakDeployment): Mrkdwn {
+  const ref = d.reference ? (d.url ? link(d.url, d.reference) : mrk`${d.reference}`) : undefined;
+  return mrk`${d.source === 'shipgate' ? 'shipgate' : 'GitHub'} deployment${ref ? mrk` ${ref}` : ''}`;
 }
 
 export function soakGate(i: SoakGateInput): GateResult {
@@ -76,7 +77,7 @@ export function soakGate(i: SoakGateInput): GateResult {
       'soak',
       'pass',
       'soak_ok',
-      `${short} has run in \`${i.from}\` for ${formatDuration(elapsed)} (soak ${i.soak}), since ${formatInstant(deployedAt, i.timeZone)} (${where(i.deployed)})`,
+      mrk`${short} has run in \`${i.from}\` for ${formatDuration(elapsed)} (soak ${i.soak}), since ${formatInstant(deployedAt, i.timeZone)} (${where(i.deployed)})`,
       details,
     );
   }

@@ -1,5 +1,6 @@
 import { gate, type GateResult } from '../gates/gate-result';
 import { IMPLEMENTABLE_STATES, formatSnDateTime, mrkdwnLink, type ChangeRecord } from './change-record';
+import { mrk } from '../mrkdwn';
 
 /**
  * The `changeRecord` gate (pure). Checks a ServiceNow change against the promotion:
@@ -100,11 +101,11 @@ export function changeRecordGate(change: ChangeRecord | undefined, ctx: ChangeGa
   if (failures.length === 0) {
     const window =
       change.plannedStart && change.plannedEnd ? `, window ${formatSnDateTime(change.plannedStart)} – ${formatSnDateTime(change.plannedEnd)} UTC` : '';
-    return gate('changeRecord', 'pass', 'cr_ok', `Change ${link} is approved and ${change.stateLabel}${window}`, details);
+    return gate('changeRecord', 'pass', 'cr_ok', mrk`Change ${link} is approved and ${change.stateLabel}${window}`, details);
   }
-  const text = `Change ${link} ${failures.map((f) => `${f.problem}: \`${f.field}\` is ${f.found}, needed ${f.needed}`).join('; ')}`;
+  const text = mrk`Change ${link} ${failures.map((f) => `${f.problem}: \`${f.field}\` is ${f.found}, needed ${f.needed}`).join('; ')}`;
   if (failures.every((f) => f.waiting)) {
-    return gate('changeRecord', 'pending', 'cr_awaiting_approval', `${text} (waiting for approval in ServiceNow)`, details);
+    return gate('changeRecord', 'pending', 'cr_awaiting_approval', mrk`${text} (waiting for approval in ServiceNow)`, details);
   }
   const first = failures.find((f) => !f.waiting) ?? failures[0]!;
   return gate('changeRecord', 'block', first.code, text, details);

@@ -4,6 +4,8 @@
  * (change_request.state -5..4, incident.state 1..8, incident.priority 1..5).
  */
 
+import { link, type Mrkdwn } from '../mrkdwn';
+
 export const CHANGE_STATES = {
   '-5': 'New',
   '-4': 'Assess',
@@ -95,8 +97,8 @@ export function formatSnDateTime(d: Date): string {
 }
 
 /** Slack mrkdwn link to a record: `<url|CHG0030001>`. */
-export function mrkdwnLink(url: string, label: string): string {
-  return `<${url}|${label}>`;
+export function mrkdwnLink(url: string, label: string): Mrkdwn {
+  return link(url, label);
 }
 
 /** Fields of a change shipgate opens (create mode). */

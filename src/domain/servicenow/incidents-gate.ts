@@ -1,5 +1,6 @@
 import { gate, type GateResult } from '../gates/gate-result';
 import { mrkdwnLink, type Incident } from './change-record';
+import { joinMd, mrk } from '../mrkdwn';
 
 /**
  * The `incidents` gate (pure): blocks while an open incident of one of the configured
@@ -40,10 +41,10 @@ export function incidentsGate(incidents: readonly Incident[], ctx: IncidentsGate
   }
   const listed = blocking
     .slice(0, MAX_LISTED_INCIDENTS)
-    .map((i) => `${mrkdwnLink(i.url, i.number)} P${i.priority} (${i.stateLabel}): ${i.shortDescription || 'no description'}`);
+    .map((i) => mrk`${mrkdwnLink(i.url, i.number)} P${i.priority} (${i.stateLabel}): ${i.shortDescription || 'no description'}`);
   const more = blocking.length > MAX_LISTED_INCIDENTS ? `; and ${blocking.length - MAX_LISTED_INCIDENTS} more` : '';
   const count = blocking.length === 1 ? `an open ${prio} incident` : `${blocking.length} open ${prio} incidents`;
-  return gate('incidents', 'block', 'incidents_open', `Blocked by ${count} on ${where}: ${listed.join('; ')}${more}`, details);
+  return gate('incidents', 'block', 'incidents_open', mrk`Blocked by ${count} on ${where}: ${joinMd(listed, '; ')}${more}`, details);
 }
 
 /** ServiceNow could not be asked: block (fail closed) and say why. */

@@ -19,6 +19,7 @@ import { CONSOLE_CSS } from './assets/console-css';
 import { CONSOLE_HTML } from './assets/console-html';
 import { CONSOLE_JS } from './assets/console-js';
 import { FAVICON_SVG } from './assets/favicon';
+import { withSlackEmoji } from './slack-emoji';
 
 /** What the ServiceNow section of the side panel shows. */
 export interface ServiceNowSnapshot {
@@ -139,7 +140,8 @@ export class SandboxConsole {
 
   register(server: HttpServer): void {
     server.route('GET', '/', (_req, res) => send(res, 200, CONSOLE_HTML, 'text/html; charset=utf-8'));
-    server.route('GET', '/console/app.js', (_req, res) => send(res, 200, CONSOLE_JS, 'text/javascript; charset=utf-8'));
+    const script = withSlackEmoji(CONSOLE_JS);
+    server.route('GET', '/console/app.js', (_req, res) => send(res, 200, script, 'text/javascript; charset=utf-8'));
     server.route('GET', '/console/app.css', (_req, res) => send(res, 200, CONSOLE_CSS, 'text/css; charset=utf-8'));
     server.route('GET', '/console/favicon.svg', (_req, res) => send(res, 200, FAVICON_SVG, 'image/svg+xml'));
     server.route('GET', '/console/api/bootstrap', (_req, res) => json(res, 200, this.bootstrap()));

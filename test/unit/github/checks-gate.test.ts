@@ -118,6 +118,6 @@ describe('checks gate', () => {
   });
 
   it('escapes link labels and URLs for mrkdwn', () => {
-    expect(checkLink('a|b<c>', 'https://x.example/a b')).toBe('<https://x.example/a%20b|a¦b&lt;c&gt;>');
+    expect(checkLink('a|b<c>', 'https://x.example/a b').text).toBe('<https://x.example/a%20b|a¦b&lt;c&gt;>');
   });
 });

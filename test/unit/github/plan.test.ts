@@ -18,6 +18,7 @@ import { ShipgateError } from '../../../src/domain/shipgate-error';
 import { loadPlanEnv, mrkdwnToPlain, parsePlanArgs } from '../../../src/cli/plan-command';
 import type { DeploymentRecord } from '../../../src/app/ports/deployment-history';
 import type { SourceCompare } from '../../../src/app/ports/source-compare';
+import { mrk } from '../../../src/domain/mrkdwn';
 
 const sha = (i: number): string => i.toString(16).padStart(40, '0');
 const commit = (i: number, patch: Partial<DiffCommit> = {}): DiffCommit => ({
@@ -121,7 +122,7 @@ function samplePlan(patch: Partial<Plan> = {}): Plan {
 describe('plan message (Block Kit)', () => {
   it('shows the verdict, the gates, the capped commits with PR links and the compare link', () => {
     const m = planMessage(samplePlan(), { commitUrl: (repo, s) => `https://gh.example/${repo}/commit/${s}` });
-    expect(m.text).toBe('Plan markets-pipeline int → prod: blocked by soak; 30 commits would ship');
+    expect(m.text.text).toBe('Plan markets-pipeline int → prod: blocked by soak; 30 commits would ship');
     const all = JSON.stringify(m.blocks);
     expect(all).toContain('A request now would be blocked* by *soak*');
     const commits = m.blocks.find((b) => b.block_id === 'commits') as { text: { text: string } };
@@ -159,10 +160,10 @@ describe('plan message (Block Kit)', () => {
 
   it('fitLines keeps the summary within the room', () => {
     const text = fitLines(
-      '*T*',
-      Array.from({ length: 100 }, () => 'y'.repeat(100)),
-      (left) => (left ? `…${left} more` : undefined),
-    );
+      mrk`*T*`,
+      Array.from({ length: 100 }, () => mrk`${'y'.repeat(100)}`),
+      (left) => (left ? mrk`…${left} more` : undefined),
+    ).text;
     expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
     expect(text.endsWith(`…${100 - (text.split('\n').length - 2)} more`)).toBe(true);
   });

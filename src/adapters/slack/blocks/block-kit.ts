@@ -1,3 +1,5 @@
+import { clipMrkdwn, type Mrkdwn } from '../../../domain/mrkdwn';
+
 /** Minimal Block Kit types (the subset shipgate renders), checked against Slack's documented limits. */
 export interface TextObject {
   type: 'mrkdwn' | 'plain_text';
@@ -23,16 +25,14 @@ export type Block =
 
 export const LIMITS = { blocks: 50, sectionText: 3000, field: 2000, header: 150, buttonValue: 2000, actionId: 255 };
 
-export function mrkdwn(text: string): TextObject {
-  return { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) };
+/** A mrkdwn text object: only markup built with `mrk` (user text in it is escaped), within Slack's limit. */
+export function mrkdwn(text: Mrkdwn, max = LIMITS.sectionText): TextObject {
+  return { type: 'mrkdwn', text: clipMrkdwn(text, max, { raw: true }).text };
 }
+/** A plain_text object: Slack never parses it for mentions or links, so any text may go in. */
 export function plain(text: string, max = 150): TextObject {
   return { type: 'plain_text', text: clip(text, max), emoji: true };
 }
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-/** Escapes user-provided text for mrkdwn (&, <, >). */
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

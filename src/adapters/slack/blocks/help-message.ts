@@ -1,16 +1,18 @@
 import type { ShipgateConfig } from '../../../config/config-schema';
 import { PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
+import { joinMd, mrk, type Mrkdwn } from '../../../domain/mrkdwn';
 import { mrkdwn, plain, type Block } from './block-kit';
 
-export function helpMessage(config: ShipgateConfig): { text: string; blocks: Block[] } {
+export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Block[] } {
   const services = config.services.map((s) => `• *${s.name}* (${s.repo}, ${s.strategy.type}): ${s.pipeline.join(' → ')}`).join('\n');
-  const envs = config.environments
-    .map((e) => {
+  const envs = joinMd(
+    config.environments.map((e) => {
       const n = requiredApprovals(e);
-      return `• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? `; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
-    })
-    .join('\n');
+      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
+    }),
+    '\n',
+  );
   const usage = [
     PROMOTE_USAGE,
     '`/promote plan <service> <env> […]`: dry run, every gate and what would ship',
@@ -18,12 +20,12 @@ export function helpMessage(config: ShipgateConfig): { text: string; blocks: Blo
     `${ROLLBACK_USAGE} (incident channels only)`,
   ].join('\n');
   return {
-    text: 'shipgate help',
+    text: mrk`shipgate help`,
     blocks: [
       { type: 'header', text: plain('shipgate: change-controlled promotions') },
-      { type: 'section', text: mrkdwn(`*Usage*\n${usage}`) },
-      { type: 'section', text: mrkdwn(`*Services*\n${services}`) },
-      { type: 'section', text: mrkdwn(`*Environments*\n${envs}`) },
+      { type: 'section', text: mrkdwn(mrk`*Usage*\n${usage}`) },
+      { type: 'section', text: mrkdwn(mrk`*Services*\n${services}`) },
+      { type: 'section', text: mrkdwn(mrk`*Environments*\n${envs}`) },
     ],
   };
 }

@@ -1,9 +1,10 @@
+import { mrk, type Mrkdwn } from '../../../domain/mrkdwn';
 import { mrkdwn, plain } from './block-kit';
 
 export const OVERRIDE_CALLBACK = 'promotion_override_modal';
 
 /** Emergency override form (SPEC §2): justification, rollback plan, on-call engineer. */
-export function overrideModal(promotionId: string, title: string, freezeSummary: string, req: { rollbackPlan: boolean; onCall: boolean }) {
+export function overrideModal(promotionId: string, title: string, freezeSummary: Mrkdwn, req: { rollbackPlan: boolean; onCall: boolean }) {
   return {
     type: 'modal' as const,
     callback_id: OVERRIDE_CALLBACK,
@@ -12,8 +13,8 @@ export function overrideModal(promotionId: string, title: string, freezeSummary:
     submit: plain('Request override', 24),
     close: plain('Back', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(`:rotating_light: Override the change freeze for *${title}* (\`${promotionId}\`).\n${freezeSummary}`) },
-      { type: 'context', elements: [mrkdwn('The override needs an approval from an emergency approver in addition to the normal approvals. Everything here goes into the audit record and the thread.')] },
+      { type: 'section', text: mrkdwn(mrk`:rotating_light: Override the change freeze for *${title}* (\`${promotionId}\`).\n${freezeSummary}`) },
+      { type: 'context', elements: [mrkdwn(mrk`The override needs an approval from an emergency approver in addition to the normal approvals. Everything here goes into the audit record and the thread.`)] },
       {
         type: 'input',
         block_id: 'justification',

@@ -1,6 +1,7 @@
 import type { GateResult } from '../../../domain/gates/gate-result';
+import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../domain/mrkdwn';
 import type { Promotion, PromotionState } from '../../../domain/promotion';
-import { clip, esc, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
+import { clip, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
 
 export interface RenderOptions {
   /** Web URL of a commit, e.g. https://github.com/acme/markets/commit/<sha>. */
@@ -32,61 +33,82 @@ const STATE_LINE: Record<PromotionState, string> = {
 
 const GATE_ICON: Record<GateResult['status'], string> = { pass: ':white_check_mark:', warn: ':warning:', pending: ':hourglass:', block: ':no_entry:' };
 
-export function gateLines(gates: readonly GateResult[]): string {
-  return gates.map((g) => `${GATE_ICON[g.status]} *${g.gate}*: ${g.summary}`).join('\n');
+export function gateLine(g: GateResult): Mrkdwn {
+  return mrk`${GATE_ICON[g.status]} *${g.gate}*: ${fromStored(g.summary)}`;
 }
 
-function stateText(p: Promotion): string {
-  let line = STATE_LINE[p.state];
-  if (p.state === 'awaiting_approval') line += ` (${p.approvals.length}/${p.requiredApprovals || 1})`;
-  if (p.override && ['awaiting_approval', 'approved', 'running'].includes(p.state)) {
-    line += p.override.approvedBy ? ` · :rotating_light: emergency override approved by <@${p.override.approvedBy.userId}>` : ' · :rotating_light: emergency override: needs an emergency approver';
+export function gateLines(gates: readonly GateResult[]): Mrkdwn {
+  return joinMd(gates.map(gateLine), '\n');
+}
+
+/** Decided without running (rejected, cancelled, expired): nobody needs to approve any more. */
+const DECIDED: readonly PromotionState[] = ['rejected', 'cancelled', 'expired'];
+
+/** The gates as the card shows them: once decided, the approval still awaited is no longer news. */
+function shownGates(p: Promotion): GateResult[] {
+  return DECIDED.includes(p.state) ? p.gates.filter((g) => !(g.gate === 'approval' && g.status === 'pending')) : p.gates;
+}
+
+function stateText(p: Promotion): Mrkdwn {
+  const parts: Mrkdwn[] = [];
+  if (p.state === 'awaiting_approval') {
+    parts.push(p.requiredApprovals > 0 ? mrk`${STATE_LINE[p.state]} (${p.approvals.length}/${p.requiredApprovals})` : mrk`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
+  } else {
+    parts.push(mrk`${STATE_LINE[p.state]}`);
   }
-  if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) line += ` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`;
-  if (p.state === 'rejected' && p.rejection) line += ` by <@${p.rejection.by}>: ${esc(p.rejection.reason)}`;
-  if (p.state === 'cancelled' && p.cancellation) line += ` by <@${p.cancellation.by}>`;
-  if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) line += `: ${esc(p.stateReason)}`;
-  return line;
+  if (p.override && ['awaiting_approval', 'approved', 'running'].includes(p.state)) {
+    parts.push(
+      p.override.approvedBy
+        ? mrk` · :rotating_light: emergency override approved by ${mention(p.override.approvedBy.userId)}`
+        : mrk` · :rotating_light: emergency override: needs an emergency approver`,
+    );
+  }
+  if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) parts.push(mrk` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`);
+  if (p.state === 'rejected' && p.rejection) parts.push(mrk` by ${mention(p.rejection.by)}: ${p.rejection.reason}`);
+  if (p.state === 'cancelled' && p.cancellation) parts.push(mrk` by ${mention(p.cancellation.by)}`);
+  if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) parts.push(mrk`: ${fromStored(p.stateReason)}`);
+  return joinMd(parts);
 }
 
-/** Plain-text fallback (notifications, screen readers); always names the final state. */
-export function promotionText(p: Promotion): string {
-  return `${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
+/** Fallback text (notifications, screen readers; Slack reads it as mrkdwn too); always names the final state. */
+export function promotionText(p: Promotion): Mrkdwn {
+  return mrk`${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
 }
 
 /** The one approval message of a promotion, rendered from its state (pure). */
-export function promotionMessage(p: Promotion, o: RenderOptions): { text: string; blocks: Block[] } {
+export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn; blocks: Block[] } {
   const title = p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env}` : `Promote ${p.service}: ${p.from} → ${p.env}`;
-  const sha = p.sha ? `<${o.commitUrl(p.repo, p.sha)}|\`${p.sha.slice(0, 7)}\`>` : p.state === 'requested' ? '_resolving…_' : '_unresolved_';
+  const sha = p.sha ? link(o.commitUrl(p.repo, p.sha), mrk`\`${p.sha.slice(0, 7)}\``) : mrk`${p.state === 'requested' ? '_resolving…_' : '_unresolved_'}`;
   const fields = [
-    mrkdwn(`*Service*\n${esc(p.service)} (${esc(p.repo)})`),
-    mrkdwn(`*Path*\n${p.from} → *${p.env}*`),
-    mrkdwn(`*Candidate*\n${sha}${p.ref ? ` (ref \`${esc(p.ref)}\`)` : ''}`),
-    mrkdwn(`*Requested by*\n<@${p.requester.id}>`),
+    mrkdwn(mrk`*Service*\n${p.service} (${p.repo})`),
+    mrkdwn(mrk`*Path*\n${p.from} → *${p.env}*`),
+    mrkdwn(mrk`*Candidate*\n${sha}${p.ref ? mrk` (ref \`${p.ref}\`)` : ''}`),
+    mrkdwn(mrk`*Requested by*\n${mention(p.requester.id)}`),
   ];
-  if (p.cr) fields.push(mrkdwn(`*Change record*\n${esc(p.cr)}`));
-  if (p.reason) fields.push(mrkdwn(`*Reason*\n${esc(clip(p.reason, 300))}`));
+  if (p.cr) fields.push(mrkdwn(mrk`*Change record*\n${p.cr}`));
+  if (p.reason) fields.push(mrkdwn(mrk`*Reason*\n${clip(p.reason, 300)}`));
   const blocks: Block[] = [
     { type: 'header', block_id: 'title', text: plain(title, LIMITS.header) },
     { type: 'section', block_id: 'fields', fields: fields.slice(0, 10) },
     { type: 'section', block_id: 'state', text: mrkdwn(stateText(p)) },
   ];
-  if (p.gates.length) {
-    blocks.push({ type: 'section', block_id: 'gates', text: mrkdwn(`*Gates*${p.gatesEvaluatedAt ? ` (checked ${p.gatesEvaluatedAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}\n${gateLines(p.gates)}`) });
+  const gates = shownGates(p);
+  if (gates.length) {
+    blocks.push({ type: 'section', block_id: 'gates', text: mrkdwn(mrk`*Gates*${p.gatesEvaluatedAt ? ` (checked ${p.gatesEvaluatedAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}\n${gateLines(gates)}`) });
   }
   if (p.evidence.runs.length) {
     blocks.push({
       type: 'section',
       block_id: 'runs',
-      text: mrkdwn(`*Runs*\n${p.evidence.runs.map((r) => `• <${r.url}|${esc(r.name)} #${r.id}>: ${r.conclusion ?? r.status}`).join('\n')}`),
+      text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`), '\n')}`),
     });
   }
   if (p.approvals.length) {
-    blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(`Approved by ${p.approvals.map((a) => `<@${a.userId}> (${a.at.slice(11, 16)} UTC)`).join(', ')}`)] });
+    blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(mrk`Approved by ${joinMd(p.approvals.map((a) => mrk`${mention(a.userId)} (${a.at.slice(11, 16)} UTC)`), ', ')}`)] });
   }
   const buttons = actionButtons(p, o);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'decision', elements: buttons });
-  blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(`\`${p.id}\` · requested ${p.createdAt.slice(0, 16).replace('T', ' ')} UTC · progress and evidence in the thread`)] });
+  blocks.push({ type: 'context', block_id: 'meta', elements: [mrkdwn(mrk`\`${p.id}\` · requested ${p.createdAt.slice(0, 16).replace('T', ' ')} UTC · progress and evidence in the thread`)] });
   return { text: promotionText(p), blocks: blocks.slice(0, LIMITS.blocks) };
 }
 
@@ -101,6 +123,12 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
   const shaText = p.sha ? ` at \`${p.sha.slice(0, 7)}\`` : '';
   if (p.state === 'awaiting_approval') {
     const selfService = p.requiredApprovals === 0;
+    const verb = selfService ? 'Deploy' : 'Approve';
+    // the same dialog for everyone: while an override awaits its emergency approver, say what the click approves
+    const rules = p.override && !p.override.approvedBy ? [...new Set(p.override.windows.map((w) => w.rule))] : [];
+    const approveText = rules.length
+      ? mrk`${verb}: ${target}${shaText} during the change freeze ${joinMd(rules.map((r) => mrk`*${r}*`), ', ')} (emergency override)? An emergency approver's click approves the override.`
+      : mrk`${verb}: ${target}${shaText}?`;
     return [
       {
         type: 'button',
@@ -108,7 +136,7 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
         text: plain(selfService ? 'Deploy' : 'Approve'),
         style: 'primary',
         value: p.id,
-        confirm: { title: plain(selfService ? 'Deploy?' : 'Approve?'), text: mrkdwn(`${selfService ? 'Deploy' : 'Approve'}: ${target}${shaText}?`), confirm: plain(selfService ? 'Deploy' : 'Approve'), deny: plain('Back') },
+        confirm: { title: plain(`${verb}?`), text: mrkdwn(approveText, 300), confirm: plain(verb), deny: plain('Back') },
       },
       {
         type: 'button',
@@ -116,7 +144,7 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
         text: plain('Reject'),
         style: 'danger',
         value: p.id,
-        confirm: { title: plain('Reject?'), text: mrkdwn(`Reject: ${target}${shaText}? You will be asked for a reason.`), confirm: plain('Reject'), deny: plain('Back'), style: 'danger' },
+        confirm: { title: plain('Reject?'), text: mrkdwn(mrk`Reject: ${target}${shaText}? You will be asked for a reason.`, 300), confirm: plain('Reject'), deny: plain('Back'), style: 'danger' },
       },
       { type: 'button', action_id: ACTIONS.cancel, text: plain('Cancel'), value: p.id },
     ];
@@ -131,7 +159,7 @@ function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
         action_id: ACTIONS.queue,
         text: plain('Queue for next window'),
         value: p.id,
-        confirm: { title: plain('Queue?'), text: mrkdwn(`Queue ${target}${shaText} for when the freeze ends? Every gate is checked again then; approvals still apply.`), confirm: plain('Queue'), deny: plain('Back') },
+        confirm: { title: plain('Queue?'), text: mrkdwn(mrk`Queue ${target}${shaText} for when the freeze ends? Every gate is checked again then; approvals still apply.`, 300), confirm: plain('Queue'), deny: plain('Back') },
       },
       { type: 'button', action_id: ACTIONS.cancel, text: plain('Cancel'), value: p.id },
     ];

@@ -1,3 +1,4 @@
+import { mrk } from '../../../domain/mrkdwn';
 import { mrkdwn, plain } from './block-kit';
 
 export const REJECT_CALLBACK = 'promotion_reject_modal';
@@ -12,7 +13,7 @@ export function rejectModal(promotionId: string, title: string, origin: { channe
     submit: plain('Reject', 24),
     close: plain('Back', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(`Reject *${title}* (\`${promotionId}\`)?`) },
+      { type: 'section', text: mrkdwn(mrk`Reject *${title}* (\`${promotionId}\`)?`) },
       {
         type: 'input',
         block_id: 'reason',

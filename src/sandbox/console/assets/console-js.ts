@@ -36,30 +36,8 @@ export const CONSOLE_JS = String.raw`
   };
   var $ = function (id) { return document.getElementById(id); };
 
-  var EMOJI = {
-    white_check_mark: '\u2705', heavy_check_mark: '\u2714\ufe0f', ballot_box_with_check: '\u2611\ufe0f', x: '\u274c', no_entry: '\u26d4', no_entry_sign: '\ud83d\udeab',
-    hourglass: '\u231b', hourglass_flowing_sand: '\u23f3', rocket: '\ud83d\ude80', red_circle: '\ud83d\udd34', large_green_circle: '\ud83d\udfe2',
-    green_circle: '\ud83d\udfe2', large_yellow_circle: '\ud83d\udfe1', large_orange_circle: '\ud83d\udfe0', large_blue_circle: '\ud83d\udd35', white_circle: '\u26aa',
-    raising_hand: '\ud83d\ude4b', gear: '\u2699\ufe0f', heavy_multiplication_x: '\u2716\ufe0f', alarm_clock: '\u23f0', warning: '\u26a0\ufe0f', memo: '\ud83d\udcdd',
-    lock: '\ud83d\udd12', unlock: '\ud83d\udd13', snowflake: '\u2744\ufe0f', rotating_light: '\ud83d\udea8', tada: '\ud83c\udf89', package: '\ud83d\udce6',
-    link: '\ud83d\udd17', calendar: '\ud83d\udcc6', date: '\ud83d\udcc5', spiral_calendar_pad: '\ud83d\uddd3\ufe0f', eyes: '\ud83d\udc40', mag: '\ud83d\udd0d',
-    clipboard: '\ud83d\udccb', bust_in_silhouette: '\ud83d\udc64', busts_in_silhouette: '\ud83d\udc65', stop_sign: '\ud83d\uded1', construction: '\ud83d\udea7', bell: '\ud83d\udd14',
-    shield: '\ud83d\udee1\ufe0f', fire: '\ud83d\udd25', information_source: '\u2139\ufe0f', sparkles: '\u2728', thumbsup: '\ud83d\udc4d', '+1': '\ud83d\udc4d',
-    pencil: '\u270f\ufe0f', pencil2: '\u270f\ufe0f', scroll: '\ud83d\udcdc', repeat: '\ud83d\udd01', arrows_counterclockwise: '\ud83d\udd04', leftwards_arrow_with_hook: '\u21a9\ufe0f',
-    rewind: '\u23ea', hammer_and_wrench: '\ud83d\udee0\ufe0f', wrench: '\ud83d\udd27', zap: '\u26a1', checkered_flag: '\ud83c\udfc1', wave: '\ud83d\udc4b',
-    robot_face: '\ud83e\udd16', ticket: '\ud83c\udfab', clock1: '\ud83d\udd50', clock3: '\ud83d\udd52', stopwatch: '\u23f1\ufe0f', timer_clock: '\u23f2\ufe0f',
-    thinking_face: '\ud83e\udd14', point_right: '\ud83d\udc49', arrow_right: '\u27a1\ufe0f', arrow_up: '\u2b06\ufe0f', arrow_down: '\u2b07\ufe0f', key: '\ud83d\udd11',
-    ship: '\ud83d\udea2', anchor: '\u2693', traffic_light: '\ud83d\udea6', vertical_traffic_light: '\ud83d\udea6', pushpin: '\ud83d\udccc', bulb: '\ud83d\udca1',
-    question: '\u2753', exclamation: '\u2757', heavy_plus_sign: '\u2795', heavy_minus_sign: '\u2796', recycle: '\u267b\ufe0f', label: '\ud83c\udff7\ufe0f',
-    chart_with_upwards_trend: '\ud83d\udcc8', chart_with_downwards_trend: '\ud83d\udcc9', bar_chart: '\ud83d\udcca', page_facing_up: '\ud83d\udcc4', inbox_tray: '\ud83d\udce5',
-    outbox_tray: '\ud83d\udce4', hourglass_done: '\u231b', crossed_fingers: '\ud83e\udd1e', ok_hand: '\ud83d\udc4c', pray: '\ud83d\ude4f', white_large_square: '\u2b1c',
-    arrow_forward: '\u25b6\ufe0f', arrow_backward: '\u25c0\ufe0f', fast_forward: '\u23e9', pause_button: '\u23f8\ufe0f', double_vertical_bar: '\u23f8\ufe0f',
-    black_square_for_stop: '\u23f9\ufe0f', boom: '\ud83d\udca5', octagonal_sign: '\ud83d\uded1', sos: '\ud83c\udd98', new: '\ud83c\udd95', ok: '\ud83c\udd97',
-    muscle: '\ud83d\udcaa', green_heart: '\ud83d\udc9a', broken_heart: '\ud83d\udc94', grey_question: '\u2754', grey_exclamation: '\u2755', heavy_exclamation_mark: '\u2757',
-    twisted_rightwards_arrows: '\ud83d\udd00', arrow_heading_up: '\u2934\ufe0f', arrow_heading_down: '\u2935\ufe0f', back: '\ud83d\udd19', soon: '\ud83d\udd1c',
-    card_index_dividers: '\ud83d\uddc2\ufe0f', file_folder: '\ud83d\udcc1', scales: '\u2696\ufe0f', siren: '\ud83d\udea8', beetle: '\ud83d\udc1e', bug: '\ud83d\udc1b',
-    hand: '\u270b', raised_hand: '\u270b', point_up: '\u261d\ufe0f', loud_sound: '\ud83d\udd0a', mega: '\ud83d\udce3', loudspeaker: '\ud83d\udce2', satellite: '\ud83d\udce1'
-  };
+  // Slack's standard emoji (short name → character), filled in by the server from emoji-datasource
+  var EMOJI = __SLACK_EMOJI__;
 
   // ------------------------------------------------------------------ helpers
   function esc(s) { return String(s == null ? '' : s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'); }

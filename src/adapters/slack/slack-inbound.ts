@@ -131,6 +131,7 @@ export function classifySlackBody(mediaType: string, raw: string): SlackInbound 
   if (mediaType === 'application/x-www-form-urlencoded') {
     const form = parseQuery(raw);
     if (Object.values(form).some((v) => Array.isArray(v))) return { kind: 'invalid', reason: 'a form field appears more than once' };
+    if (form.ssl_check === '1') return { kind: 'ignored', what: 'ssl_check' };
     if (form.payload === undefined) {
       const c = command.safeParse(form);
       if (!c.success) return { kind: 'invalid', reason: `malformed slash command: ${issues(c.error)}` };

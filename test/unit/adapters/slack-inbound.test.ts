@@ -37,6 +37,7 @@ describe('classifySlackBody: what Slack sends passes, anything else is refused w
     ['a modal submission', FORM, payload(submission), { kind: 'listener', listener: 'view', id: 'promotion_reject_modal' }],
     ['a modal closed', FORM, payload({ ...submission, type: 'view_closed' }), { kind: 'listener', listener: 'view_closed', id: 'promotion_reject_modal' }],
     ['a global shortcut', FORM, payload({ type: 'shortcut', callback_id: 'sc', user: click.user, trigger_id: '1.2' }), { kind: 'listener', listener: 'shortcut', id: 'sc' }],
+    ['Slack\'s SSL check (signed or not)', FORM, 'ssl_check=1&token=x', { kind: 'ignored', what: 'ssl_check' }],
     ['url_verification', 'application/json', JSON.stringify({ token: 'x', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' }), { kind: 'url_verification' }],
     ['an event', 'application/json', JSON.stringify({ type: 'event_callback', event_id: 'Ev1', team_id: 'T0001', event: { type: 'app_mention' } }), { kind: 'listener', listener: 'event', id: 'app_mention' }],
   ])('%s', (_label, mediaType, body, expected) => {

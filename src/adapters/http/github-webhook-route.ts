@@ -1,11 +1,10 @@
-import type http from 'node:http';
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
 import { wakeKeysFor } from '../../app/github-events';
 import { githubWebhookPayload, protectionRuleRequest } from '../github/webhook-payload';
 import { verifyWebhookSignature } from '../github/webhook-signature';
-import { sendJson, type RouteHandler } from './http-server';
+import { headerOf, sendJson, type RouteHandler } from './http-server';
 import { readBody, refuse } from './read-body';
 
 /** GitHub caps webhook payloads at 25 MB; nothing larger is read. */
@@ -21,11 +20,6 @@ export interface GitHubWebhookRouteDeps {
   maxBodyBytes?: number;
 }
 
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 /**
  * `POST /github/webhooks`. In order, each step before the next: a secret is configured; the request
  * carries `X-Hub-Signature-256` (else 401 without reading the body); the body fits in 25 MB (else 413
@@ -36,16 +30,16 @@ export function githubWebhookRoute(d: GitHubWebhookRouteDeps): RouteHandler {
   const limit = d.maxBodyBytes ?? GITHUB_MAX_PAYLOAD_BYTES;
   return async (req, res) => {
     if (!d.secret) return refuse(req, res, 503, { error: 'GITHUB_WEBHOOK_SECRET is not set; webhooks are disabled' });
-    const signature = header(req, 'x-hub-signature-256');
+    const signature = headerOf(req, 'x-hub-signature-256');
     if (!signature) return refuse(req, res, 401, { error: 'missing X-Hub-Signature-256' });
     const body = await readBody(req, limit);
     if (!body.ok) return refuse(req, res, body.status, { error: body.error });
-    const delivery = header(req, 'x-github-delivery');
+    const delivery = headerOf(req, 'x-github-delivery');
     if (!verifyWebhookSignature(d.secret, body.raw, signature)) {
       d.logger.warn({ delivery }, 'refused a GitHub webhook with a bad signature');
       return sendJson(res, 401, { error: 'bad signature' });
     }
-    const event = header(req, 'x-github-event');
+    const event = headerOf(req, 'x-github-event');
     if (!event || !/^[a-z_]{1,64}$/.test(event)) return sendJson(res, 400, { error: 'missing or malformed X-GitHub-Event' });
     if (!delivery || !/^[\w.-]{1,200}$/.test(delivery)) return sendJson(res, 400, { error: 'missing or malformed X-GitHub-Delivery' });
     let json: unknown;

@@ -6,7 +6,7 @@ import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 import type { SlackListenerRegistry } from '../slack/listener-registry';
 import { classifySlackBody } from '../slack/slack-inbound';
-import { sendJson, type RouteHandler } from './http-server';
+import { headerOf, sendJson, type RouteHandler } from './http-server';
 import { readBody, refuse } from './read-body';
 
 /** Slack's rule: a request whose timestamp differs from now by more than 5 minutes is refused. */
@@ -23,11 +23,6 @@ export interface SlackEventsRouteDeps {
   /** Wall-clock milliseconds (signature timestamps are real time, whatever clock the gates use). */
   now?: () => number;
   maxBodyBytes?: number;
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /**
@@ -48,8 +43,8 @@ export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
   const limit = d.maxBodyBytes ?? HTTPModuleFunctions.defaultBodyLimit;
   const log = d.logger.child({ route: '/slack/events' });
   return async (req, res) => {
-    const signature = header(req, 'x-slack-signature');
-    const timestamp = header(req, 'x-slack-request-timestamp');
+    const signature = headerOf(req, 'x-slack-signature');
+    const timestamp = headerOf(req, 'x-slack-request-timestamp');
     if (!signature || !timestamp) {
       const small = await readBody(req, 1024);
       if (small.ok && parseQuery(small.raw.toString('utf8')).ssl_check === '1') return void res.writeHead(200).end();
@@ -68,7 +63,7 @@ export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
       return sendJson(res, 401, { error: 'bad signature' });
     }
 
-    const mediaType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const mediaType = (headerOf(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const inbound = classifySlackBody(mediaType, text);
     if (inbound.kind === 'invalid') {
       log.info({ reason: inbound.reason }, 'refused a malformed Slack request');
@@ -90,9 +85,9 @@ export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
       return sendJson(res, 503, { error: 'shipgate cannot check this request against replays right now; try again' });
     }
     if (!first) {
-      const retry = header(req, 'x-slack-retry-num');
+      const retry = headerOf(req, 'x-slack-retry-num');
       if (retry) {
-        log.info({ retry, reason: header(req, 'x-slack-retry-reason') }, 'ignored a Slack retry of a request already accepted');
+        log.info({ retry, reason: headerOf(req, 'x-slack-retry-reason') }, 'ignored a Slack retry of a request already accepted');
         return void res.writeHead(200, { 'x-slack-no-retry': '1' }).end();
       }
       log.warn({ timestamp }, 'refused a replayed Slack request');

@@ -2,26 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { SlackEmulator } from '../../src/emulators/slack-emulator';
 import { GitHubEmulator } from '../../src/emulators/github-emulator';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis-prefix';
 import { waitUntil } from '../helpers/wait-until';
+import { freePort } from '../helpers/free-port';
 import { malformedSlackRequests, signedSlack } from '../helpers/malformed-slack';
 
 jest.setTimeout(180_000);
 
 const SIGNING_SECRET = 'hostile-signing-secret';
 const WEBHOOK_SECRET = 'hostile-webhook-secret';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Runs `work` over `items` with at most `n` at a time. */
 async function pooled<T, R>(items: T[], n: number, work: (item: T) => Promise<R>): Promise<R[]> {

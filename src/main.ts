@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
@@ -35,10 +35,13 @@ import { GitHubWorkflowRuns } from './adapters/github/github-workflow-runs';
 import { SlackChat } from './adapters/slack/slack-chat';
 import { SlackDirectory } from './adapters/slack/slack-directory';
 import { registerSlackListeners } from './adapters/slack/slack-listeners';
+import { SlackListenerRegistry } from './adapters/slack/listener-registry';
+import { createSlackReceiver } from './adapters/slack/slack-receiver';
+import { slackEventsRoute } from './adapters/http/slack-events-route';
 import { HttpServer, sendJson } from './adapters/http/http-server';
 import { ShipgateMetrics } from './adapters/metrics/shipgate-metrics';
 import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
-import { verifyWebhookSignature } from './adapters/github/webhook-signature';
+import { githubWebhookRoute } from './adapters/http/github-webhook-route';
 import { DatabricksJobsClient } from './adapters/databricks/databricks-jobs-client';
 import { changeManagementFromEnv } from './adapters/servicenow/change-management-from-env';
 import { registerServiceNowGates } from './app/servicenow-gates';
@@ -185,7 +188,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const locks = new LockGuard({ clock, repo, audit, chat, promotionLink: threadLink });
   const evidence = new PublishEvidence({ repo, audit, chat, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL) });
 
-  const server = new HttpServer();
+  const server = new HttpServer(logger);
   let workers: Worker[] = [];
   let slackApp: App | undefined;
   const inflight = new Set<Promise<unknown>>();
@@ -196,9 +199,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     const decide = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
     const freeze = new FreezeActions({ config, clock, repo, audit, chat, directory, calendars, locks, logger });
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
-    const receiver = socketMode
-      ? undefined
-      : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logLevel: LogLevel.ERROR, unhandledRequestTimeoutMillis: 2900 });
+    const receiver = socketMode ? undefined : createSlackReceiver(env.SLACK_SIGNING_SECRET ?? '', logger);
     slackApp = new App({
       token: env.SLACK_BOT_TOKEN,
       ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver: receiver! }),
@@ -216,16 +217,18 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       }
     });
     const plan = new PlanPromotion({ config, clock, github, compare: new GitHubCompare(ghClient, { etags }), history, gates, logger });
-    registerSlackListeners(slackApp, {
+    const listeners = new SlackListenerRegistry();
+    registerSlackListeners(listeners.recording(slackApp), {
       commitUrl: commitUrlFor(env.GITHUB_API_URL), config, useCases: { request, rollback, plan, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
     if (receiver) {
+      const slackRoute = slackEventsRoute({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', receiver, listeners, replays: once, logger });
       server.route('POST', '/slack/events', (req, res) => {
         // ack latency as Slack sees it: request arrival → HTTP response
         const started = process.hrtime.bigint();
         const kind = String(req.headers['content-type'] ?? '').includes('json') ? 'event' : 'command_or_interaction';
         res.on('finish', () => metrics.ack.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9));
         metrics.commands.inc({ kind });
-        receiver.requestListener(req, res);
+        return slackRoute(req, res);
       });
     }
   }
@@ -316,34 +319,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
 
   const githubEvents = new HandleGitHubEvent({ wakes, runs: runRecords, queue, logger });
   const protection = new AnswerProtectionRule({ config, repo, audit, chat, callback: ghApi, clock, logger });
-  server.route('POST', '/github/webhooks', async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
-    if (!env.GITHUB_WEBHOOK_SECRET) return sendJson(res, 503, { error: 'GITHUB_WEBHOOK_SECRET is not set; webhooks are disabled' });
-    if (!verifyWebhookSignature(env.GITHUB_WEBHOOK_SECRET, raw, req.headers['x-hub-signature-256'] as string | undefined)) {
-      logger.warn({ delivery: req.headers['x-github-delivery'] }, 'refused a GitHub webhook with a bad signature');
-      return sendJson(res, 401, { error: 'bad signature' });
-    }
-    const event = String(req.headers['x-github-event'] ?? '');
-    const delivery = String(req.headers['x-github-delivery'] ?? '');
-    let payload: Record<string, unknown>;
-    try {
-      payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return sendJson(res, 400, { error: 'body is not JSON' });
-    }
-    sendJson(res, 202, { accepted: event });
-    if (delivery && !(await once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
-    await githubEvents.handle(event, payload).catch((e: Error) => logger.warn({ err: e.message }, 'webhook wake failed'));
-    if (event === 'deployment_protection_rule' && payload.action === 'requested') {
-      const repoName = (payload.repository as { full_name?: string } | undefined)?.full_name ?? '';
-      const deployment = payload.deployment as { sha?: string } | undefined;
-      await protection
-        .handle({ repo: repoName, environment: String(payload.environment ?? ''), sha: deployment?.sha ?? '', callbackUrl: String(payload.deployment_callback_url ?? '') })
-        .catch((e: Error) => logger.error({ err: e.message }, 'deployment protection rule answer failed'));
-    }
-  });
+  server.route('POST', '/github/webhooks', githubWebhookRoute({ secret: env.GITHUB_WEBHOOK_SECRET, once, events: githubEvents, protection, logger }));
   server.route('GET', '/metrics', async (_req, res) => {
     res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });

@@ -69,10 +69,11 @@ export class DecideApproval {
     const configEnv = this.configEnvOf(p);
     const env = approvalPolicyFor(this.d.config, configEnv, p);
     const emergency = this.d.config.emergency;
-    const groups = await this.d.directory.groupMembers([
-      ...groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers),
-      ...(p.override && emergency ? groupsIn(emergency.approvers) : []),
-    ]);
+    // membership is read from Slack on every click: a person removed from the group must not approve
+    const groups = await this.d.directory.groupMembers(
+      [...groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers), ...(p.override && emergency ? groupsIn(emergency.approvers) : [])],
+      { fresh: true },
+    );
     const now = this.d.clock.now();
     let refused: ShipgateError | undefined;
     let role = 'approval' as 'approval' | 'emergency';
@@ -150,7 +151,7 @@ export class DecideApproval {
   async reject(id: string, userId: string, reason: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const env = this.envOf(p);
-    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers ?? env.deployers));
+    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers ?? env.deployers), { fresh: true });
     const mayReject =
       mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: p.requester.id, alreadyApproved: [], groups }).ok || userId === p.requester.id;
     if (!mayReject) {
@@ -190,7 +191,7 @@ export class DecideApproval {
   async cancel(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const env = this.envOf(p);
-    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers));
+    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers), { fresh: true });
     const isApprover = (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
     if (userId !== p.requester.id && !isApprover) {
       throw new ShipgateError('not_authorized', mrk`Only the requester (${mention(p.requester.id)}) or an approver of \`${env.name}\` may cancel this promotion.`);

@@ -40,7 +40,7 @@ export class FreezeActions {
     const p = await this.d.repo.get(id);
     if (!p) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
     const env = this.d.config.environments.find((e) => e.name === p.env);
-    const groups = await this.d.directory.groupMembers(groupsIn(env?.deployers));
+    const groups = await this.d.directory.groupMembers(groupsIn(env?.deployers), { fresh: true });
     if (userId !== p.requester.id && !principalsInclude(env?.deployers, userId, groups)) {
       throw new ShipgateError('not_authorized', `Only the requester or a deployer of \`${p.env}\` may do this.`);
     }

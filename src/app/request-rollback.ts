@@ -1,7 +1,6 @@
-import type { ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
 import { emptyEvidence } from '../domain/evidence';
-import { groupsIn, mayRequest } from '../domain/policy';
+import { describeIncidentChannels, groupsIn, isIncidentChannel, mayRequest } from '../domain/policy';
 import type { Promotion } from '../domain/promotion';
 import { promotionId } from '../domain/promotion-id';
 import { findService, lastEnvironment } from '../domain/resolve-request';
@@ -21,11 +20,6 @@ export interface RollbackInput {
   channelName?: string;
 }
 
-/** Whether a channel (by name or ID) matches `incidents.channels` (regexes on the name, or IDs). */
-export function isIncidentChannel(config: Pick<ShipgateConfig, 'incidents'>, channelId: string, channelName?: string): boolean {
-  return config.incidents.channels.some((c) => c === channelId || (channelName !== undefined && new RegExp(c).test(channelName)));
-}
-
 /**
  * `/rollback <service> [env] [to=…] [reason=…]` in an incident channel: puts the last
  * known-good deployment back (from shipgate's history), approved by `rollbackApprovers`
@@ -36,8 +30,8 @@ export class RequestRollback {
 
   async execute(input: RollbackInput): Promise<{ promotion: Promotion; preempted?: Promotion }> {
     const { config } = this.d;
-    if (!isIncidentChannel(config, input.channelId, input.channelName)) {
-      const where = config.incidents.channels.length ? `channels matching ${config.incidents.channels.map((c) => `\`${c}\``).join(', ')}` : 'no channel yet (set `incidents.channels` in shipgate.yml)';
+    if (!isIncidentChannel(config.incidents.channels, input.channelId, input.channelName)) {
+      const where = config.incidents.channels.length ? describeIncidentChannels(config.incidents.channels) : 'no channel yet (set `incidents.channels` in shipgate.yml)';
       throw new ShipgateError('not_authorized', `\`/rollback\` works only in incident channels: ${where}.`);
     }
     const service = findService(config, input.service);

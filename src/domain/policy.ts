@@ -65,3 +65,23 @@ export function describePrincipals(principals: readonly string[] | undefined): M
     ', ',
   );
 }
+
+/** A Slack channel ID (public `C…`, private `G…`), as opposed to a name pattern. */
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
+/**
+ * Whether a channel is an incident channel (`incidents.channels`): an entry that is a channel ID
+ * matches exactly that `channel_id`; any other entry is a regular expression on the channel's name.
+ * Names are chosen by whoever creates the channel, so a pattern lets anyone who can create a
+ * matching channel use `/rollback`; IDs do not.
+ */
+export function isIncidentChannel(entries: readonly string[], channelId: string, channelName?: string): boolean {
+  return entries.some((e) => (CHANNEL_ID.test(e) ? e === channelId : channelName !== undefined && new RegExp(e).test(channelName)));
+}
+
+/** The `incidents.channels` entries for a person to read: the channels by ID, and the name patterns. */
+export function describeIncidentChannels(entries: readonly string[]): string {
+  const ids = entries.filter((e) => CHANNEL_ID.test(e));
+  const patterns = entries.filter((e) => !CHANNEL_ID.test(e));
+  return [ids.length ? ids.map((id) => `<#${id}>`).join(', ') : '', patterns.length ? `channels matching ${patterns.map((c) => `\`${c}\``).join(', ')}` : ''].filter(Boolean).join(' or ');
+}

@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { SlackEmulator } from '../../src/emulators/slack-emulator';
 import { GitHubEmulator } from '../../src/emulators/github-emulator';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis-prefix';
 import { waitUntil } from '../helpers/wait-until';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../helpers/free-port';
 
 jest.setTimeout(60_000);
 

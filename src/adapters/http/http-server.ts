@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../app/logger';
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -15,7 +16,7 @@ export class HttpServer {
   private readonly routes: Route[] = [];
   readonly server: http.Server;
 
-  constructor() {
+  constructor(private readonly logger?: Logger) {
     this.server = http.createServer((req, res) => {
       void this.dispatch(req, res);
     });
@@ -38,9 +39,10 @@ export class HttpServer {
     try {
       await route.handler(req, res);
     } catch (e) {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'internal error' }));
-      void e;
+      // nothing a handler throws may take the process down: answer if nothing was answered yet, never write after the end
+      this.logger?.error({ route: route.path, err: e instanceof Error ? e.stack : String(e) }, 'HTTP handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
+      else if (!res.writableEnded) res.end();
     }
   }
 
@@ -65,4 +67,10 @@ export class HttpServer {
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** A request header that is present once and not empty. */
+export function headerOf(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }

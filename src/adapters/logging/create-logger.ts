@@ -1,38 +1,34 @@
 import pino from 'pino';
 import type { Logger } from '../../app/logger';
+import { redactSecrets } from './redact-secrets';
 
-/** Structured JSON logs; secrets are redacted wherever they could appear. */
+/** The app's Logger over a pino instance whose children get their bindings redacted too. */
+function redacting(p: pino.Logger): Logger {
+  return {
+    info: (obj, msg) => p.info(obj, msg),
+    warn: (obj, msg) => p.warn(obj, msg),
+    error: (obj, msg) => p.error(obj, msg),
+    debug: (obj, msg) => p.debug(obj, msg),
+    child: (bindings) => redacting(p.child(redactSecrets(bindings) as Record<string, unknown>)),
+  };
+}
+
+/**
+ * Structured JSON logs; secrets are redacted wherever they could appear. pino's `redact` paths only
+ * reach fixed depths (`*.token` does not cover `a.b.token`) and its bindings formatter does not see a
+ * child's bindings, so every log object and every child's bindings go through {@link redactSecrets},
+ * which walks them whole.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const logger = pino(
     {
       level,
       base: { app: 'shipgate' },
-      redact: {
-        paths: [
-          'token',
-          '*.token',
-          'password',
-          '*.password',
-          'authorization',
-          '*.authorization',
-          'headers.authorization',
-          '*.headers.authorization',
-          'SLACK_BOT_TOKEN',
-          'SLACK_SIGNING_SECRET',
-          'SLACK_APP_TOKEN',
-          'GITHUB_TOKEN',
-          'GITHUB_APP_PRIVATE_KEY',
-          'GITHUB_WEBHOOK_SECRET',
-          'SERVICENOW_PASSWORD',
-          'SERVICENOW_TOKEN',
-          'DATABRICKS_TOKEN',
-          '*.SLACK_BOT_TOKEN',
-          '*.GITHUB_TOKEN',
-        ],
-        censor: '[redacted]',
-      },
+      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+      // errors were already made plain (and redacted) by the formatter
+      serializers: { err: (e: unknown) => e },
     },
     destination,
   );
-  return logger as unknown as Logger;
+  return redacting(logger);
 }

@@ -7,6 +7,7 @@ import { findService, lastEnvironment } from '../domain/resolve-request';
 import { chooseRollbackTarget } from '../domain/rollback-target';
 import { ShipgateError } from '../domain/shipgate-error';
 import { closestNames } from '../domain/closest-names';
+import { mrk } from '../domain/mrkdwn';
 import type { DeploymentHistory } from './ports/deployment-history';
 import { openPromotion, type RequestPromotionDeps } from './request-promotion';
 
@@ -31,8 +32,8 @@ export class RequestRollback {
   async execute(input: RollbackInput): Promise<{ promotion: Promotion; preempted?: Promotion }> {
     const { config } = this.d;
     if (!isIncidentChannel(config.incidents.channels, input.channelId, input.channelName)) {
-      const where = config.incidents.channels.length ? describeIncidentChannels(config.incidents.channels) : 'no channel yet (set `incidents.channels` in shipgate.yml)';
-      throw new ShipgateError('not_authorized', `\`/rollback\` works only in incident channels: ${where}.`);
+      const where = config.incidents.channels.length ? describeIncidentChannels(config.incidents.channels) : mrk`no channel yet (set \`incidents.channels\` in shipgate.yml)`;
+      throw new ShipgateError('not_authorized', mrk`\`/rollback\` works only in incident channels: ${where}.`);
     }
     const service = findService(config, input.service);
     const envName = input.env ?? lastEnvironment(service);

@@ -98,6 +98,11 @@ export function mention(userId: string): Mrkdwn {
   return /^[UW][A-Z0-9]{2,}$/.test(userId) ? mint(`<@${userId}>`) : text(userId);
 }
 
+/** `<#C…>` for a Slack channel id; anything else is shown as text, never as markup. */
+export function channelMention(channelId: string): Mrkdwn {
+  return /^[CGD][A-Z0-9]{2,}$/.test(channelId) ? mint(`<#${channelId}>`) : text(channelId);
+}
+
 /** `<!subteam^S…>` for a Slack user-group id; anything else is shown as text. */
 export function userGroup(groupId: string): Mrkdwn {
   return /^S[A-Z0-9]{2,}$/.test(groupId) ? mint(`<!subteam^${groupId}>`) : text(groupId);

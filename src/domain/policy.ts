@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../config/config-schema';
-import { joinMd, mrk, mention, text, userGroup, type Mrkdwn } from './mrkdwn';
+import { channelMention, joinMd, mrk, mention, text, userGroup, type Mrkdwn } from './mrkdwn';
 
 /** Members of Slack user groups (S…), resolved by the app layer through a port. */
 export type GroupMembers = Readonly<Record<string, readonly string[]>>;
@@ -80,8 +80,12 @@ export function isIncidentChannel(entries: readonly string[], channelId: string,
 }
 
 /** The `incidents.channels` entries for a person to read: the channels by ID, and the name patterns. */
-export function describeIncidentChannels(entries: readonly string[]): string {
+export function describeIncidentChannels(entries: readonly string[]): Mrkdwn {
   const ids = entries.filter((e) => CHANNEL_ID.test(e));
   const patterns = entries.filter((e) => !CHANNEL_ID.test(e));
-  return [ids.length ? ids.map((id) => `<#${id}>`).join(', ') : '', patterns.length ? `channels matching ${patterns.map((c) => `\`${c}\``).join(', ')}` : ''].filter(Boolean).join(' or ');
+  const parts = [ids.length ? joinMd(ids.map(channelMention), ', ') : undefined, patterns.length ? mrk`channels matching ${joinMd(patterns.map((c) => mrk`\`${c}\``), ', ')}` : undefined];
+  return joinMd(
+    parts.filter((x): x is Mrkdwn => x !== undefined),
+    ' or ',
+  );
 }

@@ -4,6 +4,7 @@ import { waitUntil } from '../helpers/wait-until';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
 import { OVERRIDE_CALLBACK } from '../../src/adapters/slack/blocks/override-modal';
 import { REJECT_CALLBACK } from '../../src/adapters/slack/blocks/reject-modal';
+import { mention } from '../../src/domain/mrkdwn';
 
 /** What people type, as in the issue: it would ping the channel and plant a link if it reached Slack raw. */
 const HOSTILE = '<!channel> & <http://x|y>';
@@ -157,7 +158,7 @@ announce: { channel: ${CHANNEL} }
     expectNoRawMarkup(h);
   });
 
-  it('a tampered on-call engineer is shown as text, not as markup', async () => {
+  it('a tampered on-call engineer is refused at the door and never becomes markup', async () => {
     const config = `${BASE_CONFIG}
 freezes:
   - name: regulatory filing
@@ -170,7 +171,7 @@ emergency:
     const p = await h.request('markets-pipeline prod', USERS.rm1, 'blocked');
     await h.click(p, ACTIONS.override, USERS.rm1);
     const opened = await h.slack.waitFor<{ action: string; view: { id: string } }>('view', (v) => v.action === 'open');
-    await h.slack.sendViewSubmission({
+    const res = await h.slack.sendViewSubmission({
       userId: USERS.rm1,
       viewId: opened.view.id,
       values: {
@@ -179,9 +180,13 @@ emergency:
         on_call: { value: { type: 'users_select', selected_user: HOSTILE } },
       },
     });
-    const post = await waitUntil('the override request in the thread', () => threadOf(h, p.messageTs!).find((t) => t.includes('Emergency override')));
-    expect(post).toContain(`• On-call engineer: ${ESCAPED}`);
+    // a user picker can only hold a user id: anything else is a forged payload, refused before a listener sees it
+    expect(res.status).toBe(400);
+    expect((await h.app.repo.get(p.id))?.override).toBeUndefined();
+    expect(threadOf(h, p.messageTs!).some((t) => t.includes('Emergency override'))).toBe(false);
     expectNoRawMarkup(h);
+    // and were it ever shown, a non-id is text, not a mention
+    expect(mention(HOSTILE).text).toBe(ESCAPED);
   });
 });
 

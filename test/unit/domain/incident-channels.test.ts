@@ -22,7 +22,7 @@ describe('incidents.channels: channel IDs match the channel exactly, other entri
   });
 
   it('names IDs as channel links and patterns as patterns', () => {
-    expect(describeIncidentChannels(['^inc-'])).toBe('channels matching `^inc-`');
-    expect(describeIncidentChannels(['C0INC2041', '^inc-', '^incident-'])).toBe('<#C0INC2041> or channels matching `^inc-`, `^incident-`');
+    expect(describeIncidentChannels(['^inc-']).text).toBe('channels matching `^inc-`');
+    expect(describeIncidentChannels(['C0INC2041', '^inc-', '^incident-']).text).toBe('<#C0INC2041> or channels matching `^inc-`, `^incident-`');
   });
 });

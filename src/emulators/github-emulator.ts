@@ -703,9 +703,13 @@ export class GitHubEmulator extends EmulatorBase {
     const text = result.body === undefined ? '' : JSON.stringify(result.body);
     const headers: Record<string, string> = { ...result.headers };
     if (ctx.method === 'GET' && result.status === 200) {
-      const etag = `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
+      // GitHub's ETags are per credential (and media type): one token's ETag never earns another a 304
+      const varying = `${token}\n${ctx.headers.accept ?? ''}\n${text}`;
+      const digest = createHash('sha256').update(varying).digest('hex');
+      const etag = `W/"${digest.slice(0, 40)}"`;
       headers.etag = etag;
       headers['cache-control'] = 'private, max-age=60, s-maxage=60';
+      headers.vary = 'Accept, Authorization, Cookie, X-GitHub-OTP';
       const inm = ctx.headers['if-none-match'];
       if (
         inm !== undefined &&
@@ -714,7 +718,7 @@ export class GitHubEmulator extends EmulatorBase {
           .map((s) => s.trim())
           .includes(etag)
       ) {
-        ctx.res.writeHead(304, { ...this.rateHeaders(), etag });
+        ctx.res.writeHead(304, { ...this.rateHeaders(), etag, vary: headers.vary });
         ctx.res.end();
         return;
       }

@@ -33,6 +33,7 @@ import { HttpServer, sendJson } from './adapters/http/http-server';
 import { ShipgateMetrics } from './adapters/metrics/shipgate-metrics';
 import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
 import { verifyWebhookSignature } from './adapters/github/webhook-signature';
+import { protectionRuleEvent, type DeploymentProtectionRuleRequested } from './adapters/github/webhook-payloads';
 import { RedisWaker } from './adapters/redis/redis-waker';
 import { DatabricksJobsClient } from './adapters/databricks/databricks-jobs-client';
 import { changeManagementFromEnv } from './adapters/servicenow/change-management-from-env';
@@ -314,10 +315,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     if (delivery && !(await once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
     await waker.wake(wakeKeysFor(event, payload)).catch((e: Error) => logger.warn({ err: e.message }, 'wake publish failed'));
     if (event === 'deployment_protection_rule' && payload.action === 'requested') {
-      const repoName = (payload.repository as { full_name?: string } | undefined)?.full_name ?? '';
-      const deployment = payload.deployment as { sha?: string } | undefined;
       await protection
-        .handle({ repo: repoName, environment: String(payload.environment ?? ''), sha: deployment?.sha ?? '', callbackUrl: String(payload.deployment_callback_url ?? '') })
+        .handle(protectionRuleEvent(payload as unknown as DeploymentProtectionRuleRequested))
         .catch((e: Error) => logger.error({ err: e.message }, 'deployment protection rule answer failed'));
     }
   });

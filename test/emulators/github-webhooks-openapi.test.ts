@@ -26,6 +26,8 @@ import type { ValidateFunction } from 'ajv';
 import { GitHubEmulator, type WebhookDelivery } from '../../src/emulators/github-emulator';
 import type { RecordedCall } from '../../src/emulators/emulator-base';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
+import { protectionRuleEvent, type DeploymentProtectionRuleRequested } from '../../src/adapters/github/webhook-payloads';
+import { wakeKeysFor } from '../../src/app/github-events';
 import { startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
 import { describeErrors, loadDocument, missingRequired, SchemaSet, type Json } from '../helpers/openapi-schemas';
@@ -255,6 +257,52 @@ describe(`GitHub emulator webhooks vs GitHub's webhooks description (@octokit/op
     };
     expect(refused('deployment_status', 'created')).toEqual(['/deployment_status/environment_url must match format "uri"']);
     expect(refused('workflow_run', 'in_progress')).toEqual(["/workflow_run has undocumented property 'display_title'"]);
+  });
+
+  it("shipgate's wake keys come from fields GitHub sends: each names a run, commit or PR of the repository", () => {
+    const kinds = new Map<string, string[]>();
+    for (const d of emu.deliveries) {
+      const key = d.action ? `${d.event}.${d.action}` : d.event;
+      const keys = wakeKeysFor(d.event, d.payload);
+      const parsed = keys.map((k) => /^(\w+):acme\/platform(?::(.+))?$/.exec(k) ?? [k, 'not about the repository', '']);
+      for (const [, kind, id = ''] of parsed) {
+        if (kind === 'run') expect(emu.run(Number(id))).toBeDefined();
+        if (kind === 'sha') expect(emu.commit(REPO, id)).toBeDefined();
+        if (kind === 'pr') expect(emu.pulls(REPO).map((p) => String(p.number))).toContain(id);
+      }
+      kinds.set(key, [...new Set([...(kinds.get(key) ?? []), ...parsed.map(([, kind]) => kind!)])].sort());
+    }
+    expect(Object.fromEntries(kinds)).toEqual({
+      push: [],
+      status: ['sha'],
+      'pull_request.opened': ['pr', 'sha'],
+      'pull_request.closed': ['pr', 'sha'],
+      'workflow_run.requested': ['run', 'sha', 'workflow'],
+      'workflow_run.in_progress': ['run', 'sha', 'workflow'],
+      'workflow_run.completed': ['run', 'sha', 'workflow'],
+      'workflow_job.queued': ['run'],
+      'workflow_job.waiting': ['run'],
+      'workflow_job.in_progress': ['run'],
+      'workflow_job.completed': ['run'],
+      'check_suite.completed': ['sha'],
+      'deployment.created': ['sha'],
+      'deployment_status.created': ['sha'],
+      'deployment_review.requested': [],
+      'deployment_review.approved': [],
+      'deployment_review.rejected': [],
+      'deployment_protection_rule.requested': [],
+    });
+  });
+
+  it('the protection-rule request reads the environment, the deployment SHA and the callback URL GitHub sends', () => {
+    const rule = emu.deliveries.find((d) => d.event === 'deployment_protection_rule')!;
+    const guarded = emu.runs(REPO).find((r) => r.name === 'cd-guarded')!;
+    expect(protectionRuleEvent(rule.payload as unknown as DeploymentProtectionRuleRequested)).toEqual({
+      repo: REPO,
+      environment: 'guarded',
+      sha: guarded.head_sha,
+      callbackUrl: `${emu.url}/repos/${REPO}/actions/runs/${String(guarded.id)}/deployment_protection_rule`,
+    });
   });
 
   it('the validator is not vacuous: fields GitHub does not send, and missing ones, are reported', () => {

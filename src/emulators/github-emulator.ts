@@ -710,9 +710,13 @@ export class GitHubEmulator extends EmulatorBase {
     const text = result.body === undefined ? '' : JSON.stringify(result.body);
     const headers: Record<string, string> = { ...result.headers };
     if (ctx.method === 'GET' && result.status === 200) {
-      const etag = `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
+      // GitHub's ETags are per credential (and media type): one token's ETag never earns another a 304
+      const varying = `${token}\n${ctx.headers.accept ?? ''}\n${text}`;
+      const digest = createHash('sha256').update(varying).digest('hex');
+      const etag = `W/"${digest.slice(0, 40)}"`;
       headers.etag = etag;
       headers['cache-control'] = 'private, max-age=60, s-maxage=60';
+      headers.vary = 'Accept, Authorization, Cookie, X-GitHub-OTP';
       const inm = ctx.headers['if-none-match'];
       if (
         inm !== undefined &&
@@ -721,7 +725,7 @@ export class GitHubEmulator extends EmulatorBase {
           .map((s) => s.trim())
           .includes(etag)
       ) {
-        ctx.res.writeHead(304, { ...this.rateHeaders(), etag });
+        ctx.res.writeHead(304, { ...this.rateHeaders(), etag, vary: headers.vary });
         ctx.res.end();
         return;
       }
@@ -771,10 +775,12 @@ export class GitHubEmulator extends EmulatorBase {
         remaining: this.rate.remaining,
         reset: this.rate.resetAt,
       };
-      return { status: 200, body: { resources: { core }, rate: core } };
+      // search has its own budget (30 a minute); shipgate never searches, so it stays full
+      const search = { limit: 30, used: 0, remaining: 30, reset: Math.floor(this.now() / 1000) + 60 };
+      return { status: 200, body: { resources: { core, search }, rate: core } };
     });
     r.add('GET', '/user', (q) => ({ status: 200, body: this.userJson(q.login) }));
-    r.add('GET', R, (q) => ({ status: 200, body: this.repoJson(this.repoParam(q)) }));
+    r.add('GET', R, (q) => ({ status: 200, body: { ...this.repoJson(this.repoParam(q)), network_count: 0, subscribers_count: 0 } }));
 
     // branches & refs
     r.add('GET', `${R}/branches`, (q) => {
@@ -1571,8 +1577,6 @@ export class GitHubEmulator extends EmulatorBase {
         action: 'requested',
         environment: env.name,
         event: run.event,
-        sha: run.headSha,
-        ref: `refs/heads/${run.headBranch}`,
         deployment_callback_url: `${this.apiRepoUrl(repo)}/actions/runs/${run.id}/deployment_protection_rule`,
         deployment: deployment ? this.deploymentJson(deployment) : null,
         pull_requests: [],
@@ -1656,13 +1660,24 @@ export class GitHubEmulator extends EmulatorBase {
     const repo = this.repoOrThrow(run.repo);
     const env = this.ensureEnvironment(repo, review.environment);
     this.record('review', { runId: run.id, environment: env.name, state, login, comment });
+    const job = this.jobJson(run);
     this.sendWebhook('deployment_review', {
       action: state,
       approver: this.userJson(login),
       comment,
       workflow_run: this.runJson(run),
-      workflow_job_runs: [{ id: run.jobId, name: this.jobName(run), status: 'waiting', conclusion: null, environment: env.name }],
-      environment: env.name,
+      workflow_job_runs: [
+        {
+          id: run.jobId,
+          name: this.jobName(run),
+          status: 'waiting',
+          conclusion: null,
+          html_url: job.html_url,
+          created_at: job.created_at,
+          updated_at: job.created_at,
+          environment: env.name,
+        },
+      ],
       since: iso(this.now()),
       repository: this.repoJson(repo),
       sender: this.userJson(login),
@@ -1750,7 +1765,7 @@ export class GitHubEmulator extends EmulatorBase {
         statuses: latest.map((s) => this.statusJson(repo, s)),
         sha,
         total_count: latest.length,
-        repository: this.repoJson(repo),
+        repository: this.minimalRepoJson(repo),
         commit_url: `${this.apiRepoUrl(repo)}/commits/${sha}`,
         url: `${this.apiRepoUrl(repo)}/commits/${sha}/status`,
       },
@@ -2049,7 +2064,16 @@ export class GitHubEmulator extends EmulatorBase {
     this.deploymentStore.push(deployment);
     const json = this.deploymentJson(deployment);
     this.record('deployment', { deployment: json });
-    this.sendWebhook('deployment', { action: 'created', deployment: json, repository: this.repoJson(repo), sender: this.userJson(input.creator) });
+    const run = input.runId === undefined ? undefined : this.runStore.find((r) => r.id === input.runId);
+    const workflow = run && this.workflows.find((w) => w.id === run.workflowId);
+    this.sendWebhook('deployment', {
+      action: 'created',
+      deployment: json,
+      workflow: workflow ? this.workflowJson(repo, workflow) : null,
+      workflow_run: run ? this.deploymentRunJson(run, input.createdAt) : null,
+      repository: this.repoJson(repo),
+      sender: this.userJson(input.creator),
+    });
     return deployment;
   }
 
@@ -2089,7 +2113,9 @@ export class GitHubEmulator extends EmulatorBase {
       sender: this.userJson(opts.creator),
     };
     const run = deployment.runId === undefined ? undefined : this.runStore.find((r) => r.id === deployment.runId);
-    if (run) payload.workflow_run = this.runJson(run, status.createdAt);
+    const workflow = run && this.workflows.find((w) => w.id === run.workflowId);
+    if (run) payload.workflow_run = this.deploymentRunJson(run, status.createdAt);
+    if (workflow) payload.workflow = this.workflowJson(repo, workflow);
     this.sendWebhook('deployment_status', payload);
     return status;
   }
@@ -2109,6 +2135,8 @@ export class GitHubEmulator extends EmulatorBase {
     const hook = this.webhook;
     if (!hook) return;
     const body = { ...payload };
+    const repository = payload.repository as { owner?: { login?: string; type?: string } } | undefined;
+    if (repository?.owner?.type === 'Organization' && body.organization === undefined) body.organization = this.orgJson(String(repository.owner.login));
     if (this.installationId !== undefined) body.installation = { id: this.installationId, node_id: nodeId('MDIz', this.installationId) };
     const raw = JSON.stringify(body);
     const delivery: WebhookDelivery = { id: randomUUID(), event, payload: body, at: this.now() };
@@ -2162,12 +2190,53 @@ export class GitHubEmulator extends EmulatorBase {
       gravatar_id: '',
       url: `${this.url}/users/${encodeURIComponent(login)}`,
       html_url: `${this.url}/${encodeURIComponent(login)}`,
+      ...this.userUrls(login),
       type: isBot ? 'Bot' : 'User',
       site_admin: false,
     };
   }
 
-  private repoJson(repo: RepoRec): Json {
+  /** The hypermedia URLs GitHub puts in every user object (simple-user requires them). */
+  private userUrls(login: string): Json {
+    const u = `${this.url}/users/${encodeURIComponent(login)}`;
+    return {
+      followers_url: `${u}/followers`,
+      following_url: `${u}/following{/other_user}`,
+      gists_url: `${u}/gists{/gist_id}`,
+      starred_url: `${u}/starred{/owner}{/repo}`,
+      subscriptions_url: `${u}/subscriptions`,
+      organizations_url: `${u}/orgs`,
+      repos_url: `${u}/repos`,
+      events_url: `${u}/events{/privacy}`,
+      received_events_url: `${u}/received_events`,
+    };
+  }
+
+  /** A repository owner that is an organization (every emulated repository's owner), as webhooks' `organization`. */
+  private orgJson(login: string): Json {
+    const id = numericHash(login);
+    const api = `${this.url}/orgs/${encodeURIComponent(login)}`;
+    return {
+      login,
+      id,
+      node_id: nodeId('O_', id),
+      url: api,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events`,
+      hooks_url: `${api}/hooks`,
+      issues_url: `${api}/issues`,
+      members_url: `${api}/members{/member}`,
+      public_members_url: `${api}/public_members{/member}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+      description: null,
+    };
+  }
+
+  /**
+   * A repository as GitHub's minimal shape (`workflow_run.repository`, a combined status's
+   * `repository`): identity, owner and the hypermedia URLs, nothing else.
+   */
+  private minimalRepoJson(repo: RepoRec): Json {
     const api = this.apiRepoUrl(repo);
     return {
       id: repo.id,
@@ -2180,20 +2249,83 @@ export class GitHubEmulator extends EmulatorBase {
       description: null,
       fork: false,
       url: api,
+      forks_url: `${api}/forks`,
+      keys_url: `${api}/keys{/key_id}`,
+      collaborators_url: `${api}/collaborators{/collaborator}`,
+      teams_url: `${api}/teams`,
+      hooks_url: `${api}/hooks`,
+      issue_events_url: `${api}/issues/events{/number}`,
+      events_url: `${api}/events`,
+      assignees_url: `${api}/assignees{/user}`,
       branches_url: `${api}/branches{/branch}`,
-      commits_url: `${api}/commits{/sha}`,
-      pulls_url: `${api}/pulls{/number}`,
-      deployments_url: `${api}/deployments`,
-      statuses_url: `${api}/statuses/{sha}`,
+      tags_url: `${api}/tags`,
+      blobs_url: `${api}/git/blobs{/sha}`,
+      git_tags_url: `${api}/git/tags{/sha}`,
       git_refs_url: `${api}/git/refs{/sha}`,
+      trees_url: `${api}/git/trees{/sha}`,
+      statuses_url: `${api}/statuses/{sha}`,
+      languages_url: `${api}/languages`,
+      stargazers_url: `${api}/stargazers`,
+      contributors_url: `${api}/contributors`,
+      subscribers_url: `${api}/subscribers`,
+      subscription_url: `${api}/subscription`,
+      commits_url: `${api}/commits{/sha}`,
+      git_commits_url: `${api}/git/commits{/sha}`,
+      comments_url: `${api}/comments{/number}`,
+      issue_comment_url: `${api}/issues/comments{/number}`,
+      contents_url: `${api}/contents/{+path}`,
+      compare_url: `${api}/compare/{base}...{head}`,
+      merges_url: `${api}/merges`,
+      archive_url: `${api}/{archive_format}{/ref}`,
+      downloads_url: `${api}/downloads`,
+      issues_url: `${api}/issues{/number}`,
+      pulls_url: `${api}/pulls{/number}`,
+      milestones_url: `${api}/milestones{/number}`,
+      notifications_url: `${api}/notifications{?since,all,participating}`,
+      labels_url: `${api}/labels{/name}`,
+      releases_url: `${api}/releases{/id}`,
+      deployments_url: `${api}/deployments`,
+    };
+  }
+
+  /** A repository as GitHub's full shape (`GET /repos/{owner}/{repo}`, webhooks' `repository`, a PR's head and base repo). */
+  private repoJson(repo: RepoRec): Json {
+    const host = new URL(this.url).host;
+    return {
+      ...this.minimalRepoJson(repo),
       created_at: iso(repo.createdAt),
       updated_at: iso(repo.pushedAt),
       pushed_at: iso(repo.pushedAt),
+      git_url: `git://${host}/${repo.fullName}.git`,
+      ssh_url: `git@${host}:${repo.fullName}.git`,
       clone_url: `${this.htmlRepoUrl(repo)}.git`,
-      default_branch: repo.defaultBranch,
-      visibility: repo.private ? 'private' : 'public',
+      svn_url: this.htmlRepoUrl(repo),
+      homepage: null,
+      size: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: null,
+      has_issues: true,
+      has_projects: true,
+      has_downloads: true,
+      has_wiki: true,
+      has_pages: false,
+      has_discussions: false,
+      forks_count: 0,
+      mirror_url: null,
       archived: false,
       disabled: false,
+      open_issues_count: 0,
+      license: null,
+      allow_forking: true,
+      is_template: false,
+      web_commit_signoff_required: false,
+      topics: [],
+      visibility: repo.private ? 'private' : 'public',
+      forks: 0,
+      open_issues: 0,
+      watchers: 0,
+      default_branch: repo.defaultBranch,
       permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
     };
   }
@@ -2286,16 +2418,7 @@ export class GitHubEmulator extends EmulatorBase {
     const workflow = this.workflows.find((w) => w.id === run.workflowId);
     const phase = this.currentPhase(run, at);
     const api = `${this.apiRepoUrl(repo)}/actions/runs/${run.id}`;
-    const head = this.commitRec(repo, run.headSha);
-    const prs = this.pullStore
-      .filter((p) => p.repo === repo.fullName && p.state === 'open' && p.head === run.headBranch && this.pullHeadSha(repo, p) === run.headSha)
-      .map((p) => ({
-        id: p.id,
-        number: p.number,
-        url: `${this.apiRepoUrl(repo)}/pulls/${p.number}`,
-        head: { ref: p.head, sha: this.pullHeadSha(repo, p), repo: { id: repo.id, url: this.apiRepoUrl(repo), name: repo.name } },
-        base: { ref: p.base, sha: this.pullBaseSha(repo, p), repo: { id: repo.id, url: this.apiRepoUrl(repo), name: repo.name } },
-      }));
+    const prs = this.runPullRequests(repo, run);
     return {
       id: run.id,
       name: workflow?.name ?? '',
@@ -2329,16 +2452,42 @@ export class GitHubEmulator extends EmulatorBase {
       rerun_url: `${api}/rerun`,
       previous_attempt_url: null,
       workflow_url: `${this.apiRepoUrl(repo)}/actions/workflows/${run.workflowId}`,
-      head_commit: {
-        id: head.sha,
-        tree_id: head.tree,
-        message: head.message,
-        timestamp: iso(head.committer.date),
-        author: { name: head.author.name, email: head.author.email },
-        committer: { name: head.committer.name, email: head.committer.email },
-      },
-      repository: this.repoJson(repo),
-      head_repository: this.repoJson(repo),
+      head_commit: this.simpleCommitJson(repo, run.headSha),
+      repository: this.minimalRepoJson(repo),
+      head_repository: this.minimalRepoJson(repo),
+    };
+  }
+
+  /** A run as a deployment's or deployment status's `workflow_run`: GitHub leaves out the head commit and repositories there. */
+  private deploymentRunJson(run: RunRec, at: number): Json {
+    const json = this.runJson(run, at);
+    for (const key of ['head_commit', 'repository', 'head_repository']) delete json[key];
+    return json;
+  }
+
+  /** The open PRs whose head is the run's head (a run's or check suite's `pull_requests`). */
+  private runPullRequests(repo: RepoRec, run: RunRec): Json[] {
+    return this.pullStore
+      .filter((p) => p.repo === repo.fullName && p.state === 'open' && p.head === run.headBranch && this.pullHeadSha(repo, p) === run.headSha)
+      .map((p) => ({
+        id: p.id,
+        number: p.number,
+        url: `${this.apiRepoUrl(repo)}/pulls/${p.number}`,
+        head: { ref: p.head, sha: this.pullHeadSha(repo, p), repo: { id: repo.id, url: this.apiRepoUrl(repo), name: repo.name } },
+        base: { ref: p.base, sha: this.pullBaseSha(repo, p), repo: { id: repo.id, url: this.apiRepoUrl(repo), name: repo.name } },
+      }));
+  }
+
+  /** A commit as `head_commit` of a workflow run or check suite (GitHub's SimpleCommit). */
+  private simpleCommitJson(repo: RepoRec, sha: string): Json {
+    const head = this.commitRec(repo, sha);
+    return {
+      id: head.sha,
+      tree_id: head.tree,
+      message: head.message,
+      timestamp: iso(head.committer.date),
+      author: { name: head.author.name, email: head.author.email },
+      committer: { name: head.committer.name, email: head.committer.email },
     };
   }
 
@@ -2424,7 +2573,7 @@ export class GitHubEmulator extends EmulatorBase {
       output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.apiRepoUrl(repo)}/check-runs/${c.id}/annotations` },
       name: c.name,
       check_suite: { id: c.checkSuiteId },
-      app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },
+      app: this.actionsAppJson(),
       pull_requests: [],
     };
   }
@@ -2448,8 +2597,27 @@ export class GitHubEmulator extends EmulatorBase {
       output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.apiRepoUrl(repo)}/check-runs/${run.jobId}/annotations` },
       name: job.name,
       check_suite: { id: run.checkSuiteId },
-      app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },
+      app: this.actionsAppJson(),
       pull_requests: [],
+    };
+  }
+
+  /** The GitHub Actions app (a check run's or check suite's `app`). */
+  private actionsAppJson(): Json {
+    return {
+      id: 15368,
+      slug: 'github-actions',
+      client_id: 'Iv1.05c79e9ad1f6bdfa',
+      node_id: 'MDM6QXBwMTUzNjg=',
+      owner: { ...this.userJson('github'), type: 'Organization' },
+      name: 'GitHub Actions',
+      description: 'Automate your workflow from idea to production',
+      external_url: 'https://help.github.com/en/actions',
+      html_url: `${this.url}/apps/github-actions`,
+      created_at: '2018-07-30T09:30:17Z',
+      updated_at: '2024-04-10T20:33:16Z',
+      permissions: { actions: 'write', checks: 'write', contents: 'write', deployments: 'write', metadata: 'read', pull_requests: 'write', statuses: 'write' },
+      events: ['check_run', 'check_suite', 'workflow_dispatch', 'workflow_run', 'workflow_job'],
     };
   }
 
@@ -2464,11 +2632,15 @@ export class GitHubEmulator extends EmulatorBase {
       status: phase.status === 'waiting' ? 'queued' : phase.status,
       conclusion: phase.conclusion,
       url: `${this.apiRepoUrl(repo)}/check-suites/${run.checkSuiteId}`,
-      app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },
+      app: this.actionsAppJson(),
       created_at: iso(run.createdAt),
       updated_at: iso(phase.at),
       latest_check_runs_count: 1,
       check_runs_url: `${this.apiRepoUrl(repo)}/check-suites/${run.checkSuiteId}/check-runs`,
+      before: this.commitRec(repo, run.headSha).parents[0] ?? '0'.repeat(40),
+      after: run.headSha,
+      pull_requests: this.runPullRequests(repo, run),
+      head_commit: this.simpleCommitJson(repo, run.headSha),
     };
   }
 
@@ -2511,6 +2683,9 @@ export class GitHubEmulator extends EmulatorBase {
       patch_url: `${this.htmlRepoUrl(repo)}/pull/${p.number}.patch`,
       issue_url: `${this.apiRepoUrl(repo)}/issues/${p.number}`,
       commits_url: `${api}/commits`,
+      review_comments_url: `${api}/comments`,
+      review_comment_url: `${this.apiRepoUrl(repo)}/pulls/comments{/number}`,
+      comments_url: `${this.apiRepoUrl(repo)}/issues/${p.number}/comments`,
       statuses_url: `${this.apiRepoUrl(repo)}/statuses/${headSha}`,
       number: p.number,
       state: p.state,
@@ -2546,6 +2721,16 @@ export class GitHubEmulator extends EmulatorBase {
       additions: 0,
       deletions: 0,
       changed_files: 0,
+      _links: {
+        self: { href: api },
+        html: { href: `${this.htmlRepoUrl(repo)}/pull/${p.number}` },
+        issue: { href: `${this.apiRepoUrl(repo)}/issues/${p.number}` },
+        comments: { href: `${this.apiRepoUrl(repo)}/issues/${p.number}/comments` },
+        review_comments: { href: `${api}/comments` },
+        review_comment: { href: `${this.apiRepoUrl(repo)}/pulls/comments{/number}` },
+        commits: { href: `${api}/commits` },
+        statuses: { href: `${this.apiRepoUrl(repo)}/statuses/${headSha}` },
+      },
     };
   }
 

@@ -129,6 +129,27 @@ describe('GitHubEmulator basics', () => {
     expect(reset.headers['x-ratelimit-remaining']).toBe('4999');
   });
 
+  it('answers 304 only to an ETag it issued to the same credential (ETags are per token, Vary: Authorization)', async () => {
+    const emu = new GitHubEmulator({ tokens: ['ghp_alice', 'ghp_bob'] });
+    await emu.start();
+    try {
+      emu.addRepo('acme/markets');
+      const alice = new Octokit({ auth: 'ghp_alice', baseUrl: emu.url, request: { retries: 0 } });
+      const bob = new Octokit({ auth: 'ghp_bob', baseUrl: emu.url, request: { retries: 0 } });
+      const first = await alice.repos.get({ owner: 'acme', repo: 'markets' });
+      const etag = first.headers.etag ?? '';
+      expect(String(first.headers.vary)).toMatch(/\bAuthorization\b/);
+      // the same body for another token: a different ETag, and Alice's is not honoured for Bob
+      const bobs = await bob.repos.get({ owner: 'acme', repo: 'markets', headers: { 'if-none-match': etag } });
+      expect(bobs.status).toBe(200);
+      expect(bobs.headers.etag).not.toBe(etag);
+      expect((await failure(alice.repos.get({ owner: 'acme', repo: 'markets', headers: { 'if-none-match': etag } }))).status).toBe(304);
+      expect((await failure(bob.repos.get({ owner: 'acme', repo: 'markets', headers: { 'if-none-match': bobs.headers.etag ?? '' } }))).status).toBe(304);
+    } finally {
+      await emu.stop();
+    }
+  });
+
   it('injects faults for retry tests', async () => {
     env.emu.failNext({ method: 'GET', path: '/repos/acme/markets', status: 502 });
     expect((await failure(env.gh.repos.get({ owner: 'acme', repo: 'markets' }))).status).toBe(502);

@@ -11,235 +11,47 @@
  * environment reviews, custom protection rules), deployments and statuses, environments.
  *
  * KNOWN_GAPS lists, per schema object, the required properties the emulator leaves out
- * (hypermedia URLs, counters and the like that shipgate never reads). The tolerant validator
- * forgives exactly those; everything else must conform. A ratchet test checks the list is
- * exact: new drift fails, and so does a fix (remove the entry then).
+ * (now none). The tolerant validator forgives exactly those; everything else must conform.
+ * A ratchet test checks the list is exact: new drift fails, and so does a fix (remove the
+ * entry then). Webhook payloads and request bodies: github-webhooks-openapi.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { GitHubEmulator } from '../../src/emulators/github-emulator';
+import { describeErrors, loadDocument, missingRequired, SchemaSet, type Json } from '../helpers/openapi-schemas';
 
-type Json = Record<string, unknown>;
-
-const spec = JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')) as {
-  info: { version: string };
-  paths: Record<string, Record<string, { responses: Record<string, Json> }>>;
-  components: { schemas: Record<string, unknown>; responses: Record<string, Json> };
-};
+const spec = loadDocument('@octokit/openapi/generated/api.github.com.json');
 
 const TOKEN = 'ghp_contract';
 const REPO = 'acme/platform';
-
-/** `component.prop.prop` of an object node of a converted component (for messages and tolerances). */
-const nodeNames = new WeakMap<object, string>();
-
-/**
- * OpenAPI 3.0 schema → JSON Schema: `nullable` → type unions (or anyOf null), refs into the
- * `gh` document. `name` labels object nodes (`simple-user`, `rate-limit-overview.resources`).
- */
-function toJsonSchema(node: unknown, name?: string): unknown {
-  if (Array.isArray(node)) return node.map((n) => toJsonSchema(n));
-  if (node === null || typeof node !== 'object') return node;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(node as Json)) {
-    if (k === 'example' || k === 'examples' || k === 'discriminator' || k === 'xml' || k === 'externalDocs' || k.startsWith('x-')) continue;
-    if (k === '$ref' && typeof v === 'string') {
-      out.$ref = v.startsWith('#/') ? `gh${v}` : v;
-      continue;
-    }
-    // `properties` maps names to schemas: keep the names (even "example"), convert the values
-    out[k] =
-      k === 'properties' && v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v as Json).map(([n, sub]) => [n, toJsonSchema(sub, name ? `${name}.${n}` : undefined)]))
-        : toJsonSchema(v);
-  }
-  if (name) nodeNames.set(out, name);
-  if (out.nullable === true) {
-    delete out.nullable;
-    if (typeof out.type === 'string') {
-      out.type = [out.type, 'null'];
-      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
-      return out;
-    }
-    return { anyOf: [out, { type: 'null' }] };
-  }
-  delete out.nullable;
-  return out;
-}
 
 /**
  * The emulator's known gaps: required properties of GitHub's schemas that it leaves out,
  * per schema object (`component` or `component.prop`). The tolerant validator drops exactly
  * these from `required`; everything else (other required properties, types, enums, formats,
- * nullability) is validated strictly. Found by this test (2026-03, @octokit/openapi 23):
- * report to the emulator's owner; remove an entry once the emulator sends the property
- * (the "still a gap" test fails until then).
+ * nullability) is validated strictly. Add an entry only for a property shipgate never reads,
+ * and remove it once the emulator sends the property (the "still a gap" test fails until
+ * then). Empty since 2026-03 (users, repositories, pull requests, the Actions app and the
+ * search rate limit are complete).
  */
-const USER_URLS = [
-  'events_url',
-  'followers_url',
-  'following_url',
-  'gists_url',
-  'organizations_url',
-  'received_events_url',
-  'repos_url',
-  'starred_url',
-  'subscriptions_url',
-];
-const REPO_URLS = [
-  'archive_url',
-  'assignees_url',
-  'blobs_url',
-  'collaborators_url',
-  'comments_url',
-  'compare_url',
-  'contents_url',
-  'contributors_url',
-  'downloads_url',
-  'events_url',
-  'forks_url',
-  'git_commits_url',
-  'git_tags_url',
-  'hooks_url',
-  'issue_comment_url',
-  'issue_events_url',
-  'issues_url',
-  'keys_url',
-  'labels_url',
-  'languages_url',
-  'merges_url',
-  'milestones_url',
-  'notifications_url',
-  'releases_url',
-  'stargazers_url',
-  'subscribers_url',
-  'subscription_url',
-  'tags_url',
-  'teams_url',
-  'trees_url',
-];
-const REPO_COUNTS = [
-  'forks',
-  'forks_count',
-  'git_url',
-  'has_issues',
-  'has_pages',
-  'has_projects',
-  'has_wiki',
-  'homepage',
-  'language',
-  'license',
-  'mirror_url',
-  'open_issues',
-  'open_issues_count',
-  'size',
-  'ssh_url',
-  'stargazers_count',
-  'svn_url',
-  'watchers',
-  'watchers_count',
-];
-const PR_FIELDS = ['_links', 'comments_url', 'review_comment_url', 'review_comments_url'];
-const KNOWN_GAPS: Record<string, string[]> = {
-  // users everywhere (actor, creator, owner, PR user, commit author, reviewers): the 9 hypermedia URLs
-  'simple-user': USER_URLS,
-  'nullable-simple-user': USER_URLS,
-  // GET /repos/{owner}/{repo}
-  'full-repository': [...REPO_URLS, ...REPO_COUNTS, 'has_discussions', 'network_count', 'subscribers_count'],
-  // pull_request.head.repo / base.repo
-  repository: [...REPO_URLS, ...REPO_COUNTS, 'has_downloads'],
-  // workflow_run.repository / head_repository, combined status repository
-  'minimal-repository': REPO_URLS,
-  // pull requests (create, get, list, commits/{sha}/pulls)
-  'pull-request': PR_FIELDS,
-  'pull-request-simple': PR_FIELDS,
-  // check_run.app
-  'nullable-integration': ['created_at', 'description', 'events', 'external_url', 'html_url', 'node_id', 'owner', 'permissions', 'updated_at'],
-  // GET /rate_limit
-  'rate-limit-overview.resources': ['search'],
-};
+const KNOWN_GAPS: Record<string, string[]> = {};
 
-function convertComponents(tolerate: Record<string, string[]>): Json {
-  const schemas: Json = {};
-  for (const [name, schema] of Object.entries(spec.components.schemas)) schemas[name] = toJsonSchema(schema, name);
-  for (const [where, props] of Object.entries(tolerate)) {
-    const [component, ...path] = where.split('.');
-    let node = schemas[component!] as Json | undefined;
-    for (const prop of path) node = (node?.properties as Json | undefined)?.[prop] as Json | undefined;
-    if (!node || !Array.isArray(node.required)) throw new Error(`KNOWN_GAPS: ${where} is not an object schema with required properties`);
-    const missing = props.filter((prop) => !(node!.required as string[]).includes(prop));
-    if (missing.length) throw new Error(`KNOWN_GAPS: ${where} does not require ${missing.join(', ')}`);
-    node.required = (node.required as string[]).filter((r) => !props.includes(r));
-  }
-  return schemas;
-}
-
-function makeAjv(tolerate: Record<string, string[]>): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true, verbose: true });
-  addFormats(ajv);
-  ajv.addFormat('repo.nwo', /^[\w.-]+\/[\w.-]+$/);
-  ajv.addFormat('timestamp', true);
-  ajv.addSchema({ $id: 'gh', components: { schemas: convertComponents(tolerate) } });
-  return ajv;
-}
-
-const strictAjv = makeAjv({});
-const tolerantAjv = makeAjv(KNOWN_GAPS);
+const strictSchemas = new SchemaSet(spec, { id: 'gh' });
+const tolerantSchemas = new SchemaSet(spec, { id: 'gh', tolerate: KNOWN_GAPS });
 const validators = new Map<string, ValidateFunction | null>();
 
 /** The validator of a documented response, or null when GitHub documents no body for it. */
 function validatorFor(method: string, path: string, status: number, mode: 'strict' | 'tolerant' = 'tolerant'): ValidateFunction | null {
   const key = `${mode} ${method} ${path} ${status}`;
   if (validators.has(key)) return validators.get(key)!;
-  const op = spec.paths[path]?.[method.toLowerCase()];
+  const op = spec.paths![path]?.[method.toLowerCase()];
   if (!op) throw new Error(`${method} ${path} is not in GitHub's OpenAPI description`);
   let response = op.responses[String(status)];
   if (!response) throw new Error(`${method} ${path}: status ${status} is not documented (documented: ${Object.keys(op.responses).join(', ')})`);
-  if (typeof response.$ref === 'string') response = spec.components.responses[(response.$ref as string).split('/').pop()!]!;
+  if (typeof response.$ref === 'string') response = spec.components.responses![(response.$ref as string).split('/').pop()!]!;
   const schema = (response.content as Record<string, { schema?: unknown }> | undefined)?.['application/json']?.schema;
-  const v = schema === undefined ? null : (mode === 'strict' ? strictAjv : tolerantAjv).compile(toJsonSchema(schema) as object);
+  const v = schema === undefined ? null : (mode === 'strict' ? strictSchemas : tolerantSchemas).compile(schema);
   validators.set(key, v);
   return v;
-}
-
-function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
-  // anyOf/oneOf wrappers repeat their branches' errors; keep the leaf errors
-  return [
-    ...new Set(
-      (errors ?? [])
-        .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
-        .map(
-          (e) =>
-            `${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.keyword === 'enum' ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` : ''}`,
-        ),
-    ),
-  ].sort();
-}
-
-/**
- * `schema-object: property` for every missing required property a strict validation reports.
- * Where one value is checked against alternatives (anyOf/oneOf, e.g. a reviewer is a user or
- * a team), the alternatives it does not take are left out: when an alternative has nothing
- * missing beyond the known gaps, it is the one taken.
- */
-function missingRequired(errors: ErrorObject[] | null | undefined, known: Record<string, string[]>): string[] {
-  const byPath = new Map<string, Map<string, Set<string>>>();
-  for (const e of errors ?? []) {
-    if (e.keyword !== 'required') continue;
-    const where = nodeNames.get(e.parentSchema as object) ?? `(inline schema at ${e.instancePath || 'root'})`;
-    const at = byPath.get(e.instancePath) ?? new Map<string, Set<string>>();
-    byPath.set(e.instancePath, at);
-    const props = at.get(where) ?? new Set<string>();
-    at.set(where, props);
-    props.add((e.params as { missingProperty: string }).missingProperty);
-  }
-  const out = new Set<string>();
-  for (const alternatives of byPath.values()) {
-    const taken = [...alternatives].filter(([where, props]) => [...props].every((p) => (known[where] ?? []).includes(p)));
-    for (const [where, props] of taken.length ? taken : [...alternatives]) for (const p of props) out.add(`${where}: ${p}`);
-  }
-  return [...out];
 }
 
 interface Result {

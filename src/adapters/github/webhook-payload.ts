@@ -1,3 +1,4 @@
+import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
 import { z } from 'zod';
 
 const sha = z.string().max(100);
@@ -29,3 +30,13 @@ export const protectionRuleRequest = z.object({
   deployment: z.object({ sha: z.string().min(1).max(100) }),
   deployment_callback_url: z.url({ protocol: /^https?$/ }),
 });
+
+/**
+ * The protection-rule request as AnswerProtectionRule takes it: the environment's name, the SHA
+ * of the deployment waiting on it (GitHub sends it in `deployment`, not at the top level) and
+ * the callback URL; undefined when the payload lacks any of them.
+ */
+export function protectionRuleEvent(payload: unknown): ProtectionRuleEvent | undefined {
+  const r = protectionRuleRequest.safeParse(payload);
+  return r.success ? { repo: r.data.repository.full_name, environment: r.data.environment, sha: r.data.deployment.sha, callbackUrl: r.data.deployment_callback_url } : undefined;
+}

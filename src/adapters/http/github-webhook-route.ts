@@ -1,7 +1,7 @@
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
-import { githubWebhookPayload, protectionRuleRequest } from '../github/webhook-payload';
+import { githubWebhookPayload, protectionRuleEvent } from '../github/webhook-payload';
 import { verifyWebhookSignature } from '../github/webhook-signature';
 import { headerOf, sendJson, type RouteHandler } from './http-server';
 import { readBody, refuse } from './read-body';
@@ -53,9 +53,8 @@ export function githubWebhookRoute(d: GitHubWebhookRouteDeps): RouteHandler {
     const payload = parsed.data;
     let protection: ProtectionRuleEvent | undefined;
     if (event === 'deployment_protection_rule' && payload.action === 'requested') {
-      const r = protectionRuleRequest.safeParse(payload);
-      if (!r.success) return sendJson(res, 400, { error: 'a deployment_protection_rule request needs repository, environment, deployment.sha and deployment_callback_url' });
-      protection = { repo: r.data.repository.full_name, environment: r.data.environment, sha: r.data.deployment.sha, callbackUrl: r.data.deployment_callback_url };
+      protection = protectionRuleEvent(payload);
+      if (!protection) return sendJson(res, 400, { error: 'a deployment_protection_rule request needs repository, environment, deployment.sha and deployment_callback_url' });
     }
     sendJson(res, 202, { accepted: event });
     try {

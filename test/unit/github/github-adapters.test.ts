@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { silentLogger } from '../../../src/app/logger';
 import { createGitHubClient, type GitHubClient } from '../../../src/adapters/github/github-client';
-import { EtagCache } from '../../../src/adapters/github/etag-cache';
+import { EtagCache, type RequestLike } from '../../../src/adapters/github/etag-cache';
 import { GitHubCommitChecks } from '../../../src/adapters/github/github-commit-checks';
 import { GitHubCompare } from '../../../src/adapters/github/github-compare';
 import { GitHubDeploymentLookup } from '../../../src/adapters/github/github-deployment-lookup';
@@ -75,6 +75,38 @@ describe('GitHub adapters against the emulator', () => {
       await cache.get('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'markets' });
       expect(cache.stats()).toEqual({ hits: 0, misses: 3, entries: 1 });
       await expect(cache.get('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: 'acme', repo: 'markets', sha: head })).rejects.toThrow(/only caches GET/);
+    });
+
+    it('two clients with different tokens sharing a cache: each gets only the 304s its own token earned', async () => {
+      const multi = new GitHubEmulator({ tokens: ['ghp_alice', 'ghp_bob'], now: () => clock.now });
+      await multi.start();
+      try {
+        multi.addRepo(REPO);
+        const clients = {
+          alice: createGitHubClient({ baseUrl: multi.url, token: 'ghp_alice', logger: silentLogger, maxRateLimitRetries: 0 }),
+          bob: createGitHubClient({ baseUrl: multi.url, token: 'ghp_bob', logger: silentLogger, maxRateLimitRetries: 0 }),
+        };
+        let who: keyof typeof clients = 'alice';
+        const shared: RequestLike = {
+          request: Object.assign((route: string, params?: Record<string, unknown>) => clients[who].request(route, params), {
+            endpoint: clients.alice.request.endpoint,
+          }),
+        };
+        const cache = new EtagCache(shared);
+        const as = async (name: keyof typeof clients) => {
+          who = name;
+          return cache.get<{ full_name: string }>('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'markets' });
+        };
+        expect((await as('alice')).notModified).toBe(false);
+        const bob = await as('bob');
+        expect(bob).toMatchObject({ notModified: false, status: 200, data: { full_name: REPO } });
+        expect((await as('alice')).notModified).toBe(true);
+        expect((await as('bob')).notModified).toBe(true);
+        expect(multi.calls.filter((c) => c.path === `/repos/${REPO}`).map((c) => c.status)).toEqual([200, 200, 304, 304]);
+        expect(cache.stats()).toEqual({ hits: 2, misses: 2, entries: 2 });
+      } finally {
+        await multi.stop();
+      }
     });
   });
 

@@ -1,4 +1,5 @@
 import type { ShipgateConfig } from '../config/config-schema';
+import { runLabel } from '../domain/evidence';
 import { isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
@@ -55,7 +56,7 @@ export class DescribeDeployments {
         const holder = await this.d.locks.holder(s.name, env);
         const check = calendar.check(env, now);
         const parts = [
-          last ? `\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? `, <${last.runUrl}|run>` : ''})` : '_nothing deployed by shipgate yet_',
+          last ? `\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? `, <${last.runUrl}|${last.runName ?? 'run'}>` : ''})` : '_nothing deployed by shipgate yet_',
           check.frozen ? `:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : '',
           ...inflight.map((p) => `${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (<@${p.requester.id}>)`),
           holder && !inflight.some((p) => p.id === holder) ? `:lock: locked by \`${holder}\`` : '',
@@ -76,7 +77,7 @@ export class DescribeDeployments {
     const lines = recent.map((p) => {
       const run = p.evidence.runs.at(-1);
       const pr = p.evidence.pullRequests.at(-1);
-      return `${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}\`${p.sha?.slice(0, 7) ?? '???????'}\` *${p.state.replace('_', ' ')}* ${this.ref(p)} by <@${p.requester.id}>${p.approvals.length ? `, approved by ${p.approvals.map((a) => `<@${a.userId}>`).join(', ')}` : ''}${run ? ` · <${run.url}|run>` : ''}${pr ? ` · <${pr.url}|#${pr.number}>` : ''}${p.stateReason && p.state !== 'succeeded' ? ` · ${p.stateReason.slice(0, 120)}` : ''}`;
+      return `${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}\`${p.sha?.slice(0, 7) ?? '???????'}\` *${p.state.replace('_', ' ')}* ${this.ref(p)} by <@${p.requester.id}>${p.approvals.length ? `, approved by ${p.approvals.map((a) => `<@${a.userId}>`).join(', ')}` : ''}${run ? ` · <${run.url}|${runLabel(run)}>` : ''}${pr ? ` · <${pr.url}|#${pr.number}>` : ''}${p.stateReason && p.state !== 'succeeded' ? ` · ${p.stateReason.slice(0, 120)}` : ''}`;
     });
     return [`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines].join('\n');
   }

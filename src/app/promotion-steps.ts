@@ -48,7 +48,7 @@ export class PromotionSteps {
   }
 
   async saveRun(p: Promotion, run: WorkflowRun, jobs?: RunEvidence['jobs']): Promise<Promotion> {
-    const ev: RunEvidence = { id: run.id, name: run.name, url: run.htmlUrl, status: run.status, conclusion: run.conclusion, headSha: run.headSha, ...(jobs ? { jobs } : {}) };
+    const ev: RunEvidence = { id: run.id, name: run.name, ...(run.runNumber !== undefined ? { runNumber: run.runNumber } : {}), url: run.htmlUrl, status: run.status, conclusion: run.conclusion, headSha: run.headSha, ...(jobs ? { jobs } : {}) };
     const promotion = await this.update(p, (cur) => ({ ...cur, evidence: withRun(cur.evidence, ev) }));
     await this.d.chat.updatePromotion(promotion);
     return promotion;

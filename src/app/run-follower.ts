@@ -1,4 +1,5 @@
 import type { BranchStrategy, ShipgateConfig, WorkflowStrategy } from '../config/config-schema';
+import { runLabel } from '../domain/evidence';
 import type { Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { EnvironmentReviews } from './ports/environment-reviews';
@@ -48,7 +49,7 @@ export class RunFollower {
     const s = this.d.steps;
     let p = p0;
     let run = await this.d.github.getRun(p.repo, runId);
-    p = await s.threadOnce(p, `announce_run:${runId}`, `:arrow_forward: Workflow run <${run.htmlUrl}|${run.name} #${run.id}> for \`${run.headSha.slice(0, 7)}\` (${run.status}).`);
+    p = await s.threadOnce(p, `announce_run:${runId}`, `:arrow_forward: Workflow run <${run.htmlUrl}|${runLabel(run)}> for \`${run.headSha.slice(0, 7)}\` (${run.status}).`);
     p = await s.saveRun(p, run);
     const base = this.d.pollMs ?? 5000;
     const deadline = s.now().getTime() + (this.d.runTimeoutMs ?? 6 * 3600_000);
@@ -77,7 +78,7 @@ export class RunFollower {
       const key = `review:${run.id}:${d.environmentId}`;
       if (p.steps[key]) continue;
       if (!strategy.approveEnvironments) {
-        p = await s.threadOnce(p, key, `:hourglass: <${run.htmlUrl}|${run.name} #${run.id}> is waiting for a review on the GitHub Environment *${d.environment}*; approve it on GitHub (shipgate is not set to approve environments for this service).`);
+        p = await s.threadOnce(p, key, `:hourglass: <${run.htmlUrl}|${runLabel(run)}> is waiting for a review on the GitHub Environment *${d.environment}*; approve it on GitHub (shipgate is not set to approve environments for this service).`);
         continue;
       }
       const envOk = githubEnvironmentMatches(d.environment, p.env, strategy.githubEnvironments);
@@ -97,7 +98,7 @@ export class RunFollower {
         if (d.canApprove) await this.d.reviews.review(p.repo, run.id, [d.environmentId], 'rejected', `Rejected by shipgate ${p.id}: ${why.replace(/[*`]/g, '')}`);
         p = await s.done(p, key, { environment: d.environment, state: d.canApprove ? 'rejected' : 'left', reason: why });
         await s.audit(p, 'environment_review_refused', { runId: run.id, environment: d.environment, sha: run.headSha, reason: why });
-        await s.thread(p, `:no_entry: ${d.canApprove ? 'Rejected' : 'Did not approve'} the GitHub Environment review of <${run.htmlUrl}|run #${run.id}>: ${why}.`);
+        await s.thread(p, `:no_entry: ${d.canApprove ? 'Rejected' : 'Did not approve'} the GitHub Environment review of <${run.htmlUrl}|${runLabel(run)}>: ${why}.`);
       }
     }
     return p;

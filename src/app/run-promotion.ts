@@ -1,5 +1,6 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { formatDuration } from '../domain/duration';
+import { runLabel } from '../domain/evidence';
 import type { GateResult } from '../domain/gates/gate-result';
 import { transition, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
@@ -244,7 +245,7 @@ export class RunPromotion {
         kind: promotion.kind,
         outcome,
         at: now.toISOString(),
-        ...(lastRun ? { runUrl: lastRun.url } : {}),
+        ...(lastRun ? { runUrl: lastRun.url, runName: runLabel(lastRun) } : {}),
         ...(promotion.rollback ? { rollbackOf: promotion.rollback.currentPromotionId } : {}),
       });
     }
@@ -264,7 +265,7 @@ export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', r
     `• Commit: \`${p.sha ?? 'unresolved'}\``,
     ...e.pullRequests.map((pr) => `• Pull request: <${pr.url}|#${pr.number}>${pr.title ? ` ${pr.title}` : ''}`),
     ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),
-    ...e.runs.map((r) => `• Run: <${r.url}|${r.name} #${r.id}>: ${r.conclusion ?? r.status}`),
+    ...e.runs.map((r) => `• Run: <${r.url}|${runLabel(r)}>: ${r.conclusion ?? r.status}`),
     ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => `    ◦ job <${j.url}|${j.name}>: ${j.conclusion ?? 'n/a'}`)),
     ...e.matches.map((m) => `• ${m.name}: ${m.url ? `<${m.url}|\`${m.value}\`>` : `\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
     ...e.deployments.map((d) => `• GitHub deployment ${d.id} (${d.environment})`),

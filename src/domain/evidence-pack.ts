@@ -1,3 +1,4 @@
+import { runLabel } from './evidence';
 import type { Promotion } from './promotion';
 
 export interface AuditLine {
@@ -97,7 +98,7 @@ export function buildEvidencePack(p: Promotion, audit: readonly AuditLine[], lin
     '## Workflow runs',
     '',
     ...(e.runs.length
-      ? e.runs.flatMap((r) => [`- [${r.name} #${r.id}](${r.url}): ${r.conclusion ?? r.status} at \`${r.headSha.slice(0, 7)}\``, ...(r.jobs ?? []).map((j) => `  - [${j.name}](${j.url}): ${j.conclusion ?? 'n/a'}`)])
+      ? e.runs.flatMap((r) => [`- [${runLabel(r)}](${r.url}): ${r.conclusion ?? r.status} at \`${r.headSha.slice(0, 7)}\``, ...(r.jobs ?? []).map((j) => `  - [${j.name}](${j.url}): ${j.conclusion ?? 'n/a'}`)])
       : ['- none']),
     '',
     '## Databricks runs and other evidence',

@@ -2,6 +2,8 @@
 export interface RunEvidence {
   id: number;
   name: string;
+  /** GitHub's `run_number`: what GitHub shows as `cd-prod #2` (the id is in the URL). */
+  runNumber?: number;
   url: string;
   status: string;
   conclusion: string | null;
@@ -27,6 +29,14 @@ export interface Evidence {
 
 export function emptyEvidence(): Evidence {
   return { runs: [], pullRequests: [], deployments: [], matches: [], approvers: [] };
+}
+
+/**
+ * How a run is named everywhere (thread, card, evidence, history): `cd-prod #2`, GitHub's
+ * `run_number`; a record from before run numbers were kept says `cd-prod (run 1017)`.
+ */
+export function runLabel(r: Pick<RunEvidence, 'name' | 'id' | 'runNumber'>): string {
+  return r.runNumber !== undefined ? `${r.name} #${r.runNumber}` : `${r.name} (run ${r.id})`;
 }
 
 /** Upserts a run by id (a run is followed and re-recorded as it progresses). */

@@ -7,6 +7,8 @@ export interface DeploymentEntry {
   outcome: 'succeeded' | 'failed';
   at: string;
   runUrl?: string;
+  /** How the run is named (`cd-prod #2`). */
+  runName?: string;
   /** For a rollback: the promotion whose deployment it removed. */
   rollbackOf?: string;
 }

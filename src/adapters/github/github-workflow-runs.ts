@@ -6,6 +6,7 @@ import type { EtagCache } from './etag-cache';
 interface RawRun {
   id: number;
   name?: string | null;
+  run_number?: number;
   html_url: string;
   status: string | null;
   conclusion: string | null;
@@ -24,6 +25,7 @@ function toRun(r: RawRun): WorkflowRun {
   return {
     id: r.id,
     name: r.name ?? `run ${r.id}`,
+    ...(typeof r.run_number === 'number' ? { runNumber: r.run_number } : {}),
     htmlUrl: r.html_url,
     status: r.status ?? 'unknown',
     conclusion: r.conclusion,

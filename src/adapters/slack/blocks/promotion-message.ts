@@ -1,3 +1,4 @@
+import { runLabel } from '../../../domain/evidence';
 import type { GateResult } from '../../../domain/gates/gate-result';
 import type { Promotion, PromotionState } from '../../../domain/promotion';
 import { clip, esc, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
@@ -78,7 +79,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: string
     blocks.push({
       type: 'section',
       block_id: 'runs',
-      text: mrkdwn(`*Runs*\n${p.evidence.runs.map((r) => `• <${r.url}|${esc(r.name)} #${r.id}>: ${r.conclusion ?? r.status}`).join('\n')}`),
+      text: mrkdwn(`*Runs*\n${p.evidence.runs.map((r) => `• <${r.url}|${esc(runLabel(r))}>: ${r.conclusion ?? r.status}`).join('\n')}`),
     });
   }
   if (p.approvals.length) {

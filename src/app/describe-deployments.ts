@@ -1,6 +1,6 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { runLabel } from '../domain/evidence';
-import { isTerminal, type Promotion } from '../domain/promotion';
+import { deployedSha, isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { DeploymentHistory } from './ports/deployment-history';
@@ -76,8 +76,11 @@ export class DescribeDeployments {
     if (!recent.length) return `No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
     const lines = recent.map((p) => {
       const run = p.evidence.runs.at(-1);
+      // a branch promotion runs as its merge commit, a branch rollback as the commit restoring the tree
+      const deployed = p.state === 'succeeded' ? deployedSha(p) : undefined;
+      const as = deployed && deployed !== p.sha ? ` (as \`${deployed.slice(0, 7)}\`)` : '';
       const pr = p.evidence.pullRequests.at(-1);
-      return `${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}\`${p.sha?.slice(0, 7) ?? '???????'}\` *${p.state.replace('_', ' ')}* ${this.ref(p)} by <@${p.requester.id}>${p.approvals.length ? `, approved by ${p.approvals.map((a) => `<@${a.userId}>`).join(', ')}` : ''}${run ? ` · <${run.url}|${runLabel(run)}>` : ''}${pr ? ` · <${pr.url}|#${pr.number}>` : ''}${p.stateReason && p.state !== 'succeeded' ? ` · ${p.stateReason.slice(0, 120)}` : ''}`;
+      return `${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}\`${p.sha?.slice(0, 7) ?? '???????'}\`${as} *${p.state.replace('_', ' ')}* ${this.ref(p)} by <@${p.requester.id}>${p.approvals.length ? `, approved by ${p.approvals.map((a) => `<@${a.userId}>`).join(', ')}` : ''}${run ? ` · <${run.url}|${runLabel(run)}>` : ''}${pr ? ` · <${pr.url}|#${pr.number}>` : ''}${p.stateReason && p.state !== 'succeeded' ? ` · ${p.stateReason.slice(0, 120)}` : ''}`;
     });
     return [`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines].join('\n');
   }

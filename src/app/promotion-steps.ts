@@ -47,8 +47,19 @@ export class PromotionSteps {
     return promotion;
   }
 
-  async saveRun(p: Promotion, run: WorkflowRun, jobs?: RunEvidence['jobs']): Promise<Promotion> {
-    const ev: RunEvidence = { id: run.id, name: run.name, ...(run.runNumber !== undefined ? { runNumber: run.runNumber } : {}), url: run.htmlUrl, status: run.status, conclusion: run.conclusion, headSha: run.headSha, ...(jobs ? { jobs } : {}) };
+  /** Records a run; `deployedSha` is the commit it deploys (default: its head SHA). */
+  async saveRun(p: Promotion, run: WorkflowRun, jobs?: RunEvidence['jobs'], deployedSha = run.headSha): Promise<Promotion> {
+    const ev: RunEvidence = {
+      id: run.id,
+      name: run.name,
+      ...(run.runNumber !== undefined ? { runNumber: run.runNumber } : {}),
+      url: run.htmlUrl,
+      status: run.status,
+      conclusion: run.conclusion,
+      headSha: run.headSha,
+      deployedSha,
+      ...(jobs ? { jobs } : {}),
+    };
     const promotion = await this.update(p, (cur) => ({ ...cur, evidence: withRun(cur.evidence, ev) }));
     await this.d.chat.updatePromotion(promotion);
     return promotion;

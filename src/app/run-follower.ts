@@ -44,13 +44,16 @@ export class RunFollower {
   /**
    * `approvedShas`: the commits the Slack approval covers (branch strategy: the approved SHA and
    * its merge commit). Undefined for a run shipgate dispatched itself with the SHA as input.
+   * `deploys`: the commit the run deploys (a dispatched run: its SHA input, not its head SHA,
+   * which is the head of the workflow ref); default the run's head SHA (a push-triggered deploy).
    */
-  async follow(p0: Promotion, strategy: WorkflowStrategy | BranchStrategy, runId: number, approvedShas?: readonly string[]): Promise<{ promotion: Promotion; run: WorkflowRun }> {
+  async follow(p0: Promotion, strategy: WorkflowStrategy | BranchStrategy, runId: number, approvedShas?: readonly string[], deploys?: string): Promise<{ promotion: Promotion; run: WorkflowRun }> {
     const s = this.d.steps;
     let p = p0;
     let run = await this.d.github.getRun(p.repo, runId);
-    p = await s.threadOnce(p, `announce_run:${runId}`, `:arrow_forward: Workflow run <${run.htmlUrl}|${runLabel(run)}> for \`${run.headSha.slice(0, 7)}\` (${run.status}).`);
-    p = await s.saveRun(p, run);
+    const deployed = deploys ?? run.headSha;
+    p = await s.threadOnce(p, `announce_run:${runId}`, `:arrow_forward: Workflow run <${run.htmlUrl}|${runLabel(run)}> deploying \`${deployed.slice(0, 7)}\` (${run.status}).`);
+    p = await s.saveRun(p, run, undefined, deployed);
     const base = this.d.pollMs ?? 5000;
     const deadline = s.now().getTime() + (this.d.runTimeoutMs ?? 6 * 3600_000);
     let wait = base;
@@ -61,11 +64,11 @@ export class RunFollower {
       await this.d.sleeper.sleep(wait, [wakeKeys.run(p.repo, runId)]);
       wait = Math.min(wait * 1.5, base * 4);
       const next = await this.d.github.getRun(p.repo, runId);
-      if (next.status !== run.status || next.conclusion !== run.conclusion) p = await s.saveRun(p, next);
+      if (next.status !== run.status || next.conclusion !== run.conclusion) p = await s.saveRun(p, next, undefined, deployed);
       run = next;
     }
     const jobs = await this.d.github.listJobs(p.repo, runId);
-    p = await s.saveRun(p, run, jobs.map((j) => ({ id: j.id, name: j.name, conclusion: j.conclusion, url: j.htmlUrl })));
+    p = await s.saveRun(p, run, jobs.map((j) => ({ id: j.id, name: j.name, conclusion: j.conclusion, url: j.htmlUrl })), deployed);
     p = await this.collectMatches(p, jobs);
     return { promotion: p, run };
   }

@@ -2,7 +2,7 @@ import type { ShipgateConfig } from '../config/config-schema';
 import { formatDuration } from '../domain/duration';
 import { runLabel } from '../domain/evidence';
 import type { GateResult } from '../domain/gates/gate-result';
-import { transition, type Promotion } from '../domain/promotion';
+import { deployedSha, transition, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
 import { BranchStrategyExecutor } from './branch-strategy';
@@ -201,7 +201,8 @@ export class RunPromotion {
 
   /** Mirrors the deploy as a GitHub Deployment with a final status (never fails the promotion). */
   private async mirrorDeployment(p: Promotion, outcome: 'succeeded' | 'failed', run?: WorkflowRun): Promise<Promotion> {
-    const sha = run?.headSha ?? p.evidence.mergeSha ?? p.sha;
+    // what the deploy put there (a dispatched run's head SHA is only the head of the workflow ref)
+    const sha = deployedSha(p);
     if (!sha || p.steps.github_deployment?.status === 'done') return p;
     try {
       const id = await this.d.deployments.createDeployment(p.repo, {
@@ -235,12 +236,12 @@ export class RunPromotion {
     if (!changed) return promotion;
     const lastRun = promotion.evidence.runs[promotion.evidence.runs.length - 1];
     // what now runs in env: the merge commit for a branch promotion, the SHA itself otherwise
-    const deployedSha = promotion.evidence.mergeSha ?? promotion.sha;
-    if (deployedSha) {
+    const deployed = deployedSha(promotion);
+    if (deployed) {
       await this.d.history.record({
         service: promotion.service,
         env: promotion.env,
-        sha: deployedSha,
+        sha: deployed,
         promotionId: promotion.id,
         kind: promotion.kind,
         outcome,
@@ -257,11 +258,24 @@ export class RunPromotion {
   }
 }
 
+/** What runs in the environment after a successful promotion or rollback, and where it came from. */
+function nowRuns(p: Promotion): string {
+  const deployed = deployedSha(p) ?? 'unresolved';
+  const approved = p.sha && p.sha !== deployed ? p.sha.slice(0, 7) : undefined;
+  const notes =
+    p.kind === 'rollback'
+      ? [`rolled back from \`${p.rollback?.currentSha.slice(0, 7) ?? '?'}\``, ...(approved ? [`restores the tree of \`${approved}\``] : [])]
+      : approved
+        ? [`merge of \`${approved}\``]
+        : [];
+  return `*${p.env}* now runs \`${deployed}\`${notes.length ? ` (${notes.join('; ')})` : ''}.`;
+}
+
 /** The thread's closing message: outcome and every piece of evidence. */
 export function evidenceSummary(p: Promotion, outcome: 'succeeded' | 'failed', reason?: string): string {
   const e = p.evidence;
   return [
-    outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: \`${p.sha}\` is in *${p.env}*.` : `:red_circle: *Failed*: ${reason}`,
+    outcome === 'succeeded' ? `:large_green_circle: *Succeeded*: ${nowRuns(p)}` : `:red_circle: *Failed*: ${reason}`,
     `• Commit: \`${p.sha ?? 'unresolved'}\``,
     ...e.pullRequests.map((pr) => `• Pull request: <${pr.url}|#${pr.number}>${pr.title ? ` ${pr.title}` : ''}`),
     ...(e.mergeSha ? [`• Merge commit: \`${e.mergeSha}\``] : []),

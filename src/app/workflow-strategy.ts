@@ -59,8 +59,9 @@ export class WorkflowStrategyExecutor {
       }
       p = await s.done(p, 'dispatch', { runId });
     }
-    // shipgate dispatched this run itself with the approved SHA as input
-    return this.d.follower.follow(p, strategy, runId);
+    // shipgate dispatched this run itself with the approved SHA as input: that SHA is what it
+    // deploys (its head SHA is only where the workflow file came from, the head of strategy.ref)
+    return this.d.follower.follow(p, strategy, runId, undefined, sha);
   }
 
   /** The run a dispatch created: by promotion id in its title when the workflow shows it, else the earliest dispatch run of the SHA since. */

@@ -7,7 +7,10 @@ export interface RunEvidence {
   url: string;
   status: string;
   conclusion: string | null;
+  /** The commit the run's workflow file was taken from (for a dispatch: the head of the workflow ref). */
   headSha: string;
+  /** The commit the run deploys: the SHA input of a dispatched run, the merge commit of a branch deploy. */
+  deployedSha?: string;
   jobs?: Array<{ id: number; name: string; conclusion: string | null; url: string }>;
 }
 

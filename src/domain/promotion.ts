@@ -182,6 +182,14 @@ function describeEvent(e: PromotionEvent['type']): string {
   )[e];
 }
 
+/**
+ * The commit a promotion puts into its environment: the merge commit for a branch promotion
+ * (or a branch rollback's restoring commit), the approved SHA itself for a dispatched deploy.
+ */
+export function deployedSha(p: Pick<Promotion, 'sha' | 'evidence'>): string | undefined {
+  return p.evidence.mergeSha ?? p.sha;
+}
+
 export function isTerminal(state: PromotionState): boolean {
   return TERMINAL_STATES.includes(state);
 }

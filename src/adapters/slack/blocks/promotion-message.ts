@@ -1,6 +1,6 @@
 import { runLabel } from '../../../domain/evidence';
 import type { GateResult } from '../../../domain/gates/gate-result';
-import type { Promotion, PromotionState } from '../../../domain/promotion';
+import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
 import { clip, esc, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
 
 export interface RenderOptions {
@@ -65,6 +65,8 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: string
     mrkdwn(`*Candidate*\n${sha}${p.ref ? ` (ref \`${esc(p.ref)}\`)` : ''}`),
     mrkdwn(`*Requested by*\n<@${p.requester.id}>`),
   ];
+  const deployed = p.state === 'succeeded' ? deployedSha(p) : undefined;
+  if (deployed) fields.push(mrkdwn(`*Now in ${p.env}*\n<${o.commitUrl(p.repo, deployed)}|\`${deployed.slice(0, 7)}\`>`));
   if (p.cr) fields.push(mrkdwn(`*Change record*\n${esc(p.cr)}`));
   if (p.reason) fields.push(mrkdwn(`*Reason*\n${esc(clip(p.reason, 300))}`));
   const blocks: Block[] = [

@@ -134,17 +134,22 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     onRateLimit: (remaining) => metrics.rateLimit.set(remaining),
     ...(o.githubThrottle === false ? { throttle: false } : {}),
   });
+  /** Adds the GitHub calls counted so far in a scope to the promotion's evidence (and zeroes them, so none counts twice). */
+  const settleGithubCalls = async (scope: { promotionId: string; calls: number } | undefined, id: string) => {
+    if (!scope || scope.promotionId !== id || !scope.calls) return;
+    const calls = scope.calls;
+    scope.calls = 0;
+    await repo
+      .update(id, (cur) => ({ ...cur, evidence: { ...cur.evidence, githubCalls: (cur.evidence.githubCalls ?? 0) + calls } }))
+      .catch((e: Error) => logger.warn({ promotionId: id, err: e.message }, 'could not record the GitHub call count'));
+  };
   /** Runs worker work for a promotion and adds the GitHub calls it made to the promotion's evidence. */
   const counted = async (id: string, work: () => Promise<unknown>) => {
     const scope = { promotionId: id, calls: 0 };
     try {
       await githubCallScope.run(scope, work);
     } finally {
-      if (scope.calls) {
-        await repo
-          .update(id, (cur) => ({ ...cur, evidence: { ...cur.evidence, githubCalls: (cur.evidence.githubCalls ?? 0) + scope.calls } }))
-          .catch((e: Error) => logger.warn({ promotionId: id, err: e.message }, 'could not record the GitHub call count'));
-      }
+      await settleGithubCalls(scope, id);
     }
   };
   const etags = new EtagCache(ghClient);
@@ -172,7 +177,16 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const once = new RedisOnceGuard(redis, keys);
   const lockStore = new RedisPromotionLocks(redis, keys);
   const locks = new LockGuard({ clock, locks: lockStore, repo, audit, chat, promotionLink: threadLink });
-  const evidence = new PublishEvidence({ repo, audit, chat, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL) });
+  const evidence = new PublishEvidence({
+    repo,
+    audit,
+    chat,
+    clock,
+    threadLink,
+    commitUrl: commitUrlFor(env.GITHUB_API_URL),
+    // the pack is published inside the worker job that executed the promotion: count its calls first
+    settleCounters: (id) => settleGithubCalls(githubCallScope.getStore(), id),
+  });
 
   const server = new HttpServer();
   let worker: Worker | undefined;

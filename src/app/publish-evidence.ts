@@ -15,10 +15,13 @@ export class PublishEvidence {
       clock: { now(): Date };
       threadLink?: (p: Promotion) => string | undefined;
       commitUrl?: (repo: string, sha: string) => string;
+      /** Stores counters still held by the running job (GitHub calls), so the pack shows the final numbers. */
+      settleCounters?: (id: string) => Promise<void>;
     },
   ) {}
 
   async pack(id: string): Promise<{ promotion: Promotion; pack: EvidencePack }> {
+    await this.d.settleCounters?.(id);
     const p = await this.d.repo.get(id);
     if (!p) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
     const audit = await this.d.audit.forPromotion(id);

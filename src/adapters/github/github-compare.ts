@@ -9,6 +9,7 @@ interface RawCommit {
   html_url: string;
   commit: { message: string; author: { name?: string; date?: string } | null };
   author: { login: string } | null;
+  parents?: Array<{ sha: string }>;
 }
 
 interface RawCompare {
@@ -37,6 +38,7 @@ function toCommit(c: RawCommit): DiffCommit {
     authorName: c.commit.author?.name ?? c.author?.login ?? 'unknown',
     url: c.html_url,
     ...(c.commit.author?.date ? { date: c.commit.author.date } : {}),
+    ...(c.parents ? { parents: c.parents.map((x) => x.sha) } : {}),
   };
 }
 

@@ -51,6 +51,7 @@ import { ShipgateError } from './domain/shipgate-error';
 import { registerGitHubGates } from './app/github-gates';
 import { checksGate } from './domain/gates/checks-gate';
 import { PlanPromotion } from './app/plan-promotion';
+import { redeployGateCheck } from './app/redeploy-gate-check';
 import { EtagCache } from './adapters/github/etag-cache';
 import { GitHubCommitChecks } from './adapters/github/github-commit-checks';
 import { GitHubCompare } from './adapters/github/github-compare';
@@ -167,6 +168,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     timeZone: config.timezone,
     commitUrl: commitUrlFor(env.GITHUB_API_URL),
   });
+  gates.register('redeploy', redeployGateCheck(history));
   const threadLink = (p: Promotion) => (p.messageTs ? `https://slack.com/archives/${p.channel}/p${p.messageTs.replace('.', '')}` : undefined);
   const writeBack = new ChangeWriteBack({ changes, config, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL), logger });
   const wakePublisher = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });

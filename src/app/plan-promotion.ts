@@ -91,6 +91,7 @@ export class PlanPromotion {
       ...(sha ? { sha } : {}),
       ...(input.options.cr ? { cr: input.options.cr } : {}),
       ...(input.options.reason ? { reason: input.options.reason } : {}),
+      ...(input.options.force ? { force: true } : {}),
       requester: { id: input.userId ?? 'shipgate-plan' },
       channel: '',
       state: 'requested',

@@ -242,6 +242,7 @@ export class RunPromotion {
         service: promotion.service,
         env: promotion.env,
         sha: deployed,
+        ...(promotion.sha && promotion.sha !== deployed ? { approvedSha: promotion.sha } : {}),
         promotionId: promotion.id,
         kind: promotion.kind,
         outcome,

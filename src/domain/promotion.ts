@@ -69,6 +69,8 @@ export interface Promotion {
   sha?: string;
   cr?: string;
   reason?: string;
+  /** `force=true`: the requester means to redeploy the SHA that already runs in `env`. */
+  force?: boolean;
   requester: { id: string; name?: string; tz?: string };
   channel: string;
   /** ts of the one approval message that is updated in place. */

@@ -1,7 +1,10 @@
 import { ShipgateError } from './shipgate-error';
 
 export interface DeploymentEntry {
+  /** What runs in the environment now (a branch promotion: the merge commit). */
   sha: string;
+  /** The SHA that was approved when it differs from `sha` (the source head a branch promotion merged). */
+  approvedSha?: string;
   promotionId: string;
   kind: 'promotion' | 'rollback';
   outcome: 'succeeded' | 'failed';

@@ -156,6 +156,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const etags = new EtagCache(ghClient);
   const github = new GitHubWorkflowRuns(ghClient, etags);
   const ghApi = new GitHubPromotionApi(ghClient);
+  const compare = new GitHubCompare(ghClient, { etags });
   const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });
   const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
   const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
@@ -188,6 +189,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     commitUrl: commitUrlFor(env.GITHUB_API_URL),
     // the pack is published inside the worker job that executed the promotion: count its calls first
     settleCounters: (id) => settleGithubCalls(githubCallScope.getStore(), id),
+    directory,
+    journey: { config, history, github: { pulls: compare, runs: github, logs: ghApi }, logger },
   });
 
   const server = new HttpServer();
@@ -220,7 +223,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         inflight.delete(work);
       }
     });
-    const plan = new PlanPromotion({ config, clock, github, compare: new GitHubCompare(ghClient, { etags }), history, gates, logger });
+    const plan = new PlanPromotion({ config, clock, github, compare, history, gates, logger });
     registerSlackListeners(slackApp, {
       commitUrl: commitUrlFor(env.GITHUB_API_URL), config, useCases: { request, rollback, plan, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
     if (receiver) {

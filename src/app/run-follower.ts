@@ -1,5 +1,5 @@
 import type { BranchStrategy, ShipgateConfig, WorkflowStrategy } from '../config/config-schema';
-import { runLabel } from '../domain/evidence';
+import { patternMatches, runLabel } from '../domain/evidence';
 import type { Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { EnvironmentReviews } from './ports/environment-reviews';
@@ -119,12 +119,7 @@ export class RunFollower {
         this.d.logger.warn({ promotionId: p0.id, job: job.id, err: e instanceof Error ? e.message : String(e) }, 'job log unavailable');
         continue;
       }
-      for (const pat of patterns) {
-        for (const m of log.matchAll(new RegExp(pat.regex, 'g'))) {
-          const value = m[1] ?? m[0];
-          if (!found.some((f) => f.name === pat.name && f.value === value)) found.push({ name: pat.name, value, source: job.name });
-        }
-      }
+      for (const m of patternMatches(log, patterns, job.name)) if (!found.some((f) => f.name === m.name && f.value === m.value)) found.push(m);
     }
     if (!found.length) return p0;
     if (this.d.databricks) {

@@ -42,6 +42,18 @@ export function runLabel(r: Pick<RunEvidence, 'name' | 'id' | 'runNumber'>): str
   return r.runNumber !== undefined ? `${r.name} #${r.runNumber}` : `${r.name} (run ${r.id})`;
 }
 
+/** `evidence.patterns` matches in a job log (first group, else the whole match), each value once per pattern. */
+export function patternMatches(log: string, patterns: ReadonlyArray<{ name: string; regex: string }>, source: string): Evidence['matches'] {
+  const found: Evidence['matches'] = [];
+  for (const pat of patterns) {
+    for (const m of log.matchAll(new RegExp(pat.regex, 'g'))) {
+      const value = m[1] ?? m[0];
+      if (!found.some((f) => f.name === pat.name && f.value === value)) found.push({ name: pat.name, value, source });
+    }
+  }
+  return found;
+}
+
 /** Upserts a run by id (a run is followed and re-recorded as it progresses). */
 export function withRun(e: Evidence, run: RunEvidence): Evidence {
   const runs = e.runs.some((r) => r.id === run.id) ? e.runs.map((r) => (r.id === run.id ? run : r)) : [...e.runs, run];

@@ -28,6 +28,8 @@ export interface DiffPullRequest {
   state: 'open' | 'closed';
   merged: boolean;
   authorLogin?: string;
+  /** The branch it was opened against. */
+  base?: string;
 }
 
 /** What the compare API says between two commits (commits oldest first, as GitHub lists them). */

@@ -28,6 +28,7 @@ interface RawPull {
   state: string;
   merged_at: string | null;
   user: { login: string } | null;
+  base?: { ref?: string };
 }
 
 function toCommit(c: RawCommit): DiffCommit {
@@ -93,6 +94,7 @@ export class GitHubCompare implements SourceCompare {
         state: p.state === 'open' ? 'open' : 'closed',
         merged: p.merged_at !== null && p.merged_at !== undefined,
         ...(p.user?.login ? { authorLogin: p.user.login } : {}),
+        ...(p.base?.ref ? { base: p.base.ref } : {}),
       }));
     } catch (e) {
       throw githubError(e, `listing the pull requests of ${sha.slice(0, 12)} in ${repo}`, `no commit \`${sha.slice(0, 12)}\` in ${repo}`);

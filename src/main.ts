@@ -59,6 +59,7 @@ import { ShipgateError } from './domain/shipgate-error';
 import { registerGitHubGates } from './app/github-gates';
 import { checksGate } from './domain/gates/checks-gate';
 import { PlanPromotion } from './app/plan-promotion';
+import { redeployGateCheck } from './app/redeploy-gate-check';
 import { EtagCache } from './adapters/github/etag-cache';
 import { GitHubCommitChecks } from './adapters/github/github-commit-checks';
 import { GitHubCompare } from './adapters/github/github-compare';
@@ -151,22 +152,28 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     ...(o.githubThrottle === false ? { throttle: false } : {}),
     ...(o.githubTimeoutMs ? { timeoutMs: o.githubTimeoutMs } : {}),
   });
+  /** Adds the GitHub calls counted so far in a scope to the promotion's evidence (and zeroes them, so none counts twice). */
+  const settleGithubCalls = async (scope: { promotionId: string; calls: number } | undefined, id: string) => {
+    if (!scope || scope.promotionId !== id || !scope.calls) return;
+    const calls = scope.calls;
+    scope.calls = 0;
+    await repo
+      .update(id, (cur) => ({ ...cur, evidence: { ...cur.evidence, githubCalls: (cur.evidence.githubCalls ?? 0) + calls } }))
+      .catch((e: Error) => logger.warn({ promotionId: id, err: e.message }, 'could not record the GitHub call count'));
+  };
   /** Runs worker work for a promotion and adds the GitHub calls it made to the promotion's evidence. */
   const counted = async (id: string, work: () => Promise<unknown>) => {
     const scope = { promotionId: id, calls: 0 };
     try {
       await githubCallScope.run(scope, work);
     } finally {
-      if (scope.calls) {
-        await repo
-          .update(id, (cur) => ({ ...cur, evidence: { ...cur.evidence, githubCalls: (cur.evidence.githubCalls ?? 0) + scope.calls } }))
-          .catch((e: Error) => logger.warn({ promotionId: id, err: e.message }, 'could not record the GitHub call count'));
-      }
+      await settleGithubCalls(scope, id);
     }
   };
   const etags = new EtagCache(ghClient);
   const github = new GitHubWorkflowRuns(ghClient, etags);
   const ghApi = new GitHubPromotionApi(ghClient);
+  const compare = new GitHubCompare(ghClient, { etags });
   const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });
   const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
   const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
@@ -179,6 +186,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     timeZone: config.timezone,
     commitUrl: commitUrlFor(env.GITHUB_API_URL),
   });
+  gates.register('redeploy', redeployGateCheck(history));
   const threadLink = (p: Promotion) => (p.messageTs ? `https://slack.com/archives/${p.channel}/p${p.messageTs.replace('.', '')}` : undefined);
   const writeBack = new ChangeWriteBack({ changes, config, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL), logger });
   const wakes = new RedisWakeRegistry(redis, keys);
@@ -186,7 +194,18 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const once = new RedisOnceGuard(redis, keys);
   const lockStore = new RedisPromotionLocks(redis, keys);
   const locks = new LockGuard({ clock, repo, audit, chat, promotionLink: threadLink });
-  const evidence = new PublishEvidence({ repo, audit, chat, clock, threadLink, commitUrl: commitUrlFor(env.GITHUB_API_URL) });
+  const evidence = new PublishEvidence({
+    repo,
+    audit,
+    chat,
+    clock,
+    threadLink,
+    commitUrl: commitUrlFor(env.GITHUB_API_URL),
+    // a pack built inside a job that made GitHub calls for the promotion: count them first
+    settleCounters: (id) => settleGithubCalls(githubCallScope.getStore(), id),
+    directory,
+    journey: { config, history, github: { pulls: compare, runs: github, logs: ghApi }, logger },
+  });
 
   const server = new HttpServer(logger);
   let workers: Worker[] = [];
@@ -216,7 +235,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         inflight.delete(work);
       }
     });
-    const plan = new PlanPromotion({ config, clock, github, compare: new GitHubCompare(ghClient, { etags }), history, gates, logger });
+    const plan = new PlanPromotion({ config, clock, github, compare, history, gates, logger });
     const listeners = new SlackListenerRegistry();
     registerSlackListeners(listeners.recording(slackApp), {
       commitUrl: commitUrlFor(env.GITHUB_API_URL), config, useCases: { request, rollback, plan, decide, freeze, describe: new DescribeDeployments({ config, clock, repo, history, locks: lockStore, calendars, link: threadLink }), evidence }, repo, chat, logger });
@@ -301,7 +320,14 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
           });
           return box.r.done ? { done: true } : { done: false, waitMs: box.r.waitMs };
         },
-        deliverChat: (id, token) => delivery.deliver(id, token),
+        deliverChat: async (id, token) => {
+          // an evidence pack may look up earlier stages on GitHub: those calls count too
+          const box: { r: Awaited<ReturnType<DeliverChat['deliver']>> } = { r: { done: true } };
+          await counted(id, async () => {
+            box.r = await delivery.deliver(id, token);
+          });
+          return box.r;
+        },
         mirror: (id, token) => counted(id, () => mirror.mirror(id, token)).then(() => undefined),
         expire: (id) => expirer.expire(id),
         announce: () => announcer.tick(),

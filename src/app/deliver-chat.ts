@@ -1,3 +1,4 @@
+import { needsMirror } from '../domain/execution-plan';
 import { fromStored } from '../domain/mrkdwn';
 import { displayFingerprint, nextUndelivered, replaceItem, type OutboxItem } from '../domain/outbox';
 import type { Promotion } from '../domain/promotion';
@@ -38,6 +39,8 @@ export class DeliverChat {
       const p = await this.d.repo.get(id);
       if (!p?.messageTs) return { done: true };
       const item = nextUndelivered(p);
+      // an evidence pack waits for the GitHub Deployment mirror: it then tells every call made
+      if (item?.kind === 'evidence' && needsMirror(p)) return { done: false, waitMs: 500 };
       if (item) {
         const wait = await this.deliverItem(p, item, token);
         if (wait !== undefined) return { done: false, waitMs: wait };

@@ -1,6 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
+import { runLabel } from '../domain/evidence';
 import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../domain/mrkdwn';
-import { isTerminal, type Promotion } from '../domain/promotion';
+import { deployedSha, isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { DeploymentHistory } from './ports/deployment-history';
@@ -59,7 +60,7 @@ export class DescribeDeployments {
         const holder = await this.d.locks.holder(s.name, env);
         const check = calendar.check(env, now);
         const parts = [
-          last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, 'run')}` : ''})` : mrk`_nothing deployed by shipgate yet_`,
+          last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, last.runName ?? 'run')}` : ''})` : mrk`_nothing deployed by shipgate yet_`,
           check.frozen ? mrk`:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : undefined,
           ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})`),
           holder && !inflight.some((p) => p.id === holder) ? mrk`:lock: locked by \`${holder}\`` : undefined,
@@ -79,11 +80,14 @@ export class DescribeDeployments {
     if (!recent.length) return mrk`No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;
     const lines = recent.map((p) => {
       const run = p.evidence.runs.at(-1);
+      // a branch promotion runs as its merge commit, a branch rollback as the commit restoring the tree
+      const deployed = p.state === 'succeeded' ? deployedSha(p) : undefined;
+      const as = deployed && deployed !== p.sha ? mrk` (as \`${deployed.slice(0, 7)}\`)` : '';
       const pr = p.evidence.pullRequests.at(-1);
       const sha = p.sha ? mrk`\`${p.sha.slice(0, 7)}\`` : mrk`_no commit resolved_`;
       const approvers = p.approvals.length ? mrk`, approved by ${joinMd(p.approvals.map((a) => mention(a.userId)), ', ')}` : '';
       const why = p.stateReason && p.state !== 'succeeded' ? mrk` · ${clipMrkdwn(fromStored(p.stateReason), HISTORY_REASON)}` : '';
-      return mrk`${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}${sha} *${p.state.replace('_', ' ')}* ${this.ref(p)} by ${mention(p.requester.id)}${approvers}${run ? mrk` · ${link(run.url, 'run')}` : ''}${pr ? mrk` · ${link(pr.url, `#${pr.number}`)}` : ''}${why}`;
+      return mrk`${ICON[p.state] ?? ''} ${when(p.createdAt)} ${p.kind === 'rollback' ? ':rewind: rollback' : `${p.from} → ${p.env}`} ${p.kind === 'rollback' ? `in ${p.env} ` : ''}${sha}${as} *${p.state.replace('_', ' ')}* ${this.ref(p)} by ${mention(p.requester.id)}${approvers}${run ? mrk` · ${link(run.url, runLabel(run))}` : ''}${pr ? mrk` · ${link(pr.url, `#${pr.number}`)}` : ''}${why}`;
     });
     return joinMd([mrk`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines], '\n');
   }

@@ -2,7 +2,7 @@ import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
 import { emptyEvidence } from '../domain/evidence';
 import type { GateResult } from '../domain/gates/gate-result';
-import { DEFAULT_COMMIT_CAP, emptyDiff, planDiff, type DiffPullRequest, type Plan, type PlanCandidate, type PlanDiff, type PlanDiffBase } from '../domain/plan';
+import { DEFAULT_COMMIT_CAP, discountMerges, emptyDiff, planDiff, type DiffPullRequest, type Plan, type PlanCandidate, type PlanDiff, type PlanDiffBase } from '../domain/plan';
 import { requiredApprovals } from '../domain/policy';
 import type { Promotion } from '../domain/promotion';
 import { resolveTarget } from '../domain/resolve-request';
@@ -92,6 +92,7 @@ export class PlanPromotion {
       ...(sha ? { sha } : {}),
       ...(input.options.cr ? { cr: input.options.cr } : {}),
       ...(input.options.reason ? { reason: input.options.reason } : {}),
+      ...(input.options.force ? { force: true } : {}),
       requester: { id: input.userId ?? 'shipgate-plan' },
       channel: '',
       state: 'requested',
@@ -194,7 +195,15 @@ export class PlanPromotion {
     const base = await this.targetBase(service, env, historyOk);
     if ('none' in base) return emptyDiff(sha, base.none);
     try {
-      const comparison = await this.d.compare.compare(service.repo, base.sha, sha);
+      let comparison = await this.d.compare.compare(service.repo, base.sha, sha);
+      if (comparison.status === 'behind' || comparison.status === 'diverged') {
+        // what the target has that the candidate lacks: merge commits of earlier promotions do not count
+        const behind = await this.d.compare.compare(service.repo, sha, base.sha).catch((e: unknown) => {
+          this.d.logger?.warn({ err: reason(e) }, 'could not list the commits only the target has');
+          return undefined;
+        });
+        if (behind) comparison = discountMerges(comparison, behind);
+      }
       const cap = this.d.commitCap ?? DEFAULT_COMMIT_CAP;
       const listed = [...comparison.commits].reverse().slice(0, cap);
       const pulls = new Map<string, DiffPullRequest[]>();

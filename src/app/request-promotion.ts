@@ -63,6 +63,7 @@ export class RequestPromotion {
       ...(input.options.ref ? { ref: input.options.ref } : {}),
       ...(input.options.cr ? { cr: input.options.cr } : {}),
       ...(input.options.reason ? { reason: input.options.reason } : {}),
+      ...(input.options.force ? { force: true } : {}),
       requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
       channel: input.channelId,
       state: 'requested',
@@ -83,6 +84,7 @@ export class RequestPromotion {
       ref: p.ref,
       cr: p.cr,
       reason: p.reason,
+      ...(p.force ? { force: true } : {}),
       channel: p.channel,
     });
     this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env }, 'promotion requested');

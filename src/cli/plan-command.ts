@@ -5,7 +5,7 @@ import { configProblems, loadConfig, type LoadedConfig } from '../config/load-co
 import { envSchema } from '../config/env-schema';
 import { formatIssues } from '../config/format-issues';
 import type { ShipgateConfig } from '../config/config-schema';
-import { CR_PATTERN, type PromoteOptions } from '../domain/command-parser';
+import { CR_PATTERN, parseForce, type PromoteOptions } from '../domain/command-parser';
 import { planBlocked, type Plan } from '../domain/plan';
 import { isShipgateError } from '../domain/shipgate-error';
 import type { GateResult } from '../domain/gates/gate-result';
@@ -16,6 +16,7 @@ import { GateEvaluator } from '../app/gate-evaluator';
 import { freezeGateCheck } from '../app/freeze-gate-check';
 import { registerServiceNowGates } from '../app/servicenow-gates';
 import { registerGitHubGates } from '../app/github-gates';
+import { redeployGateCheck } from '../app/redeploy-gate-check';
 import { PlanPromotion } from '../app/plan-promotion';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
@@ -66,7 +67,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_BLOCKED = 3;
 
 export const PLAN_USAGE = [
-  'usage: shipgate plan <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [--json] [--config F]',
+  'usage: shipgate plan <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [force=true] [--json] [--config F]',
   '',
   '  Dry run of /promote: evaluates every gate and lists what would ship (commits and pull',
   '  requests between what runs in <env> and the candidate). Requests nothing.',
@@ -78,7 +79,7 @@ export const PLAN_USAGE = [
   '  --config F   default: $SHIPGATE_CONFIG, else ./shipgate.yml',
 ].join('\n');
 
-const OPTION_KEYS = ['from', 'ref', 'cr', 'reason'] as const;
+const OPTION_KEYS = ['from', 'ref', 'cr', 'reason', 'force'] as const;
 const REF_RE = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 
 class UsageError extends Error {}
@@ -116,7 +117,7 @@ export function parsePlanArgs(argv: readonly string[]): ParsedArgs {
     if (eq > 0) {
       const key = a.slice(0, eq).toLowerCase();
       const value = a.slice(eq + 1);
-      if (!(OPTION_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown option "${key}=" (options: from=, ref=, cr=)`);
+      if (!(OPTION_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown option "${key}=" (options: from=, ref=, cr=, force=true)`);
       if (key in options) throw new UsageError(`option "${key}=" given twice`);
       if (!value) throw new UsageError(`option "${key}=" needs a value`);
       options[key] = value;
@@ -136,7 +137,14 @@ export function parsePlanArgs(argv: readonly string[]): ParsedArgs {
     if (!CR_PATTERN.test(options.cr)) throw new UsageError(`cr=${options.cr} is not a ServiceNow change number; expected the form CHG0030001`);
   }
   if (options.ref !== undefined && !REF_RE.test(options.ref)) throw new UsageError(`ref=${options.ref} is not a commit SHA, tag or branch name`);
-  return { service: positional[0]!, env: positional[1]!, options: options as PromoteOptions, json, ...(config ? { config } : {}), help: false };
+  const { force, ...rest } = options;
+  const parsed: PromoteOptions = rest;
+  if (force !== undefined) {
+    const f = parseForce(force);
+    if (typeof f === 'object') throw new UsageError(`force=${force}: force= takes true`);
+    if (f) parsed.force = true;
+  }
+  return { service: positional[0]!, env: positional[1]!, options: parsed, json, ...(config ? { config } : {}), help: false };
 }
 
 /** The environment `shipgate plan` needs: GitHub (token or App) required; Redis and ServiceNow optional. */
@@ -376,12 +384,13 @@ export function planGates(
   );
   const evaluator = new GateEvaluator({ config, clock: d.clock }).register('freeze', freezeGateCheck(calendars, config));
   registerServiceNowGates(evaluator, { changes });
-  return registerGitHubGates(evaluator, {
+  registerGitHubGates(evaluator, {
     commitChecks: new GitHubCommitChecks(d.gh, { etags: d.etags }),
     deployments: new GitHubDeploymentLookup(d.gh, { etags: d.etags }),
     ...(d.history ? { history: d.history } : {}),
     timeZone: config.timezone,
   });
+  return d.history ? evaluator.register('redeploy', redeployGateCheck(d.history)) : evaluator;
 }
 
 export async function planCommand(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps = {}): Promise<number> {

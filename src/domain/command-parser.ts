@@ -8,6 +8,8 @@ export interface PromoteOptions {
   cr?: string;
   reason?: string;
   to?: string;
+  /** `force=true`: redeploy the SHA that already runs in the target environment. */
+  force?: boolean;
 }
 
 export type ParsedCommand =
@@ -22,7 +24,7 @@ export type ParsedCommand =
   | { kind: 'rollback'; service: string; env?: string; options: PromoteOptions }
   | { kind: 'error'; message: string };
 
-const PROMOTE_KEYS = ['from', 'ref', 'cr', 'reason'] as const;
+const PROMOTE_KEYS = ['from', 'ref', 'cr', 'reason', 'force'] as const;
 const ROLLBACK_KEYS = ['to', 'reason'] as const;
 export const CR_PATTERN = /^CHG\d{7,}$/;
 const SHA_OR_REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._/-]{1,200}$/;
@@ -31,7 +33,16 @@ const PROMOTION_ID = /^[pr]-[a-z0-9-]{6,60}$/;
 const PROMOTION_REF = /^[pr]-[A-Za-z0-9._-]{1,80}$/;
 
 export const PROMOTE_USAGE =
-  '`/promote <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [reason="…"]`';
+  '`/promote <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [reason="…"] [force=true]`';
+export const FORCE_HELP = '`force=true` redeploys the SHA that already runs in the environment (without it such a request is blocked)';
+
+/** `force=true` (or `false`, the default); anything else is an error message. */
+export function parseForce(value: string): boolean | { error: string } {
+  const v = value.toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return { error: `\`force=${value}\`: \`force=\` takes \`true\` (redeploy the SHA that already runs in the environment)` };
+}
 export const ROLLBACK_USAGE = '`/rollback <service> [env] [to=<sha|promotion-id>] [reason="…"]`';
 
 /** Splits on whitespace, keeping quoted values ("…", '…', and Slack's “…” ‘…’) together. */
@@ -93,7 +104,14 @@ function parseOptions(
     return { error: `\`to=${options.to}\` is not a commit SHA or promotion id` };
   }
   if (options.reason !== undefined && options.reason.length > 500) return { error: '`reason=` is limited to 500 characters' };
-  return { options: options as PromoteOptions, positional };
+  const { force, ...rest } = options;
+  const parsed: PromoteOptions = rest;
+  if (force !== undefined) {
+    const f = parseForce(force);
+    if (typeof f === 'object') return f;
+    if (f) parsed.force = true;
+  }
+  return { options: parsed, positional };
 }
 
 export function parsePromoteCommand(text: string): ParsedCommand {
@@ -117,7 +135,7 @@ export function parsePromoteCommand(text: string): ParsedCommand {
       if (rest.length !== 1 || !PROMOTION_REF.test(rest[0]!)) return { kind: 'error', message: `usage: \`/promote ${sub} <promotion-id>\` (ids look like \`p-…\`, shown on each approval message)` };
       return { kind: sub, id: rest[0]! };
     case 'plan': {
-      const r = parseOptions(rest, PROMOTE_KEYS, '`/promote plan <service> <env> [from=…] [ref=…] [cr=…]`');
+      const r = parseOptions(rest, PROMOTE_KEYS, '`/promote plan <service> <env> [from=…] [ref=…] [cr=…] [force=true]`');
       if ('error' in r) return { kind: 'error', message: r.error };
       if (r.positional.length !== 2) return { kind: 'error', message: 'usage: `/promote plan <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG…]`' };
       return { kind: 'plan', service: r.positional[0]!, env: r.positional[1]!, options: r.options };

@@ -2,12 +2,15 @@
 export interface RunEvidence {
   id: number;
   name: string;
+  /** GitHub's `run_number`: what GitHub shows as `cd-prod #2` (the id is in the URL). */
+  runNumber?: number;
   url: string;
   status: string;
   conclusion: string | null;
+  /** The commit the run's workflow file was taken from (for a dispatch: the head of the workflow ref). */
   headSha: string;
-  /** GitHub's per-workflow run number (`cd-prod #2`). */
-  runNumber?: number;
+  /** The commit the run deploys: the SHA input of a dispatched run, the merge commit of a branch deploy. */
+  deployedSha?: string;
   jobs?: Array<{ id: number; name: string; conclusion: string | null; url: string }>;
 }
 
@@ -29,6 +32,26 @@ export interface Evidence {
 
 export function emptyEvidence(): Evidence {
   return { runs: [], pullRequests: [], deployments: [], matches: [], approvers: [] };
+}
+
+/**
+ * How a run is named everywhere (thread, card, evidence, history): `cd-prod #2`, GitHub's
+ * `run_number`; a record from before run numbers were kept says `cd-prod (run 1017)`.
+ */
+export function runLabel(r: Pick<RunEvidence, 'name' | 'id' | 'runNumber'>): string {
+  return r.runNumber !== undefined ? `${r.name} #${r.runNumber}` : `${r.name} (run ${r.id})`;
+}
+
+/** `evidence.patterns` matches in a job log (first group, else the whole match), each value once per pattern. */
+export function patternMatches(log: string, patterns: ReadonlyArray<{ name: string; regex: string }>, source: string): Evidence['matches'] {
+  const found: Evidence['matches'] = [];
+  for (const pat of patterns) {
+    for (const m of log.matchAll(new RegExp(pat.regex, 'g'))) {
+      const value = m[1] ?? m[0];
+      if (!found.some((f) => f.name === pat.name && f.value === value)) found.push({ name: pat.name, value, source });
+    }
+  }
+  return found;
 }
 
 /** Upserts a run by id (a run is followed and re-recorded as it progresses). */

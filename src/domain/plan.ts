@@ -17,6 +17,8 @@ export interface DiffCommit {
   date?: string;
   /** Numbers of the pull requests associated with this commit (set on listed commits). */
   pulls?: number[];
+  /** Parent SHAs, when the source host lists them (two or more: a merge commit). */
+  parents?: string[];
 }
 
 export interface DiffPullRequest {
@@ -26,6 +28,8 @@ export interface DiffPullRequest {
   state: 'open' | 'closed';
   merged: boolean;
   authorLogin?: string;
+  /** The branch it was opened against. */
+  base?: string;
 }
 
 /** What the compare API says between two commits (commits oldest first, as GitHub lists them). */
@@ -127,7 +131,7 @@ export function planDiff(
       : comparison.status === 'behind'
         ? `the candidate is ${comparison.behindBy} commit${comparison.behindBy === 1 ? '' : 's'} behind what runs in the target: this would go backwards`
         : comparison.status === 'diverged'
-          ? `the candidate has diverged from what runs in the target (${comparison.behindBy} commit${comparison.behindBy === 1 ? '' : 's'} in the target are not in the candidate)`
+          ? `the candidate has diverged from what runs in the target (${comparison.behindBy} commit${comparison.behindBy === 1 ? ' in the target is' : 's in the target are'} not in the candidate)`
           : undefined;
   return {
     base,
@@ -141,6 +145,23 @@ export function planDiff(
     url: comparison.url,
     ...(note ? { note } : {}),
   };
+}
+
+/**
+ * What runs in the target is "behind" or "diverged" only by the commits it has that the
+ * candidate lacks. `behind` lists them (the comparison candidate...target). A merge commit
+ * brings nothing of its own: after an ordinary merge promotion (PR test → prod, merged) the
+ * target has that merge commit and the source branch does not, yet everything it merged is
+ * in the candidate (anything it merged that is not would be listed too). So merge commits
+ * are not counted; the status is recomputed from the rest. When `behind` is not the complete
+ * list (GitHub lists at most 250 commits), nothing is discounted.
+ */
+export function discountMerges(comparison: Comparison, behind: Pick<Comparison, 'commits' | 'totalCommits'>): Comparison {
+  if (behind.commits.length < behind.totalCommits || behind.commits.some((c) => c.parents === undefined)) return comparison;
+  const behindBy = behind.commits.filter((c) => c.parents!.length < 2).length;
+  const ahead = comparison.aheadBy > 0;
+  const status: Comparison['status'] = behindBy === 0 ? (ahead ? 'ahead' : 'identical') : ahead ? 'diverged' : 'behind';
+  return { ...comparison, status, behindBy };
 }
 
 /** A diff that could not be computed (no base, or the compare failed). */

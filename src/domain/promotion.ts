@@ -87,6 +87,8 @@ export interface Promotion {
   sha?: string;
   cr?: string;
   reason?: string;
+  /** `force=true`: the requester means to redeploy the SHA that already runs in `env`. */
+  force?: boolean;
   requester: { id: string; name?: string; tz?: string };
   channel: string;
   /** ts of the one approval message that is updated in place. */
@@ -205,6 +207,14 @@ function describeEvent(e: PromotionEvent['type']): string {
       failed: 'marked failed',
     } as const
   )[e];
+}
+
+/**
+ * The commit a promotion puts into its environment: the merge commit for a branch promotion
+ * (or a branch rollback's restoring commit), the approved SHA itself for a dispatched deploy.
+ */
+export function deployedSha(p: Pick<Promotion, 'sha' | 'evidence'>): string | undefined {
+  return p.evidence.mergeSha ?? p.sha;
 }
 
 export function isTerminal(state: PromotionState): boolean {

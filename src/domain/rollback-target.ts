@@ -1,12 +1,17 @@
 import { ShipgateError } from './shipgate-error';
 
 export interface DeploymentEntry {
+  /** What runs in the environment now (a branch promotion: the merge commit). */
   sha: string;
+  /** The SHA that was approved when it differs from `sha` (the source head a branch promotion merged). */
+  approvedSha?: string;
   promotionId: string;
   kind: 'promotion' | 'rollback';
   outcome: 'succeeded' | 'failed';
   at: string;
   runUrl?: string;
+  /** How the run is named (`cd-prod #2`). */
+  runName?: string;
   /** For a rollback: the promotion whose deployment it removed. */
   rollbackOf?: string;
 }

@@ -20,6 +20,8 @@ export interface SeedClock {
 export interface SeededRun {
   id: number;
   name: string;
+  /** GitHub's run_number (`deploy #3`). */
+  runNumber?: number;
   url: string;
   headSha: string;
 }
@@ -119,7 +121,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   const latestRun = (repo: string, name: string, sha: string): SeededRun => {
     const run = github.runs(repo).find((r) => r.name === name && r.head_sha === sha);
     if (!run) throw new Error(`sandbox seed: no ${name} run for ${sha} in ${repo}`);
-    return { id: Number(run.id), name, url: String(run.html_url), headSha: sha };
+    return { id: Number(run.id), name, runNumber: Number(run.run_number), url: String(run.html_url), headSha: sha };
   };
   const deployments: SeededDeployment[] = [];
 
@@ -175,7 +177,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
       log_url: started.html_url,
       description: 'Deployed by deploy.yml',
     });
-    const run = { id: started.workflow_run_id, name: 'deploy', url: started.html_url, headSha: sha };
+    const run = { id: started.workflow_run_id, name: 'deploy', runNumber: Number(github.run(started.workflow_run_id)?.run_number), url: started.html_url, headSha: sha };
     deployments.push({
       service: 'markets-pipeline',
       repo: MARKETS_REPO,

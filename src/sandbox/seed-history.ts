@@ -7,6 +7,7 @@
 import type { DeploymentHistory } from '../app/ports/deployment-history';
 import type { AuditLog } from '../app/ports/audit-log';
 import type { PromotionRepository } from '../app/ports/promotion-repository';
+import { runLabel } from '../domain/evidence';
 import { gate } from '../domain/gates/gate-result';
 import type { Promotion } from '../domain/promotion';
 import { RELEASES_CHANNEL } from './demo-workspace';
@@ -32,6 +33,8 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
   for (const [i, d] of sorted.entries()) {
     const finishedAt = d.at.toISOString();
     const runUrl = d.runs[0]?.url;
+    const first = d.runs[0];
+    const runName = first ? runLabel(first) : undefined;
     if (!d.promotionId) {
       // a CI deploy of the first environment: history only (what runs there, and since when)
       await stores.history.record({
@@ -43,6 +46,7 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
         outcome: 'succeeded',
         at: finishedAt,
         ...(runUrl ? { runUrl } : {}),
+        ...(runName ? { runName } : {}),
       });
       continue;
     }
@@ -80,7 +84,7 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
       steps: {},
       evidence: {
         sha: d.sha,
-        runs: d.runs.map((r) => ({ id: r.id, name: r.name, url: r.url, status: 'completed', conclusion: 'success', headSha: r.headSha })),
+        runs: d.runs.map((r) => ({ id: r.id, name: r.name, ...(r.runNumber ? { runNumber: r.runNumber } : {}), url: r.url, status: 'completed', conclusion: 'success', headSha: r.headSha })),
         pullRequests: d.pullRequests,
         ...(d.pullRequests.length ? { mergeSha: d.sha } : {}),
         deployments: [],
@@ -102,6 +106,7 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
       outcome: 'succeeded',
       at: finishedAt,
       ...(runUrl ? { runUrl } : {}),
+      ...(runName ? { runName } : {}),
     });
     const audit = [
       {

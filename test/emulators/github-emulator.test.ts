@@ -240,6 +240,21 @@ describe('GitHubEmulator workflow dispatch and runs', () => {
     expect(noRef.data.message).toBe('No ref found for: nope');
   });
 
+  it('numbers runs per workflow (run_number), independently of run ids', async () => {
+    const { gh, emu } = env;
+    emu.addWorkflow('acme/markets', { file: 'smoke.yml', name: 'Smoke' });
+    for (const wf of ['deploy.yml', 'smoke.yml', 'deploy.yml']) await gh.actions.createWorkflowDispatch({ owner: 'acme', repo: 'markets', workflow_id: wf, ref: 'main' });
+    const numbers = await Promise.all(
+      emu.dispatches.map(async (d) => {
+        const run = (await gh.actions.getWorkflowRun({ owner: 'acme', repo: 'markets', run_id: d.runId ?? 0 })).data;
+        return `${run.name} #${run.run_number} (id ${run.id})`;
+      }),
+    );
+    const ids = emu.dispatches.map((d) => d.runId);
+    expect(numbers).toEqual([`Deploy #1 (id ${ids[0]})`, `Smoke #1 (id ${ids[1]})`, `Deploy #2 (id ${ids[2]})`]);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('progresses queued → in_progress → completed on the injected clock, with jobs, steps and logs', async () => {
     const { gh, emu, clock } = env;
     await gh.actions.createWorkflowDispatch({ owner: 'acme', repo: 'markets', workflow_id: 'deploy.yml', ref: 'main' });

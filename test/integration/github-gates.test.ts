@@ -335,6 +335,7 @@ describe('GitHub gates and plan over HTTP', () => {
         state: 'closed',
         merged: true,
         authorLogin: 'shipgate-bot',
+        base: 'test',
       })),
     );
 

@@ -106,6 +106,7 @@ describe('/rollback, deployment history, status, locks and the evidence pack', (
     const b = h.github.addCommit('acme/markets', 'main', { message: 'release B' });
     await deploy(h, a);
     await deploy(h, b);
+    h.github.addCommit('acme/markets', 'main', { message: 'release C' }); // the candidate: main's head, not yet in prod
     const pending = await h.request('markets-pipeline prod', USERS.rm1);
     // a second promotion is told who holds the lock
     const locked = await reply(h, () => h.promote('markets-pipeline prod', USERS.rm2), USERS.rm2);
@@ -132,6 +133,7 @@ describe('/rollback, deployment history, status, locks and the evidence pack', (
     const b = h.github.addCommit('acme/markets', 'main', { message: 'release B' });
     await deploy(h, a);
     await deploy(h, b);
+    h.github.addCommit('acme/markets', 'main', { message: 'release C' }); // the candidate: main's head, not yet in prod
     const p = await h.request('markets-pipeline prod', USERS.rm1);
     await worker.close();
     await h.click(p, ACTIONS.approve, USERS.rm2);
@@ -172,7 +174,8 @@ describe('/rollback, deployment history, status, locks and the evidence pack', (
     expect(md.text).toContain('**SUCCEEDED**');
     expect(md.text).toContain(h.mainSha);
     expect(md.text).toContain(p.evidence.runs[0]!.url);
-    expect(md.text).toContain(`<@${USERS.rm2}>`);
+    expect(md.text).toContain('| Approved by | ravi.release at');
+    expect(md.text).not.toContain(`<@${USERS.rm2}>`);
     // on demand too
     await h.promote(`evidence ${p.id}`, USERS.engineer);
     await waitUntil('second upload', () => h.slack.files().filter((f) => f.file.name === `evidence-${p.id}.json`).length === 2);

@@ -62,6 +62,7 @@ describe('ChangeWriteBack over HTTP', () => {
       runs: [
         {
           id: 9001,
+          runNumber: 12,
           name: 'deploy',
           url: 'https://github.com/acme/markets/actions/runs/9001',
           status: 'completed',
@@ -109,7 +110,7 @@ describe('ChangeWriteBack over HTTP', () => {
       'Pull requests:',
       '- #42 Promote to prod: https://github.com/acme/markets/pull/42',
       'Workflow runs:',
-      '- deploy #9001: success https://github.com/acme/markets/actions/runs/9001',
+      '- deploy #12: success https://github.com/acme/markets/actions/runs/9001',
       '  - job deploy: success https://github.com/acme/markets/actions/runs/9001/job/1',
       'Databricks run IDs: 912345 (deploy), 912346 (smoke)',
       'Approved in Slack by: rita.release (Slack U0RELMGR1)',

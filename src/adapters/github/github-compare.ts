@@ -9,6 +9,7 @@ interface RawCommit {
   html_url: string;
   commit: { message: string; author: { name?: string; date?: string } | null };
   author: { login: string } | null;
+  parents?: Array<{ sha: string }>;
 }
 
 interface RawCompare {
@@ -27,6 +28,7 @@ interface RawPull {
   state: string;
   merged_at: string | null;
   user: { login: string } | null;
+  base?: { ref?: string };
 }
 
 function toCommit(c: RawCommit): DiffCommit {
@@ -37,6 +39,7 @@ function toCommit(c: RawCommit): DiffCommit {
     authorName: c.commit.author?.name ?? c.author?.login ?? 'unknown',
     url: c.html_url,
     ...(c.commit.author?.date ? { date: c.commit.author.date } : {}),
+    ...(c.parents ? { parents: c.parents.map((x) => x.sha) } : {}),
   };
 }
 
@@ -91,6 +94,7 @@ export class GitHubCompare implements SourceCompare {
         state: p.state === 'open' ? 'open' : 'closed',
         merged: p.merged_at !== null && p.merged_at !== undefined,
         ...(p.user?.login ? { authorLogin: p.user.login } : {}),
+        ...(p.base?.ref ? { base: p.base.ref } : {}),
       }));
     } catch (e) {
       throw githubError(e, `listing the pull requests of ${sha.slice(0, 12)} in ${repo}`, `no commit \`${sha.slice(0, 12)}\` in ${repo}`);

@@ -7,6 +7,7 @@ import type { EtagCache } from './etag-cache';
 interface RawRun {
   id: number;
   name?: string | null;
+  run_number?: number;
   html_url: string;
   status: string | null;
   conclusion: string | null;
@@ -15,7 +16,6 @@ interface RawRun {
   created_at: string;
   updated_at?: string;
   display_title?: string;
-  run_number?: number;
   head_branch?: string | null;
 }
 
@@ -28,6 +28,7 @@ function toRun(r: RawRun): WorkflowRun {
   return {
     id: r.id,
     name: r.name ?? `run ${r.id}`,
+    ...(typeof r.run_number === 'number' ? { runNumber: r.run_number } : {}),
     htmlUrl: r.html_url,
     status: r.status ?? 'unknown',
     conclusion: r.conclusion,
@@ -36,7 +37,6 @@ function toRun(r: RawRun): WorkflowRun {
     createdAt: r.created_at,
     ...(r.updated_at ? { updatedAt: r.updated_at } : {}),
     ...(r.display_title ? { displayTitle: r.display_title } : {}),
-    ...(typeof r.run_number === 'number' ? { runNumber: r.run_number } : {}),
     ...(r.head_branch ? { headBranch: r.head_branch } : {}),
   };
 }

@@ -4,14 +4,21 @@ import type { Clock } from '../../app/ports/clock';
 import type { GroupMembers } from '../../domain/policy';
 import { ShipgateError } from '../../domain/shipgate-error';
 
+interface SlackUser {
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  profile?: { real_name?: string; display_name?: string };
+}
+
 /**
- * User groups (`usergroups.users.list`) and time zones (`users.info`), cached in memory for `ttlMs`.
- * Group membership decides who may request and approve, so an expired entry is never used: when
- * Slack cannot answer, the lookup fails (closed) and the person is asked to try again.
+ * User groups (`usergroups.users.list`) and users (`users.info`: time zone, name), cached in memory
+ * for `ttlMs`. Group membership decides who may request and approve, so an expired entry is never
+ * used: when Slack cannot answer, the lookup fails (closed) and the person is asked to try again.
  */
 export class SlackDirectory implements Directory {
   private readonly groups = new Map<string, { at: number; users: string[] }>();
-  private readonly zones = new Map<string, { at: number; tz: string | undefined }>();
+  private readonly users = new Map<string, { at: number; user: SlackUser | undefined }>();
 
   constructor(
     private readonly client: WebClient,
@@ -45,14 +52,23 @@ export class SlackDirectory implements Directory {
   }
 
   async userTimeZone(userId: string): Promise<string | undefined> {
+    return (await this.user(userId))?.tz;
+  }
+
+  async userName(userId: string): Promise<string | undefined> {
+    const u = await this.user(userId);
+    return [u?.profile?.real_name, u?.real_name, u?.profile?.display_name, u?.name].find((n) => typeof n === 'string' && n.trim() !== '')?.trim();
+  }
+
+  private async user(userId: string): Promise<SlackUser | undefined> {
     const now = this.clock.now().getTime();
-    const hit = this.zones.get(userId);
-    if (hit && now - hit.at < this.ttlMs) return hit.tz;
+    const hit = this.users.get(userId);
+    if (hit && now - hit.at < this.ttlMs) return hit.user;
     try {
       const res = await this.client.users.info({ user: userId });
-      const tz = (res.user as { tz?: string } | undefined)?.tz;
-      this.zones.set(userId, { at: now, tz });
-      return tz;
+      const user = res.user as SlackUser | undefined;
+      this.users.set(userId, { at: now, user });
+      return user;
     } catch {
       return undefined;
     }

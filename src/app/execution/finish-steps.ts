@@ -1,9 +1,9 @@
-import { executionBegan, followedRunId, outputOf } from '../../domain/execution-plan';
+import { executionBegan, followedRunId } from '../../domain/execution-plan';
 import { fromStored, joinMd, link, mention, mrk, type Mrkdwn } from '../../domain/mrkdwn';
 import { withEvidenceUpload, withThreadPost } from '../../domain/outbox';
-import { transition, type Promotion } from '../../domain/promotion';
+import { runLabel } from '../../domain/evidence';
+import { deployedSha, transition, type Promotion } from '../../domain/promotion';
 import type { ExecDeps } from './exec-deps';
-import { runLabel } from './run-steps';
 import type { StepKit } from './step-kit';
 
 /** The ServiceNow work note before the first side effect (its failure is said in the thread, never fails the deployment). */
@@ -24,18 +24,19 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
   const failure = p.exec?.failure ? fromStored(p.exec.failure) : run && run.conclusion !== 'success' ? mrk`workflow run concluded ${run.conclusion ?? 'unknown'}` : undefined;
   const outcome = failure ? 'failed' : 'succeeded';
   // what runs in env now: the merge commit for a branch promotion, the SHA itself otherwise
-  const deployedSha = outputOf(p, 'merge')?.sha ?? p.evidence.mergeSha ?? p.sha;
+  const deployed = deployedSha(p);
   const lastRun = p.evidence.runs[p.evidence.runs.length - 1];
-  const history = deployedSha
+  const history = deployed
     ? {
         service: p.service,
         env: p.env,
-        sha: deployedSha,
+        sha: deployed,
+        ...(p.sha && p.sha !== deployed ? { approvedSha: p.sha } : {}),
         promotionId: p.id,
         kind: p.kind,
         outcome,
         at: now.toISOString(),
-        ...(lastRun ? { runUrl: lastRun.url } : {}),
+        ...(lastRun ? { runUrl: lastRun.url, runName: runLabel(lastRun) } : {}),
         ...(p.rollback ? { rollbackOf: p.rollback.currentPromotionId } : {}),
       } as const
     : undefined;
@@ -71,18 +72,30 @@ export async function finalizeStep(_d: ExecDeps, k: StepKit, p: Promotion): Prom
   return k.update(p, (cur) => (cur.exec?.finalized ? undefined : { ...cur, exec: { ...cur.exec, finalized: true, ...(executionBegan(cur) ? {} : { mirrored: true }) } }));
 }
 
+/** What runs in the environment after a successful promotion or rollback, and where it came from. */
+function nowRuns(p: Promotion): Mrkdwn {
+  const deployed = deployedSha(p) ?? 'unresolved';
+  const approved = p.sha && p.sha !== deployed ? p.sha.slice(0, 7) : undefined;
+  const notes =
+    p.kind === 'rollback'
+      ? [mrk`rolled back from \`${p.rollback?.currentSha.slice(0, 7) ?? '?'}\``, ...(approved ? [mrk`restores the tree of \`${approved}\``] : [])]
+      : approved
+        ? [mrk`merge of \`${approved}\``]
+        : [];
+  return mrk`*${p.env}* now runs \`${deployed}\`${notes.length ? mrk` (${joinMd(notes, '; ')})` : ''}.`;
+}
+
 /** The thread's closing message: outcome and every piece of evidence. */
 export function evidenceSummary(p: Promotion): Mrkdwn {
   const e = p.evidence;
-  const deployed = outputOf(p, 'merge')?.sha ?? p.sha;
   const approvers = p.approvals.length ? joinMd(p.approvals.map((a) => mention(a.userId)), ', ') : 'n/a';
   return joinMd(
     [
-      p.state === 'succeeded' ? mrk`:large_green_circle: *Succeeded*: \`${deployed ?? 'unresolved'}\` is in *${p.env}*.` : mrk`:red_circle: *Failed*: ${p.stateReason ? fromStored(p.stateReason) : 'failed'}`,
+      p.state === 'succeeded' ? mrk`:large_green_circle: *Succeeded*: ${nowRuns(p)}` : mrk`:red_circle: *Failed*: ${p.stateReason ? fromStored(p.stateReason) : 'failed'}`,
       mrk`• Commit: \`${p.sha ?? 'unresolved'}\``,
       ...e.pullRequests.map((pr) => mrk`• Pull request: ${link(pr.url, `#${pr.number}`)}${pr.title ? ` ${pr.title}` : ''}`),
       ...(e.mergeSha ? [mrk`• Merge commit: \`${e.mergeSha}\``] : []),
-      ...e.runs.map((r) => mrk`• Run: ${link(r.url, runLabel({ name: r.name, id: r.id, ...(r.runNumber !== undefined ? { runNumber: r.runNumber } : {}) }))}: ${r.conclusion ?? r.status}`),
+      ...e.runs.map((r) => mrk`• Run: ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`),
       ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => mrk`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
       ...e.matches.map((m) => mrk`• ${m.name}: ${m.url ? link(m.url, mrk`\`${m.value}\``) : mrk`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
       mrk`• Approved by: ${approvers}${p.override?.approvedBy ? mrk`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,

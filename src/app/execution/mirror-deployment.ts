@@ -1,5 +1,5 @@
-import { executionBegan, followedRunId, needsMirror, outputOf } from '../../domain/execution-plan';
-import type { Promotion } from '../../domain/promotion';
+import { executionBegan, followedRunId, needsMirror } from '../../domain/execution-plan';
+import { deployedSha, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';
 import { isTransientError } from '../../domain/transient-error';
 import type { Logger } from '../logger';
@@ -49,7 +49,8 @@ export class MirrorDeployment {
     if (!executionBegan(p0)) return p0;
     const runId = followedRunId(p0);
     const run = runId === undefined ? undefined : p0.evidence.runs.find((r) => r.id === runId);
-    const sha = run?.headSha ?? outputOf(p0, 'merge')?.sha ?? p0.sha;
+    // what the deploy put there (a dispatched run's head SHA is only the head of the workflow ref)
+    const sha = deployedSha(p0);
     if (!sha) return p0;
     const outcome = p0.state === 'succeeded' ? 'succeeded' : 'failed';
     const { p, value } = await k.effect(p0, 'deployment', {

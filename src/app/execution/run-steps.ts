@@ -1,9 +1,9 @@
 import type { BranchStrategy, WorkflowStrategy } from '../../config/config-schema';
-import { withRun, type RunEvidence } from '../../domain/evidence';
+import { patternMatches, runLabel, withRun, type RunEvidence } from '../../domain/evidence';
 import { followedRunId, outputOf } from '../../domain/execution-plan';
 import { link, mrk, type Mrkdwn } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
-import type { Promotion } from '../../domain/promotion';
+import { deployedSha, type Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { wakeKeys } from '../../domain/wake-keys';
 import type { WorkflowRun } from '../ports/workflow-runs';
@@ -20,11 +20,9 @@ export function githubEnvironmentMatches(githubEnv: string, env: string, mapping
   return g === e || g.endsWith(`-${e}`) || g.endsWith(`_${e}`) || g.endsWith(` ${e}`) || g.endsWith(`/${e}`);
 }
 
-export function runLabel(run: Pick<WorkflowRun, 'name' | 'id' | 'runNumber'>): string {
-  return `${run.name} #${run.runNumber ?? run.id}`;
-}
 
-function evidenceOf(run: WorkflowRun, jobs?: RunEvidence['jobs']): RunEvidence {
+/** A run as evidence; `deployed` is the commit it deploys (a dispatched run's head SHA is only the head of the workflow ref). */
+function evidenceOf(run: WorkflowRun, deployed: string, jobs?: RunEvidence['jobs']): RunEvidence {
   return {
     id: run.id,
     name: run.name,
@@ -32,6 +30,7 @@ function evidenceOf(run: WorkflowRun, jobs?: RunEvidence['jobs']): RunEvidence {
     status: run.status,
     conclusion: run.conclusion,
     headSha: run.headSha,
+    deployedSha: deployed,
     ...(run.runNumber !== undefined ? { runNumber: run.runNumber } : {}),
     ...(jobs ? { jobs } : {}),
   };
@@ -58,10 +57,11 @@ export async function followRunStep(d: ExecDeps, k: StepKit, p0: Promotion, stra
   const runId = followedRunId(p)!;
   const run = await currentRun(d, p, runId);
   const shown = p.evidence.runs.find((r) => r.id === runId);
+  const deployed = deployedSha(p) ?? run.headSha;
   if (!shown || shown.status !== run.status || shown.conclusion !== run.conclusion || shown.runNumber !== run.runNumber) {
     p = await k.update(p, (cur) => {
-      const next = { ...cur, evidence: withRun(cur.evidence, evidenceOf(run, cur.evidence.runs.find((r) => r.id === runId)?.jobs)) };
-      return withThreadPost(next, `announce_run:${runId}`, mrk`:arrow_forward: Workflow run ${link(run.htmlUrl, runLabel(run))} for \`${run.headSha.slice(0, 7)}\` (${run.status}).`, k.now());
+      const next = { ...cur, evidence: withRun(cur.evidence, evidenceOf(run, deployed, cur.evidence.runs.find((r) => r.id === runId)?.jobs)) };
+      return withThreadPost(next, `announce_run:${runId}`, mrk`:arrow_forward: Workflow run ${link(run.htmlUrl, runLabel(run))} deploying \`${deployed.slice(0, 7)}\` (${run.status}).`, k.now());
     });
   }
   p = await settleReviews(d, k, p, run, strategy);
@@ -195,12 +195,7 @@ export async function collectStep(d: ExecDeps, k: StepKit, p: Promotion): Promis
       d.logger.warn({ promotionId: p.id, job: job.id, err: e instanceof Error ? e.message : String(e) }, 'job log unavailable');
       continue;
     }
-    for (const pat of d.config.evidence.patterns) {
-      for (const m of log.matchAll(new RegExp(pat.regex, 'g'))) {
-        const value = m[1] ?? m[0];
-        if (!found.some((f) => f.name === pat.name && f.value === value)) found.push({ name: pat.name, value, source: job.name });
-      }
-    }
+    for (const m of patternMatches(log, d.config.evidence.patterns, job.name)) if (!found.some((f) => f.name === m.name && f.value === m.value)) found.push(m);
   }
   if (d.databricks) {
     for (const f of found.filter((x) => /databricks/i.test(x.name))) {

@@ -13,4 +13,6 @@ export interface Directory {
   groupMembers(groupIds: readonly string[], lookup?: GroupLookup): Promise<GroupMembers>;
   /** The user's IANA time zone from their Slack profile, when known. */
   userTimeZone(userId: string): Promise<string | undefined>;
+  /** The user's name as Slack shows it (real name, else display name, else username), when known. */
+  userName(userId: string): Promise<string | undefined>;
 }

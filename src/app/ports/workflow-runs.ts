@@ -1,6 +1,8 @@
 export interface WorkflowRun {
   id: number;
   name: string;
+  /** GitHub's `run_number` (per workflow: `cd-prod #2`). */
+  runNumber?: number;
   htmlUrl: string;
   status: string; // queued | in_progress | waiting | completed | …
   conclusion: string | null;
@@ -9,8 +11,6 @@ export interface WorkflowRun {
   createdAt: string;
   updatedAt?: string;
   displayTitle?: string;
-  /** GitHub's per-workflow run number (`cd-prod #2`). */
-  runNumber?: number;
   headBranch?: string;
 }
 

@@ -4,7 +4,7 @@ import { stored, text, type Mrkdwn, type MrkdwnText } from '../mrkdwn';
  * Gates return data, never side effects. Each result carries a stable reason code
  * (for audit, metrics and tests) and details (for the message shown to people).
  */
-export type GateName = 'candidate' | 'path' | 'approval' | 'freeze' | 'changeRecord' | 'incidents' | 'checks' | 'soak';
+export type GateName = 'candidate' | 'path' | 'approval' | 'freeze' | 'changeRecord' | 'incidents' | 'checks' | 'soak' | 'redeploy';
 
 export type GateStatus = 'pass' | 'block' | 'warn' | 'pending';
 

@@ -1,3 +1,4 @@
+import { runLabel } from '../evidence';
 import type { Promotion } from '../promotion';
 
 /**
@@ -58,7 +59,7 @@ export function finishWorkNote(p: Promotion, ctx: WorkNoteContext): string {
   if (ev.runs.length) {
     lines.push('Workflow runs:');
     for (const r of ev.runs) {
-      lines.push(`- ${r.name} #${r.id}: ${r.conclusion ?? r.status} ${r.url}`);
+      lines.push(`- ${runLabel(r)}: ${r.conclusion ?? r.status} ${r.url}`);
       for (const j of r.jobs ?? []) lines.push(`  - job ${j.name}: ${j.conclusion ?? 'n/a'} ${j.url}`);
     }
   }

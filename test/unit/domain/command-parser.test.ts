@@ -27,6 +27,10 @@ describe('/promote parsing', () => {
     ],
     ['ref=abc1234 svc prod', { kind: 'promote', service: 'svc', env: 'prod', options: { ref: 'abc1234' } }],
     ['plan svc prod ref=main', { kind: 'plan', service: 'svc', env: 'prod', options: { ref: 'main' } }],
+    ['svc prod ref=abc1234 force=true', { kind: 'promote', service: 'svc', env: 'prod', options: { ref: 'abc1234', force: true } }],
+    ['svc prod FORCE=TRUE', { kind: 'promote', service: 'svc', env: 'prod', options: { force: true } }],
+    ['svc prod force=false', { kind: 'promote', service: 'svc', env: 'prod', options: {} }],
+    ['plan svc prod force=true', { kind: 'plan', service: 'svc', env: 'prod', options: { force: true } }],
     ['status', { kind: 'status' }],
     ['status svc', { kind: 'status', service: 'svc' }],
     ['history svc prod', { kind: 'history', service: 'svc', env: 'prod' }],
@@ -48,6 +52,8 @@ describe('/promote parsing', () => {
     ['cancel 42', 'usage: `/promote cancel <promotion-id>`'],
     ['history', 'usage: `/promote history <service> [env]`'],
     ['plan svc', 'usage: `/promote plan'],
+    ['svc prod force=yes', '`force=` takes `true` (redeploy the SHA that already runs in the environment)'],
+    ['svc prod force=1', '`force=` takes `true`'],
   ])('rejects %j', (text, message) => {
     const r = parsePromoteCommand(text);
     expect(r.kind).toBe('error');
@@ -64,7 +70,7 @@ describe('/rollback parsing', () => {
     expect(parseRollbackCommand(text)).toEqual(expected);
   });
 
-  it.each([['', 'usage'], ['svc prod cr=CHG0000001', 'unknown option `cr=`']])('rejects %j', (text, message) => {
+  it.each([['', 'usage'], ['svc prod cr=CHG0000001', 'unknown option `cr=`'], ['svc prod force=true', 'unknown option `force=`']])('rejects %j', (text, message) => {
     const r = parseRollbackCommand(text);
     expect(r.kind === 'error' && r.message).toContain(message);
   });

@@ -152,7 +152,7 @@ describe('GitHub adapters against the emulator', () => {
         url: `${emu.url}/acme/markets/compare/${base}...${second}`,
       });
       expect(c.commits).toEqual([
-        { sha: second, message: 'fix: rounding', authorName: 'Bob B', url: `${emu.url}/acme/markets/commit/${second}`, date: '2026-03-02T10:00:00Z' },
+        { sha: second, message: 'fix: rounding', authorName: 'Bob B', url: `${emu.url}/acme/markets/commit/${second}`, date: '2026-03-02T10:00:00Z', parents: [base] },
       ]);
       const back = await new GitHubCompare(gh).compare(REPO, second, base);
       expect(back).toMatchObject({ status: 'behind', behindBy: 1, totalCommits: 0, commits: [] });
@@ -165,7 +165,7 @@ describe('GitHub adapters against the emulator', () => {
       const res = await seed.request('POST /repos/{owner}/{repo}/pulls', { owner: 'acme', repo: 'markets', title: 'Feature X', head: 'feature', base: 'main' });
       const pulls = await new GitHubCompare(gh).pullsForCommit(REPO, tip);
       expect(pulls).toEqual([
-        { number: res.data.number, title: 'Feature X', url: res.data.html_url, state: 'open', merged: false, authorLogin: 'shipgate-bot' },
+        { number: res.data.number, title: 'Feature X', url: res.data.html_url, state: 'open', merged: false, authorLogin: 'shipgate-bot', base: 'main' },
       ]);
       expect(await new GitHubCompare(gh).pullsForCommit(REPO, head)).toEqual([]);
     });

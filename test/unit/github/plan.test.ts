@@ -1,6 +1,7 @@
 import {
   capCommits,
   dedupePullRequests,
+  discountMerges,
   planBlocked,
   planDiff,
   type Comparison,
@@ -87,6 +88,27 @@ describe('plan diff model', () => {
     ['diverged', /diverged .*\(2 commits in the target/],
   ])('planDiff notes a %s comparison', (status, note) => {
     expect(planDiff({ sha: sha(0), source: 'x' }, comparison(0, 0, { status, behindBy: 2 }), new Map()).note).toMatch(note);
+  });
+
+  it('discountMerges: the merge commits of earlier promotions are not "what the target has"', () => {
+    const merge = (i: number) => commit(i, { message: `Merge pull request #${i} from acme/test`, parents: [sha(90), sha(91)] });
+    const plain = (i: number) => commit(i, { message: `hotfix ${i}`, parents: [sha(92)] });
+    const ahead = comparison(3, 3, { status: 'diverged', behindBy: 1 });
+    // after an ordinary merge promotion: only the merge commit is in prod and not in test
+    expect(discountMerges(ahead, { commits: [merge(50)], totalCommits: 1 })).toMatchObject({ status: 'ahead', behindBy: 0, aheadBy: 3 });
+    expect(planDiff({ sha: sha(0), source: 'x' }, discountMerges(ahead, { commits: [merge(50)], totalCommits: 1 }), new Map()).note).toBeUndefined();
+    // nothing new on test: the candidate is already in prod
+    const behindOnly = comparison(0, 0, { status: 'behind', aheadBy: 0, behindBy: 1 });
+    expect(discountMerges(behindOnly, { commits: [merge(50)], totalCommits: 1 })).toMatchObject({ status: 'identical', behindBy: 0 });
+    // a real change in prod still counts (and the merge that brought it in does not)
+    const hotfix = comparison(3, 3, { status: 'diverged', behindBy: 2 });
+    const d = discountMerges(hotfix, { commits: [plain(60), merge(61)], totalCommits: 2 });
+    expect(d).toMatchObject({ status: 'diverged', behindBy: 1 });
+    expect(planDiff({ sha: sha(0), source: 'x' }, d, new Map()).note).toBe('the candidate has diverged from what runs in the target (1 commit in the target is not in the candidate)');
+    expect(discountMerges(behindOnly, { commits: [plain(60)], totalCommits: 1 })).toMatchObject({ status: 'behind', behindBy: 1 });
+    // an incomplete list, or commits without parents, discount nothing
+    expect(discountMerges(hotfix, { commits: [merge(61)], totalCommits: 300 })).toBe(hotfix);
+    expect(discountMerges(hotfix, { commits: [commit(62)], totalCommits: 1 })).toBe(hotfix);
   });
 
   it('blocked only by block (pending approval and warnings do not block a plan)', () => {

@@ -1,5 +1,5 @@
 import type { ShipgateConfig } from '../../../config/config-schema';
-import { PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
+import { FORCE_HELP, PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
 import { joinMd, mrk, type Mrkdwn } from '../../../domain/mrkdwn';
 import { mrkdwn, plain, type Block } from './block-kit';
@@ -15,6 +15,7 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Blo
   );
   const usage = [
     PROMOTE_USAGE,
+    FORCE_HELP,
     '`/promote plan <service> <env> […]`: dry run, every gate and what would ship',
     '`/promote status [service]` · `/promote history <service> [env]` · `/promote freeze [env]` · `/promote cancel <id>` · `/promote evidence <id>`',
     `${ROLLBACK_USAGE} (incident channels only)`,

@@ -1,6 +1,7 @@
+import { runLabel } from '../../../domain/evidence';
 import type { GateResult } from '../../../domain/gates/gate-result';
 import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../domain/mrkdwn';
-import type { Promotion, PromotionState } from '../../../domain/promotion';
+import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
 import { clip, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
 
 export interface RenderOptions {
@@ -85,6 +86,8 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     mrkdwn(mrk`*Candidate*\n${sha}${p.ref ? mrk` (ref \`${p.ref}\`)` : ''}`),
     mrkdwn(mrk`*Requested by*\n${mention(p.requester.id)}`),
   ];
+  const deployed = p.state === 'succeeded' ? deployedSha(p) : undefined;
+  if (deployed) fields.push(mrkdwn(mrk`*Now in ${p.env}*\n${link(o.commitUrl(p.repo, deployed), mrk`\`${deployed.slice(0, 7)}\``)}`));
   if (p.cr) fields.push(mrkdwn(mrk`*Change record*\n${p.cr}`));
   if (p.reason) fields.push(mrkdwn(mrk`*Reason*\n${clip(p.reason, 300)}`));
   const blocks: Block[] = [
@@ -100,7 +103,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     blocks.push({
       type: 'section',
       block_id: 'runs',
-      text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, `${r.name} #${r.id}`)}: ${r.conclusion ?? r.status}`), '\n')}`),
+      text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`), '\n')}`),
     });
   }
   if (p.approvals.length) {

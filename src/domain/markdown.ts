@@ -46,7 +46,7 @@ export interface MrkdwnOptions {
 
 /**
  * Slack mrkdwn (gate summaries, thread texts) as Markdown: `<url|text>` → `[text](url)`,
- * `<@U…>` → the user's name (or the ID), `<!subteam^S…|@handle>` → `@handle`, `*bold*` →
+ * a user mention → the user's name (or the ID), a user-group mention → `@handle`, `*bold*` →
  * `**bold**`, `~strike~` → `~~strike~~`, code kept, everything else escaped as text.
  */
 export function mrkdwnToMarkdown(text: string, o: MrkdwnOptions = {}): string {

@@ -27,6 +27,8 @@ export interface GitHubClientOptions {
    * retry-after). On by default; emulator-backed tests turn it off to run fast.
    */
   throttle?: boolean;
+  /** The fetch Octokit uses (default the global one); shipgate passes one that shutdown aborts. */
+  fetch?: typeof fetch;
 }
 
 /** Octokit with throttling (honours retry-after / rate-limit reset) and retry of 5xx. */
@@ -38,6 +40,7 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
       : { auth: o.token }),
     baseUrl: o.baseUrl.replace(/\/$/, ''),
     userAgent: 'shipgate',
+    ...(o.fetch ? { request: { fetch: o.fetch } } : {}),
     log: { debug: () => undefined, info: () => undefined, warn: (m: string) => o.logger.warn({}, m), error: (m: string) => o.logger.error({}, m) },
     throttle: {
       enabled: o.throttle ?? true,

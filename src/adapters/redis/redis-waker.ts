@@ -39,7 +39,8 @@ export class RedisWaker implements Sleeper {
         for (const k of wakeOn) this.waiting.get(k)?.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      // a sleeping job must not hold a stopping process open (an abandoned job is resumed elsewhere)
+      const timer = setTimeout(done, ms).unref();
       for (const k of wakeOn) {
         const set = this.waiting.get(k) ?? new Set();
         set.add(done);

@@ -54,8 +54,14 @@ describe('sandbox without Redis', () => {
   });
 });
 
-const redisServer = findOnPath('redis-server', process.env.PATH);
-(redisServer ? describe : describe.skip)('sandbox with a private redis-server', () => {
+// CI installs redis-server (.ci/run): these tests run or fail, they never skip
+describe('sandbox with a private redis-server', () => {
+  beforeAll(() => {
+    if (!findOnPath('redis-server', process.env.PATH)) {
+      throw new Error(`redis-server is not on PATH (${process.env.PATH ?? ''}): install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis); these tests need it`);
+    }
+  });
+
   it('starts one on a free port with an append-only file in the data directory, and stops it on close', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sg-redis-data-'));
     const lines: string[] = [];

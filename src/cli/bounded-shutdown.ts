@@ -24,17 +24,22 @@ export interface BoundedShutdownOptions {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export type StopSignal = (typeof SIGNALS)[number];
 
-/** Resolves with the first SIGTERM/SIGINT. A later one exits at once (status 1) when `exit` is given. */
-export function firstSignal(o: Pick<BoundedShutdownOptions, 'log' | 'exit'>): Promise<StopSignal> {
+/**
+ * Resolves with the first SIGTERM/SIGINT. Another one more than `repeatMs` (default 2 s) later
+ * exits at once (status 1) when `exit` is given; within it, it is the same request twice (a
+ * Ctrl-C reaches `npm run` and its child, and npm forwards its copy too) and is ignored.
+ */
+export function firstSignal(o: Pick<BoundedShutdownOptions, 'log' | 'exit'> & { repeatMs?: number }): Promise<StopSignal> {
   return new Promise((resolve) => {
-    let received: StopSignal | undefined;
+    let first: number | undefined;
     for (const sig of SIGNALS) {
       process.on(sig, () => {
-        if (!received) {
-          received = sig;
+        if (first === undefined) {
+          first = performance.now();
           resolve(sig);
           return;
         }
+        if (performance.now() - first < (o.repeatMs ?? 2000)) return;
         o.log.warn({ sig }, 'second signal while stopping: exiting now');
         o.exit?.(1);
       });

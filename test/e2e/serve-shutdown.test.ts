@@ -105,7 +105,6 @@ it.each(cases)('role %s stops on %s within 10 s with status 0 (Slack: %s, GitHub
     child.kill(signal);
     const result = await exited(child, 10_000);
     if (result === 'still running') throw new Error(`still running 10 s after ${signal}; output:\n${out.slice(-4000)}`);
-    if (process.env.DEBUG_SHUTDOWN) console.log(out);
     expect(result).toEqual({ code: 0, signal: null });
     expect(out).toContain('"msg":"shutting down"');
   } finally {

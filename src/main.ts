@@ -150,10 +150,11 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const slackApiUrl = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {};
   // unref: a retry waiting when the process stops does not hold it open
   const slackRetry = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000, unref: true };
-  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: slackRetry, fetch: outbound.fetch });
+  // failures reach callers as errors (logged there, redacted); the client's own console lines would only duplicate them
+  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: slackRetry, fetch: outbound.fetch, logLevel: LogLevel.ERROR });
   const slackAuth = new SlackAuthMonitor({
     // one attempt with a bound per check; the monitor backs off itself
-    authTest: () => new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: { retries: 0 }, timeout: 10_000, fetch: outbound.fetch }).auth.test(),
+    authTest: () => new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: { retries: 0 }, timeout: 10_000, fetch: outbound.fetch, logLevel: LogLevel.ERROR }).auth.test(),
     logger,
     clock,
     ...o.slackAuth,

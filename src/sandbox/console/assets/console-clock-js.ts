@@ -113,8 +113,10 @@ export const CONSOLE_CLOCK_JS = String.raw`
     if (el && C.state) el.textContent = fmt(simNow(), true);
   }, 1000);
   // another tab (or a test) may move the clock: follow the console's change stream
+  // (at most once a second: runs in progress send many changes, and the clock rarely moves)
+  var pending = null;
   var es = new EventSource('/console/api/events');
-  es.addEventListener('change', function () { load(); });
+  es.addEventListener('change', function () { if (!pending) pending = setTimeout(function () { pending = null; load(); }, 1000); });
   load();
 })();
 `;

@@ -2,15 +2,19 @@ import { configProblems, loadConfig } from './config/load-config';
 import { loadEnv, type Role } from './config/env-schema';
 import { createLogger } from './adapters/logging/create-logger';
 import { isShipgateError } from './domain/shipgate-error';
+import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: Record<string, string | undefined>;
   now: () => Date;
+  /** Ends the process (long-running commands force their exit with it after a bounded stop); absent in tests. */
+  exit?: (code: number) => void;
 }
 
 const defaultIo: CliIo = {
+  exit: (code) => process.exit(code),
   stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
   stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
   env: process.env,
@@ -97,14 +101,10 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`shipgate cannot start: ${e.message}`);
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      logger.info({ sig }, 'shutting down');
-      void app.close().then(resolve, resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const sig = await firstSignal({ log: logger, ...(io.exit ? { exit: io.exit } : {}) });
+  logger.info({ sig }, 'shutting down');
+  await boundedShutdown(() => app.close(), { log: logger, ...(io.exit ? { exit: io.exit } : {}) });
+  logger.info({ sig }, 'stopped');
   return 0;
 }
 

@@ -64,6 +64,8 @@ import { EtagCache } from './adapters/github/etag-cache';
 import { GitHubCommitChecks } from './adapters/github/github-commit-checks';
 import { GitHubCompare } from './adapters/github/github-compare';
 import { GitHubDeploymentLookup } from './adapters/github/github-deployment-lookup';
+import { OutboundFetch } from './adapters/http/outbound-fetch';
+import { SlackAuthMonitor } from './adapters/slack/slack-auth-monitor';
 
 export interface ShipgateOptions {
   config: ShipgateConfig;
@@ -92,6 +94,14 @@ export interface ShipgateOptions {
   sweepEveryMs?: number;
   /** Per-attempt timeout of GitHub requests (default 10 s). */
   githubTimeoutMs?: number;
+  /** Slack token checks behind /readyz (defaults: re-check every 5 min, backoff 1 s … 5 min after a failure). */
+  slackAuth?: { recheckMs?: number; minBackoffMs?: number; maxBackoffMs?: number };
+  /**
+   * How long close() lets in-flight Slack listener work and running worker jobs finish (default
+   * 3 s). What is still running then is abandoned the way a crash abandons it: a worker job's
+   * lock expires and another worker resumes it, without repeating a side effect.
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface Shipgate {
@@ -104,7 +114,24 @@ export interface Shipgate {
   history: RedisDeploymentHistory;
   queue: BullmqJobQueue;
   workers: Worker[];
+  /** The bot token's last auth.test (what /readyz reports). */
+  slackAuth: SlackAuthMonitor;
+  /** Bounded: resolves within about `shutdownGraceMs` + 3 s whatever Slack, GitHub or Redis do. */
   close(): Promise<void>;
+}
+
+/** Resolves when `work` settles or after `ms`, whichever is first; says which. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms).unref())),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
 
 /** GitHub web URL of a commit, derived from the API base (github.com, GHES /api/v3, or an emulator). */
@@ -134,10 +161,29 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix());
   depth = () => queue.depth();
 
-  const slackApi = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {};
-  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApi, retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 } });
+  // every outbound call (Slack, response_url, GitHub, ServiceNow) goes through one fetch that close() aborts
+  const outbound = new OutboundFetch();
+  const slackApiUrl = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {};
+  // unref: a retry waiting when the process stops does not hold it open
+  const slackRetry = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000, unref: true };
+  // failures reach callers as errors (logged there, redacted); the client's own console lines would only duplicate them
+  const slackClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: slackRetry, fetch: outbound.fetch, logLevel: LogLevel.ERROR });
   // the delivery job retries with its own backoff: one quick retry per call, a bounded wait
-  const deliveryClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApi, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 }, timeout: 10_000, rejectRateLimitedCalls: true });
+  const deliveryClient = new WebClient(env.SLACK_BOT_TOKEN, {
+    ...slackApiUrl,
+    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500, unref: true },
+    timeout: 10_000,
+    rejectRateLimitedCalls: true,
+    fetch: outbound.fetch,
+    logLevel: LogLevel.ERROR,
+  });
+  const slackAuth = new SlackAuthMonitor({
+    // one attempt with a bound per check; the monitor backs off itself
+    authTest: () => new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: { retries: 0 }, timeout: 10_000, fetch: outbound.fetch, logLevel: LogLevel.ERROR }).auth.test(),
+    logger,
+    clock,
+    ...o.slackAuth,
+  }).start();
   const renderOptions = { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) };
   const chat = new SlackChat(slackClient, renderOptions);
   const directory = new SlackDirectory(slackClient, clock);
@@ -151,6 +197,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     onRateLimit: (remaining) => metrics.rateLimit.set(remaining),
     ...(o.githubThrottle === false ? { throttle: false } : {}),
     ...(o.githubTimeoutMs ? { timeoutMs: o.githubTimeoutMs } : {}),
+    fetch: outbound.fetch,
   });
   /** Adds the GitHub calls counted so far in a scope to the promotion's evidence (and zeroes them, so none counts twice). */
   const settleGithubCalls = async (scope: { promotionId: string; calls: number } | undefined, id: string) => {
@@ -174,7 +221,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const github = new GitHubWorkflowRuns(ghClient, etags);
   const ghApi = new GitHubPromotionApi(ghClient);
   const compare = new GitHubCompare(ghClient, { etags });
-  const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone });
+  const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone, client: { fetch: outbound.fetch } });
   const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
   const gates = new GateEvaluator({ config, clock }).register('freeze', freezeGateCheck(calendars, config));
   registerServiceNowGates(gates, { changes, hasEmergencyOverride: (p) => Boolean(p.override?.approvedBy) });
@@ -211,6 +258,13 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   let workers: Worker[] = [];
   let slackApp: App | undefined;
   const inflight = new Set<Promise<unknown>>();
+  /** Adds work to `inflight` until it settles (listener work after ack(), worker jobs). */
+  const tracked = <T>(work: Promise<T>): Promise<T> => {
+    inflight.add(work);
+    const done = () => inflight.delete(work);
+    work.then(done, done);
+    return work;
+  };
 
   if (o.role !== 'worker') {
     const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, locks, logger });
@@ -220,21 +274,16 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
     const receiver = socketMode ? undefined : createSlackReceiver(env.SLACK_SIGNING_SECRET ?? '', logger);
     slackApp = new App({
-      token: env.SLACK_BOT_TOKEN,
+      // our own auth.test (SlackAuthMonitor) instead of Bolt's: Bolt's runs once, retries for half an
+      // hour without a timeout and holds every request until it answers; ours backs off and recovers
+      authorize: async () => ({ botToken: env.SLACK_BOT_TOKEN, ...slackAuth.identity() }),
       ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver: receiver! }),
       logLevel: LogLevel.ERROR,
-      clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {},
+      // respond() and the listeners' client use the same abortable fetch and bounded retries
+      clientOptions: { ...slackApiUrl, retryConfig: slackRetry, fetch: outbound.fetch },
     });
     // track listener work that continues after ack() so close() can wait for it
-    slackApp.use(async ({ next }) => {
-      const work = next();
-      inflight.add(work);
-      try {
-        await work;
-      } finally {
-        inflight.delete(work);
-      }
-    });
+    slackApp.use(({ next }) => tracked(next()));
     const plan = new PlanPromotion({ config, clock, github, compare, history, gates, logger });
     const listeners = new SlackListenerRegistry();
     registerSlackListeners(listeners.recording(slackApp), {
@@ -312,14 +361,17 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       workerConnection!,
       queue,
       {
-        evaluate: (id) => counted(id, () => evaluate.execute(id)),
-        execute: async (id, token) => {
+        evaluate: (id) => tracked(counted(id, () => evaluate.execute(id))),
+        execute: (id, token) =>
+          tracked(
+            (async () => {
           const box: { r: Advance } = { r: { done: true } };
           await counted(id, async () => {
             box.r = await execute.advance(id, token);
           });
-          return box.r.done ? { done: true } : { done: false, waitMs: box.r.waitMs };
-        },
+          return box.r.done ? ({ done: true } as const) : ({ done: false, waitMs: box.r.waitMs } as const);
+            })(),
+          ),
         deliverChat: async (id, token) => {
           // an evidence pack may look up earlier stages on GitHub: those calls count too
           const box: { r: Awaited<ReturnType<DeliverChat['deliver']>> } = { r: { done: true } };
@@ -328,10 +380,10 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
           });
           return box.r;
         },
-        mirror: (id, token) => counted(id, () => mirror.mirror(id, token)).then(() => undefined),
-        expire: (id) => expirer.expire(id),
-        announce: () => announcer.tick(),
-        sweep: () => sweeper.sweep(),
+        mirror: (id, token) => tracked(counted(id, () => mirror.mirror(id, token)).then(() => undefined)),
+        expire: (id) => tracked(expirer.expire(id)),
+        announce: () => tracked(announcer.tick()),
+        sweep: () => tracked(sweeper.sweep()),
       },
       logger,
       {
@@ -351,24 +403,46 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   });
   server.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok', role: o.role }));
   server.route('GET', '/readyz', async (_req, res) => {
-    try {
-      const pong = await Promise.race([redis.ping(), new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000))]);
-      sendJson(res, pong === 'PONG' ? 200 : 503, { status: pong === 'PONG' ? 'ready' : 'redis not ready', config: 'loaded', services: config.services.length });
-    } catch (e) {
-      sendJson(res, 503, { status: 'redis unreachable', error: e instanceof Error ? e.message : String(e) });
-    }
+    // ready = Redis answers PING, the config is loaded and Slack accepted the bot token (auth.test)
+    const [redisState, slack] = await Promise.all([
+      Promise.race([redis.ping(), new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000).unref())]).then(
+        (pong) => (pong === 'PONG' ? undefined : 'redis not ready'),
+        (e: unknown) => `redis unreachable: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+      slackAuth.whenChecked(1000),
+    ]);
+    const reasons = [
+      ...(redisState ? [redisState] : []),
+      ...(slack.status === 'failed' ? [`slack auth.test failed: ${slack.error}`] : slack.status === 'pending' ? ['slack auth.test has not answered yet'] : []),
+    ];
+    const body = { config: 'loaded', services: config.services.length, slack };
+    if (!reasons.length) return sendJson(res, 200, { status: 'ready', ...body });
+    sendJson(res, 503, { status: redisState?.startsWith('redis unreachable') ? 'redis unreachable' : 'not ready', reasons, ...body });
   });
   o.extraRoutes?.(server);
 
+  const grace = o.shutdownGraceMs ?? 3000;
+  /**
+   * Bounded whatever Slack, GitHub or Redis do: stop taking work, give what runs `grace` ms,
+   * then close Redis (so abandoned work cannot record anything half-done) and abort the
+   * outbound calls still waiting for an answer.
+   */
   const close = async (listening: boolean) => {
-    if (listening) await server.close();
-    await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
-    if (slackApp && env.SLACK_APP_TOKEN) await slackApp.stop().catch(() => undefined);
-    await Promise.all(workers.map((w) => w.close()));
-    await queue.close();
+    slackAuth.stop();
+    const stopping: Array<Promise<unknown>> = [];
+    if (listening) stopping.push(server.close());
+    if (slackApp && env.SLACK_APP_TOKEN) stopping.push(slackApp.stop());
+    for (const w of workers) stopping.push(w.pause(true)); // no new jobs; running ones keep going
+    await within(1000, Promise.allSettled(stopping));
+    if (!(await within(grace, Promise.allSettled([...inflight])))) {
+      logger.warn({ abandoned: inflight.size, outboundCallsWaiting: outbound.inFlight, graceMs: grace }, 'work still running at shutdown is abandoned (a worker job is resumed by the next worker)');
+    }
+    await within(1500, Promise.allSettled(workers.map((w) => w.close(true))));
+    await within(1000, queue.close());
     redis.disconnect();
     bullConnection.disconnect();
     workerConnection?.disconnect();
+    outbound.abort();
   };
   let port: number;
   try {
@@ -392,6 +466,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     history,
     queue,
     workers,
+    slackAuth,
     close: () => close(true),
   };
 }

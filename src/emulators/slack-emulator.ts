@@ -55,6 +55,12 @@ export interface SlackEmulatorOptions extends EmulatorOptions {
   triggerTtlMs?: number;
   /** How long Slack waits for the bot's ack before giving up (Slack: 3 s). */
   ackTimeoutMs?: number;
+  /**
+   * Clock of `x-slack-request-timestamp` on requests to the bot (ms epoch; default `now`). The
+   * bot checks it against its real clock (> 5 min off is refused), so an emulator whose `now`
+   * is moved (the sandbox's clock) still signs with real time.
+   */
+  requestNow?: () => number;
 }
 
 /** A message as the Web API returns it (`chat.postMessage` → `message`, `conversations.history`). */
@@ -312,6 +318,7 @@ export class SlackEmulator extends EmulatorBase {
   private readonly verificationToken: string;
   private readonly triggerTtlMs: number;
   private readonly ackTimeoutMs: number;
+  private readonly requestNow: () => number;
 
   private readonly users = new Map<string, StoredUser>();
   private readonly channels = new Map<string, StoredChannel>();
@@ -331,6 +338,7 @@ export class SlackEmulator extends EmulatorBase {
     this.token = options.token;
     this.signingSecret = options.signingSecret;
     this.botUrl = options.botUrl;
+    this.requestNow = options.requestNow ?? (() => this.now());
     this.botUserId = options.botUserId ?? 'U0SHIPGATE';
     this.botUserName = options.botUserName ?? 'shipgate';
     this.botId = options.botId ?? 'B0SHIPGATE';
@@ -1235,7 +1243,7 @@ export class SlackEmulator extends EmulatorBase {
     if (!url) throw new Error('SlackEmulator: botUrl is not set');
     const secret = tamper.signingSecret ?? this.signingSecret;
     if (secret === undefined) throw new Error('SlackEmulator: signingSecret is not set');
-    const timestamp = tamper.timestamp ?? Math.floor(this.now() / 1000);
+    const timestamp = tamper.timestamp ?? Math.floor(this.requestNow() / 1000);
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',

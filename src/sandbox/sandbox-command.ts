@@ -1,14 +1,17 @@
 import type { CliIo } from '../cli';
+import { boundedShutdown, firstSignal, type ShutdownLog } from '../cli/bounded-shutdown';
 import { isShipgateError } from '../domain/shipgate-error';
 import { DEMO_CHANNELS, DEMO_USERS, TRY_COMMANDS } from './demo-workspace';
 import type { Sandbox, SandboxOptions } from './start-sandbox';
 
-export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL]
+export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL] [--time ISO]
 
   --port N          port of the console and the bot (default 3000; 0 = any free port)
   --host ADDR       address to bind (default 127.0.0.1; 0.0.0.0 to reach it from elsewhere)
-  --data-dir DIR    where the private redis-server keeps its append-only file (default .data/redis)
+  --data-dir DIR    where the private redis-server keeps its append-only file (default .data/redis/<port>)
   --log-level L     the bot's log level: fatal|error|warn|info|debug|trace|silent (default warn)
+  --time ISO        start the sandbox clock at this instant, e.g. 2026-12-30T10:00:00Z (default now;
+                    the console's clock moves it too: jump into a freeze, back to now)
 
 Redis: REDIS_URL when set; otherwise a private redis-server (when installed).`;
 
@@ -24,7 +27,7 @@ function option(argv: readonly string[], name: string): string | undefined {
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The startup output: where to click, who to be, what to type, and how to go live. */
-export function startupText(sb: Pick<Sandbox, 'url' | 'redis'>): string {
+export function startupText(sb: Pick<Sandbox, 'url' | 'redis'> & Partial<Pick<Sandbox, 'clock'>>): string {
   const channel = (id: string) => `#${DEMO_CHANNELS.find((c) => c.id === id)?.name ?? id}`;
   const name = (id: string) => DEMO_USERS.find((u) => u.id === id)?.realName ?? id;
   const width = Math.max(...DEMO_USERS.map((u) => u.realName.length));
@@ -50,18 +53,19 @@ export function startupText(sb: Pick<Sandbox, 'url' | 'redis'>): string {
     '     SERVICENOW_INSTANCE_URL + SERVICENOW_USERNAME/SERVICENOW_PASSWORD (or SERVICENOW_TOKEN); REDIS_URL; SHIPGATE_CONFIG.',
     '  4. Run: shipgate serve     (details: docs/sandbox.md and README.md)',
     '',
-    `Redis: ${sb.redis.description}. Each start resets the sandbox's keys.`,
+    ...(sb.clock?.offsetMs ? [`Clock: ${sb.clock.now().toISOString()} (simulated; the console's clock control moves it, or back to now).`] : []),
+    `Redis: ${sb.redis.description}. Each start resets the sandbox's keys; ${
+      sb.redis.dataDir ? 'a sandbox on another --port has its own redis-server and data.' : 'a second sandbox on this Redis needs another SHIPGATE_REDIS_PREFIX.'
+    }`,
     'Press Ctrl-C to stop.',
     '',
   ];
   return lines.join('\n');
 }
 
-function signalled(): Promise<string> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+function shutdownLog(io: CliIo): ShutdownLog {
+  const line = (out: (s: string) => void) => (obj: object, msg: string) => out(`  · ${msg}${Object.keys(obj).length ? ` ${JSON.stringify(obj)}` : ''}`);
+  return { info: line(io.stdout), warn: line(io.stderr), error: line(io.stderr) };
 }
 
 /**
@@ -84,6 +88,12 @@ export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<s
     io.stderr(`--log-level must be one of ${LEVELS.join(', ')} (got "${level}")`);
     return 2;
   }
+  const timeText = option(argv, 'time');
+  const startAt = timeText === undefined ? undefined : new Date(timeText);
+  if (startAt && (!/^\d{4}-\d{2}-\d{2}/.test(timeText!) || !Number.isFinite(startAt.getTime()))) {
+    io.stderr(`--time must be an ISO-8601 instant such as 2026-12-30T10:00:00Z (got "${timeText}")`);
+    return 2;
+  }
   const host = option(argv, 'host');
   const dataDir = option(argv, 'data-dir');
   const opts: SandboxOptions = {
@@ -92,6 +102,7 @@ export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<s
     log: (line) => io.stdout(`  · ${line}`),
     ...(host ? { host } : {}),
     ...(dataDir ? { dataDir } : {}),
+    ...(startAt ? { startAt } : {}),
     ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
     ...(io.env.PATH !== undefined ? { searchPath: io.env.PATH } : {}),
     ...(io.env.SHIPGATE_REDIS_PREFIX ? { prefix: io.env.SHIPGATE_REDIS_PREFIX } : {}),
@@ -112,8 +123,14 @@ export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<s
     throw e;
   }
   io.stdout(startupText(sandbox));
-  const why = await (stop ?? signalled());
+  const log = shutdownLog(io);
+  const exit = stop ? {} : io.exit ? { exit: io.exit } : {};
+  if (!stop) {
+    // `npm run sandbox` killed, or a closed terminal: a write to a pipe nobody reads must not end the process before Redis is stopped
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  }
+  const why = await (stop ?? firstSignal({ log, ...exit }));
   io.stdout(`${why}: stopping the sandbox…`);
-  await sandbox.close();
+  await boundedShutdown(() => sandbox.close(), { log, ...exit });
   return 0;
 }

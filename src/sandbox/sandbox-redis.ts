@@ -1,20 +1,24 @@
 /**
  * Redis for the sandbox: `REDIS_URL` when given; otherwise a private `redis-server` on a
- * free port with an append-only file under `.data/redis`; otherwise a ShipgateError that
- * says exactly how to get one.
+ * free port with an append-only file in its own data directory (locked: one sandbox per
+ * directory), which cannot outlive the sandbox (see spawn-guarded.ts); otherwise a
+ * ShipgateError that says exactly how to get one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { ShipgateError } from '../domain/shipgate-error';
+import { lockDataDir } from './data-dir-lock';
+import { spawnGuarded, type GuardedProcess } from './spawn-guarded';
 
 export interface SandboxRedisOptions {
   /** Use this Redis (REDIS_URL); no redis-server is started. */
   redisUrl?: string;
-  /** Directory of the private server's append-only file (default `.data/redis`). */
+  /** Directory of the private server's append-only file (default `.data/redis`); one sandbox at a time. */
   dataDir?: string;
+  /** The sandbox's port, recorded in the data directory's lock (shown to a second sandbox). */
+  port?: number;
   /** The redis-server binary; default: `redis-server` looked up on `searchPath`. */
   redisServerBinary?: string;
   /** PATH-style list of directories searched for `redis-server` (default `process.env.PATH`). */
@@ -28,6 +32,8 @@ export interface SandboxRedis {
   url: string;
   /** What the sandbox uses, for the startup output. */
   description: string;
+  /** The private server's data directory (none with REDIS_URL). */
+  dataDir?: string;
   close(): Promise<void>;
 }
 
@@ -145,7 +151,11 @@ export async function startSandboxRedis(o: SandboxRedisOptions): Promise<Sandbox
   } catch (e) {
     throw redisUnavailable(`cannot create the data directory ${dataDir}: ${(e as Error).message}`);
   }
-  const port = await freePort();
+  const unlock = lockDataDir(dataDir, { ...(o.port !== undefined ? { port: o.port } : {}), startedAt: new Date().toISOString() });
+  const port = await freePort().catch((e: Error) => {
+    unlock();
+    throw e;
+  });
   const args = [
     '--port',
     String(port),
@@ -163,12 +173,14 @@ export async function startSandboxRedis(o: SandboxRedisOptions): Promise<Sandbox
     'no',
   ];
   o.log?.(`starting a private redis-server on 127.0.0.1:${port} (append-only file in ${dataDir})`);
-  let child: ChildProcess;
+  let guarded: GuardedProcess;
   try {
-    child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    guarded = spawnGuarded(binary, args);
   } catch (e) {
+    unlock();
     throw redisUnavailable(`cannot run ${binary}: ${(e as Error).message}`);
   }
+  const child = guarded.process;
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -182,10 +194,17 @@ export async function startSandboxRedis(o: SandboxRedisOptions): Promise<Sandbox
   });
   const url = `redis://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
-    if (!killed) child.kill('SIGKILL');
+    try {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+      if (!stopped) {
+        guarded.killGroup();
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+      }
+    } finally {
+      unlock();
+    }
   };
 
   const deadline = Date.now() + timeoutMs;
@@ -196,6 +215,7 @@ export async function startSandboxRedis(o: SandboxRedisOptions): Promise<Sandbox
   for (;;) {
     if (early !== undefined) {
       const tail = output.slice(-5).join('\n    ');
+      unlock();
       throw redisUnavailable(`the private redis-server (${binary}) ${early}${tail ? `:\n    ${tail}` : ''}`);
     }
     if (await redisAnswers(url, 500)) break;
@@ -205,5 +225,10 @@ export async function startSandboxRedis(o: SandboxRedisOptions): Promise<Sandbox
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, description: `private redis-server on 127.0.0.1:${port} (append-only file in ${dataDir})`, close: stop };
+  return {
+    url,
+    description: `private redis-server on 127.0.0.1:${port} (append-only file in ${dataDir})`,
+    dataDir,
+    close: stop,
+  };
 }

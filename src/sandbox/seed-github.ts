@@ -12,10 +12,13 @@ import { promotionId } from '../domain/promotion-id';
 
 export const HOUR = 3_600_000;
 
-/** The emulator's clock is `Date.now() + skewMs`. */
+/** The emulator's clock is `base() + skewMs` (base: the sandbox's clock, default `Date.now`). */
 export interface SeedClock {
   skewMs: number;
+  base?: () => number;
 }
+
+const baseOf = (clock: SeedClock): number => (clock.base ?? Date.now)();
 
 export interface SeededRun {
   id: number;
@@ -116,7 +119,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   /** Moves the emulator clock to `hoursAgo` (never backwards while seeding). */
   const at = (hoursAgo: number): Date => {
     clock.skewMs = -hoursAgo * HOUR;
-    return new Date(Date.now() + clock.skewMs);
+    return new Date(baseOf(clock) + clock.skewMs);
   };
   const latestRun = (repo: string, name: string, sha: string): SeededRun => {
     const run = github.runs(repo).find((r) => r.name === name && r.head_sha === sha);
@@ -196,7 +199,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   const m1 = github.addCommit(MARKETS_REPO, 'main', {
     message: 'feat: intraday VaR model v2 (#212)',
     author: AUTHORS.erin,
-    date: Date.now() + clock.skewMs,
+    date: baseOf(clock) + clock.skewMs,
     push: true,
   });
   await marketsDeploy('int', m1, 24 * 6 - 1);
@@ -205,7 +208,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   const m2 = github.addCommit(MARKETS_REPO, 'main', {
     message: 'fix: FX rates cache TTL off by one hour (#219)',
     author: AUTHORS.omar,
-    date: Date.now() + clock.skewMs,
+    date: baseOf(clock) + clock.skewMs,
     push: true,
   });
   await marketsDeploy('int', m2, 71.5);
@@ -214,7 +217,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   const m3 = github.addCommit(MARKETS_REPO, 'main', {
     message: 'feat: stream end-of-day prices from Kafka (#224)',
     author: AUTHORS.erin,
-    date: Date.now() + clock.skewMs,
+    date: baseOf(clock) + clock.skewMs,
     push: true,
   });
   await marketsDeploy('int', m3, 29.5);
@@ -303,7 +306,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   /** A merge into dev (CI deploys dev on push: history only, no promotion). */
   const devPush = (hoursAgo: number, message: string, author: (typeof AUTHORS)[keyof typeof AUTHORS]): void => {
     at(hoursAgo);
-    const sha = github.addCommit(PLATFORM_REPO, 'dev', { message, author, date: Date.now() + clock.skewMs, push: true });
+    const sha = github.addCommit(PLATFORM_REPO, 'dev', { message, author, date: baseOf(clock) + clock.skewMs, push: true });
     const run = latestRun(PLATFORM_REPO, 'ci-dev', sha);
     deployments.push({
       service: 'databricks-jobs',

@@ -15,6 +15,21 @@ export interface ServiceNowSeed {
   incident: string;
 }
 
+/** The approved demo changes whose window is open "now" (what the demo's `cr=` names). */
+export const OPEN_DEMO_CHANGES = ['CHG0030001', 'CHG0030002', 'CHG0030003'];
+
+function openWindow(now: number): { start_date: number; end_date: number } {
+  return { start_date: now - 2 * HOUR, end_date: now + 14 * DAY };
+}
+
+/**
+ * Keeps the open demo changes open at `now`: the sandbox calls it when its clock moves, so a
+ * promotion at the jumped-to moment is blocked by the freeze alone, not by a closed change window.
+ */
+export function openDemoChangeWindows(sn: ServiceNowEmulator, now: number): void {
+  for (const number of OPEN_DEMO_CHANGES) sn.setChange(number, openWindow(now));
+}
+
 function startOfUtcDay(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
@@ -45,7 +60,7 @@ export function seedServiceNow(sn: ServiceNowEmulator, now = Date.now()): Servic
   }
 
   // open windows for the demo
-  const open = { start_date: now - 2 * HOUR, end_date: now + 14 * DAY };
+  const open = openWindow(now);
   sn.addChange({
     number: 'CHG0030001',
     cmdb_ci: 'markets-pipeline',

@@ -22,10 +22,15 @@ import { GitHubEmulator } from '../emulators/github-emulator';
 import { ServiceNowEmulator } from '../emulators/servicenow-emulator';
 import { DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS } from './demo-workspace';
 import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
+import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
-import { seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
+import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { SandboxConsole } from './console/sandbox-console';
+import { ClockConsole } from './console/clock-console';
+import { SandboxClock } from './sandbox-clock';
+import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
+import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
 
 export interface SandboxOptions {
   /** Port of the bot and the console (default 3000; 0 = a free one). */
@@ -34,9 +39,15 @@ export interface SandboxOptions {
   host?: string;
   /** Use this Redis instead of starting a private redis-server (`REDIS_URL`). */
   redisUrl?: string;
-  /** Where the private redis-server keeps its append-only file (default `.data/redis`). */
+  /**
+   * Where the private redis-server keeps its append-only file (default `.data/redis/<port>`:
+   * one per port, so sandboxes on different ports never share data); one sandbox per directory.
+   */
   dataDir?: string;
-  /** Redis key prefix (`SHIPGATE_REDIS_PREFIX`, default `sandbox`); its keys are reset at every start. */
+  /**
+   * Redis key prefix (`SHIPGATE_REDIS_PREFIX`, default `sandbox`); its keys are reset at every
+   * start. In a shared Redis (`redisUrl`) one sandbox at a time holds a prefix.
+   */
   prefix?: string;
   /** Progress lines of the sandbox itself (not the bot's logs). */
   log?: (line: string) => void;
@@ -55,6 +66,8 @@ export interface SandboxOptions {
   searchPath?: string;
   /** How often the worker polls a GitHub run it follows (ms, default 1000). */
   pollMs?: number;
+  /** Start the sandbox's clock at this instant (default: now); the console moves it at runtime. */
+  startAt?: Date;
 }
 
 export interface Sandbox {
@@ -62,7 +75,7 @@ export interface Sandbox {
   url: string;
   port: number;
   prefix: string;
-  redis: { url: string; description: string };
+  redis: { url: string; description: string; dataDir?: string };
   configFile: string;
   config: ShipgateConfig;
   slack: SlackEmulator;
@@ -70,6 +83,10 @@ export interface Sandbox {
   servicenow: ServiceNowEmulator;
   app: Shipgate;
   seed: GitHubSeed & { servicenow: ServiceNowSeed };
+  /** The clock the bot and the emulators share (real time + the console's offset). */
+  clock: SandboxClock;
+  /** The console's clock control (also behind `/console/api/clock`). */
+  clockControl: ClockConsole;
   close(): Promise<void>;
 }
 
@@ -137,11 +154,13 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const loaded = loadConfig(configFile);
   let config = loaded.config;
   if (o.freezeCalendar === false) config = { ...config, freezes: [] };
-  await assertPortFree(o.port ?? 3000, host);
+  const port = o.port ?? 3000;
+  await assertPortFree(port, host);
 
   const redis: SandboxRedis = await startSandboxRedis({
     ...(o.redisUrl ? { redisUrl: o.redisUrl } : {}),
-    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    dataDir: o.dataDir ?? path.join('.data', 'redis', String(port)),
+    port,
     ...(o.redisServerBinary ? { redisServerBinary: o.redisServerBinary } : {}),
     ...(o.searchPath !== undefined ? { searchPath: o.searchPath } : {}),
     log,
@@ -154,12 +173,22 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   };
 
   try {
+    // in a shared Redis, the keys under the prefix belong to one sandbox at a time: claimed before they are reset
+    if (o.redisUrl) {
+      const claim = await claimPrefix(redis.url, prefix, { port, startedAt: new Date().toISOString() });
+      cleanups.push(() => claim.release());
+    }
     const stale = await resetPrefix(redis.url, prefix);
     if (stale) log(`reset ${stale} key${stale === 1 ? '' : 's'} of a previous sandbox run (prefix "${prefix}:")`);
 
     const tokens = { slack: `xoxb-sandbox-${secret(8)}`, signing: secret(), github: `ghp_sandbox${secret(8)}`, webhook: secret(), servicenow: secret() };
-    const clock: SeedClock = { skewMs: 0 };
+    // one clock for the bot and the emulators; Slack still signs its requests with real time (the bot checks them against its own)
+    const sandboxClock = new SandboxClock();
+    if (o.startAt) sandboxClock.set(o.startAt);
+    const clock: SeedClock = { skewMs: 0, base: () => sandboxClock.nowMs() };
     const slack = new SlackEmulator({
+      now: () => sandboxClock.nowMs(),
+      requestNow: () => sandboxClock.realNowMs(),
       token: tokens.slack,
       signingSecret: tokens.signing,
       users: DEMO_USERS.map(({ id, name, realName, tz, email }) => ({ id, name, realName, tz: tz ?? 'Europe/London', ...(email ? { email } : {}) })),
@@ -168,8 +197,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       teamName: 'Acme (shipgate sandbox)',
       teamDomain: 'acme-sandbox',
     });
-    const github = new GitHubEmulator({ token: tokens.github, now: () => Date.now() + clock.skewMs });
-    const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: tokens.servicenow, timeZone: config.timezone });
+    const github = new GitHubEmulator({ token: tokens.github, now: () => sandboxClock.nowMs() + clock.skewMs });
+    const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: tokens.servicenow, timeZone: config.timezone, now: () => sandboxClock.nowMs() });
     await Promise.all([slack.start(), github.start(), servicenow.start()]);
     cleanups.push(
       () => slack.stop(),
@@ -178,7 +207,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     );
     log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}`);
 
-    const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow) };
+    const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()) };
 
     const env = loadEnv(
       {
@@ -194,7 +223,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         REDIS_URL: redis.url,
         SHIPGATE_REDIS_PREFIX: prefix,
         SHIPGATE_CONFIG: configFile,
-        PORT: String(o.port ?? 3000),
+        PORT: String(port),
         LOG_LEVEL: o.logLevel ?? 'warn',
       },
       'all',
@@ -204,8 +233,30 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     // the console reads shipgate's deployment history, which exists once the app is up
     const appRef: { app?: Shipgate } = {};
     const history: Pick<DeploymentHistory, 'list'> = { list: (service, e, limit) => appRef.app?.history.list(service, e, limit) ?? Promise.resolve([]) };
-    const consoleUi = new SandboxConsole({ slack, github, servicenow, config, history, redisDescription: redis.description });
+    const consoleUi = new SandboxConsole({ slack, github, servicenow, config, history, redisDescription: redis.description, clock: sandboxClock });
     cleanups.push(async () => consoleUi.close());
+    const changes = changeManagementFromEnv(env, { defaultTimeZone: config.timezone });
+    const repos = [...new Set(config.services.map((s) => s.repo))];
+    const clockControl = new ClockConsole({
+      clock: sandboxClock,
+      calendars: new CachedFreezeCalendars(config, loaded.baseDir, sandboxClock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) }),
+      environments: config.environments.map((e) => e.name),
+      timezone: config.timezone,
+      // a run's steps are timed on the emulator's clock: moving it back would leave the run waiting for a future instant
+      busy: () => {
+        const running = repos.flatMap((r) => github.runs(r)).find((r) => r.status !== 'completed');
+        return running ? `wait for ${String(running.name)} #${String(running.run_number)} to finish: a workflow run in progress is timed on the sandbox clock` : undefined;
+      },
+      moved: async () => {
+        openDemoChangeWindows(servicenow, sandboxClock.nowMs());
+        // delayed executions (queued for the next window) wait in real time: re-check them at the new time now
+        // (execution is idempotent by state; one still frozen is queued again)
+        const delayed = (await appRef.app?.queue.queue.getDelayed().catch(() => [])) ?? [];
+        await Promise.all(delayed.filter((j) => j.name === 'execute').map((j) => j.promote().catch(() => undefined)));
+        log(`clock ${sandboxClock.offsetMs ? `moved to ${sandboxClock.now().toISOString()}` : 'back to now'}${delayed.length ? `; re-checking ${delayed.length} queued promotion(s)` : ''}`);
+        consoleUi.notify();
+      },
+    });
     const app = await startShipgate({
       config,
       baseDir: loaded.baseDir,
@@ -214,7 +265,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       logger,
       host,
       pollMs: o.pollMs ?? 1000,
-      extraRoutes: (server) => consoleUi.register(server),
+      clock: sandboxClock,
+      extraRoutes: (server) => {
+        consoleUi.register(server);
+        clockControl.register(server);
+      },
     });
     appRef.app = app;
     cleanups.push(() => app.close());
@@ -229,7 +284,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${app.port}/`,
       port: app.port,
       prefix,
-      redis: { url: redis.url, description: redis.description },
+      redis: { url: redis.url, description: redis.description, ...(redis.dataDir ? { dataDir: redis.dataDir } : {}) },
       configFile,
       config,
       slack,
@@ -237,6 +292,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       servicenow,
       app,
       seed,
+      clock: sandboxClock,
+      clockControl,
       close: cleanup,
     };
   } catch (e) {

@@ -54,8 +54,14 @@ describe('sandbox without Redis', () => {
   });
 });
 
-const redisServer = findOnPath('redis-server', process.env.PATH);
-(redisServer ? describe : describe.skip)('sandbox with a private redis-server', () => {
+// CI installs redis-server (.ci/run): these tests run or fail, they never skip
+describe('sandbox with a private redis-server', () => {
+  beforeAll(() => {
+    if (!findOnPath('redis-server', process.env.PATH)) {
+      throw new Error(`redis-server is not on PATH (${process.env.PATH ?? ''}): install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis); these tests need it`);
+    }
+  });
+
   it('starts one on a free port with an append-only file in the data directory, and stops it on close', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sg-redis-data-'));
     const lines: string[] = [];
@@ -73,5 +79,39 @@ const redisServer = findOnPath('redis-server', process.env.PATH);
       rmSync(dataDir, { recursive: true, force: true });
     }
     await expect(redisAnswers(sb.redis.url, 500)).resolves.toBe(false);
+  });
+
+  it('starts under a moved clock (the sandbox clock is an offset: redis-server, its timeouts and its data are on real time)', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sg-redis-clock-'));
+    const startAt = new Date('2026-12-30T10:00:00Z'); // inside the year-end close, every year
+    const sb = await startSandbox({ port: 0, dataDir, logLevel: 'silent', startAt });
+    try {
+      expect(sb.redis.description).toContain('private redis-server');
+      await expect(redisAnswers(sb.redis.url, 1000)).resolves.toBe(true);
+      expect(Math.abs(sb.clock.nowMs() - startAt.getTime())).toBeLessThan(60_000);
+      expect((await fetch(`${sb.app.url}/readyz`)).status).toBe(200);
+      const clock = (await (await fetch(`${sb.app.url}/console/api/clock`)).json()) as { frozen: Array<{ env: string; rules: string[] }> };
+      expect(clock.frozen.find((f) => f.env === 'prod')?.rules).toContain('year-end close');
+    } finally {
+      await sb.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('one sandbox per data directory: a second one on the same --data-dir refuses, naming the first, and leaves it running', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sg-redis-lock-'));
+    const first = await startSandbox({ port: 0, dataDir, logLevel: 'silent' });
+    try {
+      const second = startSandbox({ port: 0, dataDir, logLevel: 'silent' });
+      await expect(second).rejects.toMatchObject({ name: 'ShipgateError', code: 'locked' });
+      await expect(second.catch((e: Error) => e.message)).resolves.toContain(`is in use by another sandbox (pid ${process.pid}`);
+      await expect(redisAnswers(first.redis.url, 1000)).resolves.toBe(true);
+    } finally {
+      await first.close();
+    }
+    // released on close: the next one starts
+    const again = await startSandbox({ port: 0, dataDir, logLevel: 'silent' });
+    await again.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

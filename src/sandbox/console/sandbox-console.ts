@@ -44,6 +44,8 @@ export interface SandboxConsoleDeps {
   servicenow?: ServiceNowPanelSource;
   /** Shown in the console's guide. */
   redisDescription: string;
+  /** The sandbox's clock (people's messages are stamped with it, like the Slack emulator's); default real time. */
+  clock?: { nowMs(): number };
 }
 
 interface LocalMessage {
@@ -152,6 +154,11 @@ export class SandboxConsole {
     server.route('POST', '/console/api/action', (req, res) => this.post(req, res, (b) => this.action(b)));
     server.route('POST', '/console/api/view/submit', (req, res) => this.post(req, res, (b) => this.submitView(b)));
     server.route('POST', '/console/api/view/close', (req, res) => this.post(req, res, (b) => this.closeView(b)));
+  }
+
+  /** Tells every open console that something changed (e.g. the clock moved). */
+  notify(): void {
+    this.bump();
   }
 
   close(): void {
@@ -447,7 +454,7 @@ export class SandboxConsole {
   }
 
   private nextLocalTs(): string {
-    const micros = Math.max(Date.now() * 1000, this.lastLocalMicros + 1);
+    const micros = Math.max((this.d.clock?.nowMs() ?? Date.now()) * 1000, this.lastLocalMicros + 1);
     this.lastLocalMicros = micros;
     return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }

@@ -12,6 +12,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <div id="app" class="app no-thread">
   <header class="topbar">
     <div class="brand"><img src="/console/favicon.svg" alt="" class="brand-logo"><span class="brand-name">shipgate</span><span class="brand-tag">sandbox</span></div>
+    <div class="sim-clock" id="sim-clock"></div>
     <div class="topbar-center" id="topbar-center"></div>
     <div class="topbar-right" id="topbar-right"></div>
   </header>
@@ -36,6 +37,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <div id="overlay"></div>
 <div id="toasts" class="toasts"></div>
 <script src="/console/app.js"></script>
+<script src="/console/clock.js"></script>
 </body>
 </html>
 `;

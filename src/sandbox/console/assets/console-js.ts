@@ -48,7 +48,8 @@ export const CONSOLE_JS = String.raw`
   function timeOf(ts) { return tsDate(ts).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' }); }
   function ago(iso) {
     if (!iso) return '';
-    var s = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+    // the sandbox clock may be moved (clock.js): ages are measured on it, like the timestamps
+    var s = Math.max(0, (Date.now() + (window.SANDBOX_CLOCK_OFFSET_MS || 0) - new Date(iso).getTime()) / 1000);
     if (s < 45) return 'just now';
     if (s < 3600) return Math.round(s / 60) + 'm ago';
     if (s < 86400 * 2) return Math.round(s / 3600) + 'h ago';

@@ -240,11 +240,11 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const runRecords = new RedisRunRecords(redis, keys);
   const once = new RedisOnceGuard(redis, keys);
   const lockStore = new RedisPromotionLocks(redis, keys);
-  const locks = new LockGuard({ clock, repo, audit, chat, promotionLink: threadLink });
+  const locks = new LockGuard({ clock, repo, queue, promotionLink: threadLink });
   const evidence = new PublishEvidence({
     repo,
     audit,
-    chat,
+    queue,
     clock,
     threadLink,
     commitUrl: commitUrlFor(env.GITHUB_API_URL),
@@ -269,8 +269,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   if (o.role !== 'worker') {
     const request = new RequestPromotion({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, locks, logger });
     const rollback = new RequestRollback({ config, clock, random: o.random ?? Math.random, repo, audit, chat, directory, queue, locks, logger, history });
-    const decide = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
-    const freeze = new FreezeActions({ config, clock, repo, audit, chat, directory, calendars, locks, logger });
+    const decide = new DecideApproval({ config, clock, repo, audit, directory, queue, logger });
+    const freeze = new FreezeActions({ config, clock, repo, audit, queue, directory, calendars, locks, logger });
     const socketMode = Boolean(env.SLACK_APP_TOKEN);
     const receiver = socketMode ? undefined : createSlackReceiver(env.SLACK_SIGNING_SECRET ?? '', logger);
     slackApp = new App({
@@ -307,7 +307,6 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       clock,
       repo,
       audit,
-      chat,
       github,
       history,
       gates,
@@ -354,8 +353,9 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     });
     const delivery = new DeliverChat({ clock, repo, chat: new SlackChatDelivery(deliveryClient, renderOptions), evidencePack: (id) => evidence.pack(id), logger, leaseMs: timing.leaseMs });
     const mirror = new MirrorDeployment({ config, clock, repo, queue, deployments: ghApi, logger, leaseMs: timing.leaseMs });
+    const protection = new AnswerProtectionRule({ config, repo, queue, callback: ghApi, clock, logger });
     const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), logger });
-    const expirer = new DecideApproval({ config, clock, repo, audit, chat, directory, queue, logger });
+    const expirer = new DecideApproval({ config, clock, repo, audit, directory, queue, logger });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });
     workers = startPromotionWorkers(
       workerConnection!,
@@ -384,6 +384,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         expire: (id) => tracked(expirer.expire(id)),
         announce: () => tracked(announcer.tick()),
         sweep: () => tracked(sweeper.sweep()),
+        protect: (e, retried) => tracked(protection.handle(e, { retried })),
       },
       logger,
       {
@@ -396,8 +397,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   }
 
   const githubEvents = new HandleGitHubEvent({ wakes, runs: runRecords, queue, logger });
-  const protection = new AnswerProtectionRule({ config, repo, audit, chat, callback: ghApi, clock, logger });
-  server.route('POST', '/github/webhooks', githubWebhookRoute({ secret: env.GITHUB_WEBHOOK_SECRET, once, events: githubEvents, protection, logger }));
+  // answered by a worker job (retried when GitHub fails), never inline in the webhook request
+  server.route('POST', '/github/webhooks', githubWebhookRoute({ secret: env.GITHUB_WEBHOOK_SECRET, once, events: githubEvents, protection: { handle: (e) => queue.enqueueProtectionAnswer(e) }, logger }));
   server.route('GET', '/metrics', async (_req, res) => {
     res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });

@@ -1,8 +1,8 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
-import type { AuditLog } from './ports/audit-log';
-import type { Chat } from './ports/chat';
+import type { JobQueue } from './ports/job-queue';
+import { withThreadPost } from '../domain/outbox';
 import type { PromotionRepository } from './ports/promotion-repository';
 import { githubEnvironmentMatches } from './execution/run-steps';
 import type { Logger } from './logger';
@@ -30,16 +30,20 @@ export class AnswerProtectionRule {
   constructor(
     private readonly d: {
       config: ShipgateConfig;
-      repo: Pick<PromotionRepository, 'recent'>;
-      audit: Pick<AuditLog, 'append'>;
-      chat: Pick<Chat, 'postToThread'>;
+      repo: Pick<PromotionRepository, 'recent' | 'update'>;
+      queue: Pick<JobQueue, 'nudgeChat'>;
       callback: ProtectionRuleCallback;
       clock: { now(): Date };
       logger: Logger;
     },
   ) {}
 
-  async handle(e: ProtectionRuleEvent): Promise<{ state: 'approved' | 'rejected'; promotion?: Promotion }> {
+  /**
+   * Answers once. Runs as a job (transient failures are retried); `retried` says an earlier
+   * attempt may have been answered already: GitHub then refuses a second answer (422), which
+   * means the first one was taken.
+   */
+  async handle(e: ProtectionRuleEvent, o: { retried?: boolean } = {}): Promise<{ state: 'approved' | 'rejected'; promotion?: Promotion }> {
     const candidates = (await this.d.repo.recent(500)).filter((p) => p.repo === e.repo && (p.state === 'running' || p.state === 'approved'));
     const match = candidates.find((p) => {
       const strategy = findService(this.d.config, p.service).strategy;
@@ -48,13 +52,34 @@ export class AnswerProtectionRule {
     const at = this.d.clock.now().toISOString();
     if (match) {
       const who = match.approvals.map((a) => a.userId).join(', ');
-      await this.d.callback.answer(e.callbackUrl, e.environment, 'approved', `Approved in Slack by ${who} (shipgate ${match.id})`);
-      await this.d.audit.append({ at, promotionId: match.id, type: 'protection_rule_approved', data: { environment: e.environment, sha: e.sha } });
-      await this.d.chat.postToThread(match, mrk`:white_check_mark: Answered GitHub's deployment protection rule for *${e.environment}* at \`${e.sha.slice(0, 7)}\`: approved (as approved in Slack).`).catch(() => undefined);
+      await this.answer(e, 'approved', `Approved in Slack by ${who} (shipgate ${match.id})`, o.retried);
+      const key = `protection:${e.environment}:${e.sha}`;
+      const { changed } = await this.d.repo.update(
+        match.id,
+        (cur) =>
+          cur.outbox?.some((i) => i.key === key)
+            ? undefined
+            : withThreadPost(cur, key, mrk`:white_check_mark: Answered GitHub's deployment protection rule for *${e.environment}* at \`${e.sha.slice(0, 7)}\`: approved (as approved in Slack).`, this.d.clock.now()),
+        { audit: [{ at, promotionId: match.id, type: 'protection_rule_approved', data: { environment: e.environment, sha: e.sha } }] },
+      );
+      if (changed) await this.d.queue.nudgeChat(match.id);
       return { state: 'approved', promotion: match };
     }
-    await this.d.callback.answer(e.callbackUrl, e.environment, 'rejected', `No shipgate promotion approved ${e.sha.slice(0, 7)} for ${e.environment}; request it with /promote.`);
+    await this.answer(e, 'rejected', `No shipgate promotion approved ${e.sha.slice(0, 7)} for ${e.environment}; request it with /promote.`, o.retried);
     this.d.logger.warn({ repo: e.repo, environment: e.environment, sha: e.sha }, 'deployment protection rule: rejected (no approved promotion)');
     return { state: 'rejected' };
+  }
+
+  private async answer(e: ProtectionRuleEvent, state: 'approved' | 'rejected', comment: string, retried?: boolean): Promise<void> {
+    try {
+      await this.d.callback.answer(e.callbackUrl, e.environment, state, comment);
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      if (retried && status === 422) {
+        this.d.logger.info({ environment: e.environment, sha: e.sha }, 'deployment protection rule already answered by an earlier attempt');
+        return;
+      }
+      throw err;
+    }
   }
 }

@@ -4,9 +4,9 @@ import { approvalGateFor, approvalPolicyFor } from './gate-evaluator';
 import { refreshFreezeGate } from './freeze-gate-check';
 import { joinMd, mrk, mention } from '../domain/mrkdwn';
 import { transition, type Promotion } from '../domain/promotion';
+import { withThreadPost } from '../domain/outbox';
 import { ShipgateError } from '../domain/shipgate-error';
 import type { AuditLog } from './ports/audit-log';
-import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
 import type { Directory } from './ports/directory';
 import type { JobQueue } from './ports/job-queue';
@@ -18,9 +18,8 @@ export interface DecideApprovalDeps {
   clock: Clock;
   repo: Pick<PromotionRepository, 'get' | 'update'>;
   audit: Pick<AuditLog, 'append'>;
-  chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   directory: Pick<Directory, 'groupMembers'>;
-  queue: Pick<JobQueue, 'enqueueExecution'>;
+  queue: Pick<JobQueue, 'enqueueExecution' | 'nudgeChat'>;
   logger: Logger;
 }
 
@@ -77,74 +76,93 @@ export class DecideApproval {
     const now = this.d.clock.now();
     let refused: ShipgateError | undefined;
     let role = 'approval' as 'approval' | 'emergency';
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
-      refused = undefined;
-      if (cur.state !== 'awaiting_approval') {
-        refused = new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; nothing to approve.`);
-        return undefined;
-      }
-      // an emergency approver's click approves the override (once), never their own
-      if (cur.override && !cur.override.approvedBy && emergency && principalsInclude(emergency.approvers, userId, groups)) {
-        if (userId === cur.requester.id || userId === cur.override.requestedBy) {
-          refused = new ShipgateError('separation_of_duties', 'You requested this emergency override, so another emergency approver must approve it (separation of duties).');
+    const said = (next: Promotion, by: 'approval' | 'emergency'): Promotion =>
+      withThreadPost(
+        next,
+        `${by === 'emergency' ? 'override_approved' : 'approved'}:${userId}`,
+        joinMd(
+          [
+            by === 'emergency'
+              ? mrk`:rotating_light: Emergency override approved by ${mention(userId)}.`
+              : next.requiredApprovals === 0
+                ? mrk`:ballot_box_with_check: ${mention(userId)} confirmed.`
+                : mrk`:ballot_box_with_check: ${mention(userId)} approved (${next.approvals.length}/${next.requiredApprovals}).`,
+            ...(next.state === 'approved'
+              ? [
+                  next.scheduledFor && Date.parse(next.scheduledFor) > now.getTime()
+                    ? mrk`:calendar: Fully approved; it goes ahead at the next window (${next.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
+                    : mrk`:white_check_mark: Fully approved. Queued for execution.`,
+                ]
+              : []),
+          ],
+          '\n',
+        ),
+        now,
+      );
+    const { promotion, changed } = await this.d.repo.update(
+      id,
+      (cur) => {
+        refused = undefined;
+        if (cur.state !== 'awaiting_approval') {
+          refused = new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; nothing to approve.`);
           return undefined;
         }
-        role = 'emergency';
-        const withOverride: Promotion = { ...cur, override: { ...cur.override, approvedBy: { userId, at: now.toISOString() } } };
-        const g = approvalGateFor(this.d.config, configEnv, withOverride);
-        const next = { ...withOverride, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
-        return this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next);
-      }
-      role = 'approval';
-      const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
-      if (!decision.ok) {
-        refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
-        return undefined;
-      }
-      const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
-      const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
-      const g = approvalGateFor(this.d.config, configEnv, withApproval);
-      const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
-      return this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next);
-    });
+        // an emergency approver's click approves the override (once), never their own
+        if (cur.override && !cur.override.approvedBy && emergency && principalsInclude(emergency.approvers, userId, groups)) {
+          if (userId === cur.requester.id || userId === cur.override.requestedBy) {
+            refused = new ShipgateError(
+              'separation_of_duties',
+              'You requested this emergency override, so another emergency approver must approve it (separation of duties).',
+            );
+            return undefined;
+          }
+          role = 'emergency';
+          const withOverride: Promotion = { ...cur, override: { ...cur.override, approvedBy: { userId, at: now.toISOString() } } };
+          const g = approvalGateFor(this.d.config, configEnv, withOverride);
+          const next = { ...withOverride, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
+          return said(this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next), 'emergency');
+        }
+        role = 'approval';
+        const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
+        if (!decision.ok) {
+          refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
+          return undefined;
+        }
+        const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
+        const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
+        const g = approvalGateFor(this.d.config, configEnv, withApproval);
+        const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
+        return said(this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next), 'approval');
+      },
+      {
+        audit: (next) => [
+          {
+            at: now.toISOString(),
+            promotionId: id,
+            type: role === 'emergency' ? 'override_approved' : 'approved',
+            actor: userId,
+            data: { approvals: next.approvals.length, required: next.requiredApprovals, ...(role === 'emergency' ? { override: next.override } : {}) },
+          },
+        ],
+      },
+    );
     if (refused) {
-      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'approval_refused', actor: userId, data: { code: refused.code, reason: refused.message } });
+      await this.d.audit.append({
+        at: now.toISOString(),
+        promotionId: id,
+        type: 'approval_refused',
+        actor: userId,
+        data: { code: refused.code, reason: refused.message },
+      });
       throw refused;
     }
     if (!changed) return promotion;
-    await this.d.audit.append({
-      at: now.toISOString(),
-      promotionId: id,
-      type: role === 'emergency' ? 'override_approved' : 'approved',
-      actor: userId,
-      data: { approvals: promotion.approvals.length, required: promotion.requiredApprovals, ...(role === 'emergency' ? { override: promotion.override } : {}) },
-    });
+    await this.d.queue.nudgeChat(id);
     if (promotion.state === 'approved') {
-      const wait = promotion.scheduledFor ? Date.parse(promotion.scheduledFor) - now.getTime() : 0;
-      await this.d.queue.enqueueExecution(id, wait > 0 ? wait : undefined);
+      // the start step re-checks every gate (a queued promotion waits there for its window)
+      await this.d.queue.enqueueExecution(id);
       this.d.logger.info({ promotionId: id, service: p.service, env: p.env, by: userId }, 'promotion approved; execution enqueued');
     }
-    await this.d.chat.updatePromotion(promotion);
-    await this.d.chat.postToThread(
-      promotion,
-      joinMd(
-        [
-          role === 'emergency'
-            ? mrk`:rotating_light: Emergency override approved by ${mention(userId)}.`
-            : promotion.requiredApprovals === 0
-              ? mrk`:ballot_box_with_check: ${mention(userId)} confirmed.`
-              : mrk`:ballot_box_with_check: ${mention(userId)} approved (${promotion.approvals.length}/${promotion.requiredApprovals}).`,
-          ...(promotion.state === 'approved'
-            ? [
-                promotion.scheduledFor && Date.parse(promotion.scheduledFor) > now.getTime()
-                  ? mrk`:calendar: Fully approved; it goes ahead at the next window (${promotion.scheduledFor.replace('.000Z', 'Z')}), after every gate is checked again.`
-                  : mrk`:white_check_mark: Fully approved. Queued for execution.`,
-              ]
-            : []),
-        ],
-        '\n',
-      ),
-    );
     return promotion;
   }
 
@@ -160,17 +178,22 @@ export class DecideApproval {
     const text = reason.trim();
     if (!text) throw new ShipgateError('bad_option', 'A rejection needs a reason.');
     const now = this.d.clock.now();
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
-      if (cur.state !== 'awaiting_approval' && cur.state !== 'requested') {
-        throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; it cannot be rejected now.`);
-      }
-      return transition(cur, { type: 'rejected', by: userId, reason: text }, now);
-    });
-    if (changed) {
-      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'rejected', actor: userId, data: { reason: text } });
-      await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, mrk`:no_entry: Rejected by ${mention(userId)}: ${text}`);
-    }
+    const { promotion, changed } = await this.d.repo.update(
+      id,
+      (cur) => {
+        if (cur.state !== 'awaiting_approval' && cur.state !== 'requested') {
+          throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; it cannot be rejected now.`);
+        }
+        return withThreadPost(
+          transition(cur, { type: 'rejected', by: userId, reason: text }, now),
+          'rejected',
+          mrk`:no_entry: Rejected by ${mention(userId)}: ${text}`,
+          now,
+        );
+      },
+      { audit: [{ at: now.toISOString(), promotionId: id, type: 'rejected', actor: userId, data: { reason: text } }] },
+    );
+    if (changed) await this.d.queue.nudgeChat(id);
     return promotion;
   }
 
@@ -179,12 +202,21 @@ export class DecideApproval {
     const now = this.d.clock.now();
     const p = await this.d.repo.get(id);
     if (!p || p.state !== 'awaiting_approval' || !p.expiresAt || Date.parse(p.expiresAt) > now.getTime()) return p;
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => (cur.state === 'awaiting_approval' ? transition(cur, { type: 'expired' }, now) : undefined));
-    if (changed) {
-      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'expired', data: { expiresAt: p.expiresAt } });
-      await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, mrk`:alarm_clock: Expired: no decision within the approval timeout (${p.expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`);
-    }
+    const expiresAt = p.expiresAt;
+    const { promotion, changed } = await this.d.repo.update(
+      id,
+      (cur) =>
+        cur.state === 'awaiting_approval'
+          ? withThreadPost(
+              transition(cur, { type: 'expired' }, now),
+              'expired',
+              mrk`:alarm_clock: Expired: no decision within the approval timeout (${expiresAt.replace('.000Z', 'Z')}). Request it again with \`/promote\`.`,
+              now,
+            )
+          : undefined,
+      { audit: [{ at: now.toISOString(), promotionId: id, type: 'expired', data: { expiresAt } }] },
+    );
+    if (changed) await this.d.queue.nudgeChat(id);
     return promotion;
   }
 
@@ -192,25 +224,34 @@ export class DecideApproval {
     const p = await this.load(id, origin);
     const env = this.envOf(p);
     const groups = await this.d.directory.groupMembers(groupsIn(env.approvers), { fresh: true });
-    const isApprover = (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
+    const isApprover =
+      (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
     if (userId !== p.requester.id && !isApprover) {
-      throw new ShipgateError('not_authorized', mrk`Only the requester (${mention(p.requester.id)}) or an approver of \`${env.name}\` may cancel this promotion.`);
+      throw new ShipgateError(
+        'not_authorized',
+        mrk`Only the requester (${mention(p.requester.id)}) or an approver of \`${env.name}\` may cancel this promotion.`,
+      );
     }
     const now = this.d.clock.now();
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
-      if (!['requested', 'awaiting_approval', 'approved', 'blocked'].includes(cur.state)) {
-        throw new ShipgateError(
-          'invalid_state',
-          cur.state === 'running' ? `Promotion \`${id}\` is already executing and cannot be cancelled.` : `Promotion \`${id}\` is already ${cur.state}.`,
+    const { promotion, changed } = await this.d.repo.update(
+      id,
+      (cur) => {
+        if (!['requested', 'awaiting_approval', 'approved', 'blocked'].includes(cur.state)) {
+          throw new ShipgateError(
+            'invalid_state',
+            cur.state === 'running' ? `Promotion \`${id}\` is already executing and cannot be cancelled.` : `Promotion \`${id}\` is already ${cur.state}.`,
+          );
+        }
+        return withThreadPost(
+          transition(cur, { type: 'cancelled', by: userId, reason: mrk`cancelled by ${mention(userId)}` }, now),
+          'cancelled',
+          mrk`:heavy_multiplication_x: Cancelled by ${mention(userId)}.`,
+          now,
         );
-      }
-      return transition(cur, { type: 'cancelled', by: userId, reason: mrk`cancelled by ${mention(userId)}` }, now);
-    });
-    if (changed) {
-      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'cancelled', actor: userId });
-      await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(promotion, mrk`:heavy_multiplication_x: Cancelled by ${mention(userId)}.`);
-    }
+      },
+      { audit: [{ at: now.toISOString(), promotionId: id, type: 'cancelled', actor: userId }] },
+    );
+    if (changed) await this.d.queue.nudgeChat(id);
     return promotion;
   }
 }

@@ -1,10 +1,10 @@
 import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
 import { gate, type GateResult } from '../domain/gates/gate-result';
 import { transition, type Promotion } from '../domain/promotion';
+import { withThreadPost } from '../domain/outbox';
 import { findService } from '../domain/resolve-request';
 import { gatesAllow, type GateEvaluator } from './gate-evaluator';
 import type { AuditLog } from './ports/audit-log';
-import type { Chat } from './ports/chat';
 import type { Clock } from './ports/clock';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { PromotionRepository } from './ports/promotion-repository';
@@ -18,13 +18,12 @@ export interface EvaluatePromotionDeps {
   clock: Clock;
   repo: Pick<PromotionRepository, 'get' | 'update'>;
   audit: Pick<AuditLog, 'append'>;
-  chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
   github: Pick<WorkflowRuns, 'resolveCommit'>;
   history: Pick<DeploymentHistory, 'list'>;
   gates: GateEvaluator;
   logger: Logger;
   /** Schedules the expiry of a pending approval (`approvalTimeout`). */
-  queue?: Pick<JobQueue, 'enqueueExpiry'>;
+  queue?: Pick<JobQueue, 'enqueueExpiry' | 'nudgeChat'>;
   /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
   createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: MrkdwnText }>;
   /** Commits between two SHAs (what a rollback removes). */
@@ -61,12 +60,18 @@ export class EvaluatePromotion {
     if (envCfg?.changeRecord === 'create' && !p.cr && sha && this.d.createChange) {
       const created = await this.d.createChange(withSha, service);
       if (!created.cr) createFailed = created.message ? fromStored(created.message) : mrk`the change could not be opened`;
-      if (created.cr) {
-        const { promotion: withCr } = await this.d.repo.update(id, (cur) => ({ ...cur, cr: created.cr }));
-        withSha = { ...withSha, cr: withCr.cr };
-        await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: id, type: 'change_created', data: { cr: created.cr } });
-      }
-      if (created.message) await this.d.chat.postToThread({ ...p, messageTs: p.messageTs }, fromStored(created.message));
+      const at = this.d.clock.now();
+      const message = created.message;
+      const { promotion: withCr, changed } = await this.d.repo.update(
+        id,
+        (cur) => {
+          const next = created.cr ? { ...cur, cr: created.cr } : cur;
+          return message ? withThreadPost(next, `change:${created.cr ?? 'failed'}`, fromStored(message), at) : created.cr ? next : undefined;
+        },
+        { audit: created.cr ? [{ at: at.toISOString(), promotionId: id, type: 'change_created', data: { cr: created.cr } }] : [] },
+      );
+      if (changed) await this.d.queue?.nudgeChat(id);
+      if (created.cr) withSha = { ...withSha, cr: withCr.cr };
     }
     const results: GateResult[] = [shaGate, ...(await this.d.gates.evaluate(withSha, 'request'))].map((r) =>
       createFailed && r.gate === 'changeRecord' ? gate('changeRecord', 'block', 'cr_create_failed', withoutIcon(createFailed), {}) : r,
@@ -74,19 +79,44 @@ export class EvaluatePromotion {
     const now = this.d.clock.now();
     const ok = gatesAllow(results, 'request');
     const blockers = results.filter((r) => r.status === 'block');
-    const { promotion, changed } = await this.d.repo.update(id, (cur) => {
-      if (cur.state !== 'requested') return undefined;
-      const next = { ...cur, ...(sha ? { sha, evidence: { ...cur.evidence, sha } } : {}), ...(withSha.cr ? { cr: withSha.cr } : {}), gates: results, gatesEvaluatedAt: now.toISOString() };
-      return ok ? transition(next, { type: 'gates_passed' }, now) : transition(next, { type: 'gates_blocked', reason: joinMd(blockers.map((b) => fromStored(b.summary)), '; ') }, now);
-    });
+    const { promotion, changed } = await this.d.repo.update(
+      id,
+      (cur) => {
+        if (cur.state !== 'requested') return undefined;
+        const next = {
+          ...cur,
+          ...(sha ? { sha, evidence: { ...cur.evidence, sha } } : {}),
+          ...(withSha.cr ? { cr: withSha.cr } : {}),
+          gates: results,
+          gatesEvaluatedAt: now.toISOString(),
+        };
+        return ok
+          ? transition(next, { type: 'gates_passed' }, now)
+          : transition(
+              next,
+              {
+                type: 'gates_blocked',
+                reason: joinMd(
+                  blockers.map((b) => fromStored(b.summary)),
+                  '; ',
+                ),
+              },
+              now,
+            );
+      },
+      {
+        audit: [
+          {
+            at: now.toISOString(),
+            promotionId: id,
+            type: ok ? 'gates_passed' : 'gates_blocked',
+            data: { sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code, summary: r.summary })) },
+          },
+        ],
+      },
+    );
     if (!changed) return promotion;
-    await this.d.audit.append({
-      at: now.toISOString(),
-      promotionId: id,
-      type: ok ? 'gates_passed' : 'gates_blocked',
-      data: { sha, gates: results.map((r) => ({ gate: r.gate, status: r.status, code: r.code, summary: r.summary })) },
-    });
-    await this.d.chat.updatePromotion(promotion);
+    await this.d.queue?.nudgeChat(id);
     if (promotion.state === 'awaiting_approval' && promotion.expiresAt && this.d.queue) {
       await this.d.queue.enqueueExpiry(id, Date.parse(promotion.expiresAt) - now.getTime());
     }
@@ -101,20 +131,35 @@ export class EvaluatePromotion {
     try {
       await this.d.github.resolveCommit(p.repo, p.sha);
     } catch (e) {
-      return gate('candidate', 'block', 'candidate_not_found', `The rollback target \`${p.sha.slice(0, 7)}\` is not in ${p.repo}: ${e instanceof Error ? e.message : String(e)}`);
+      return gate(
+        'candidate',
+        'block',
+        'candidate_not_found',
+        `The rollback target \`${p.sha.slice(0, 7)}\` is not in ${p.repo}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     let removed: Array<{ sha: string; message: string; author: string }> = [];
     if (this.d.commitsBetween) {
       removed = await this.d.commitsBetween(p.repo, p.sha, r.currentSha).catch(() => []);
       await this.d.repo.update(p.id, (cur) => (cur.rollback ? { ...cur, rollback: { ...cur.rollback, commitsRemoved: removed } } : undefined));
     }
-    const list = removed.slice(0, 10).map((c) => `\n    ◦ \`${c.sha.slice(0, 7)}\` ${c.message} (${c.author})`).join('') + (removed.length > 10 ? `\n    ◦ … and ${removed.length - 10} more` : '');
+    const list =
+      removed
+        .slice(0, 10)
+        .map((c) => `\n    ◦ \`${c.sha.slice(0, 7)}\` ${c.message} (${c.author})`)
+        .join('') + (removed.length > 10 ? `\n    ◦ … and ${removed.length - 10} more` : '');
     // commit messages and authors are text: the whole summary is plain (escaped by gate())
-    return gate('candidate', 'pass', 'rollback_target', `Rollback \`${r.currentSha.slice(0, 7)}\` → \`${p.sha.slice(0, 7)}\` (${r.targetPromotionId}), removing ${removed.length} commit${removed.length === 1 ? '' : 's'}:${list}`, {
-      sha: p.sha,
-      current: r.currentSha,
-      removed: removed.length,
-    });
+    return gate(
+      'candidate',
+      'pass',
+      'rollback_target',
+      `Rollback \`${r.currentSha.slice(0, 7)}\` → \`${p.sha.slice(0, 7)}\` (${r.targetPromotionId}), removing ${removed.length} commit${removed.length === 1 ? '' : 's'}:${list}`,
+      {
+        sha: p.sha,
+        current: r.currentSha,
+        removed: removed.length,
+      },
+    );
   }
 
   private async resolveCandidate(p: Promotion, service: ServiceConfig): Promise<GateResult> {
@@ -140,12 +185,22 @@ export async function resolveCandidate(
       if (p.ref) {
         const wanted = await resolve(p.ref);
         if (wanted !== head) {
-          return gate('candidate', 'block', 'ref_not_branch_head', `\`ref=${p.ref}\` is \`${wanted.slice(0, 7)}\`, but a branch promotion merges the head of \`${branch}\` (\`${head.slice(0, 7)}\`); omit ref= or promote that head`, {
-            ref: p.ref,
-          });
+          return gate(
+            'candidate',
+            'block',
+            'ref_not_branch_head',
+            `\`ref=${p.ref}\` is \`${wanted.slice(0, 7)}\`, but a branch promotion merges the head of \`${branch}\` (\`${head.slice(0, 7)}\`); omit ref= or promote that head`,
+            {
+              ref: p.ref,
+            },
+          );
         }
       }
-      return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${head.slice(0, 7)}\` = head of \`${branch}\``, { sha: head, ref: branch, source: `head of ${branch}` });
+      return gate('candidate', 'pass', 'candidate_resolved', `Candidate \`${head.slice(0, 7)}\` = head of \`${branch}\``, {
+        sha: head,
+        ref: branch,
+        source: `head of ${branch}`,
+      });
     }
     let ref = p.ref;
     let source = 'ref=';

@@ -7,7 +7,8 @@ import { ShipgateError } from '../domain/shipgate-error';
 import { approvalGateFor } from './gate-evaluator';
 import { freezeResultFor } from './freeze-gate-check';
 import type { AuditLog } from './ports/audit-log';
-import type { Chat } from './ports/chat';
+import type { JobQueue } from './ports/job-queue';
+import { withThreadPost } from '../domain/outbox';
 import type { Clock } from './ports/clock';
 import type { Directory } from './ports/directory';
 import type { FreezeCalendars } from './ports/freeze-calendars';
@@ -21,7 +22,7 @@ export interface FreezeActionsDeps {
   clock: Clock;
   repo: Pick<PromotionRepository, 'get' | 'update'>;
   audit: Pick<AuditLog, 'append'>;
-  chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
+  queue: Pick<JobQueue, 'nudgeChat'>;
   directory: Directory;
   calendars: FreezeCalendars;
   /** A blocked promotion gave up its environment lock; reviving it takes the lock again. */
@@ -44,7 +45,8 @@ export class FreezeActions {
     if (userId !== p.requester.id && !principalsInclude(env?.deployers, userId, groups)) {
       throw new ShipgateError('not_authorized', `Only the requester or a deployer of \`${p.env}\` may do this.`);
     }
-    if (p.state !== 'blocked' || !overridable(p.gates)) throw new ShipgateError('invalid_state', `Promotion \`${id}\` is not blocked by a freeze alone (it is ${p.state.replace('_', ' ')}).`);
+    if (p.state !== 'blocked' || !overridable(p.gates))
+      throw new ShipgateError('invalid_state', `Promotion \`${id}\` is not blocked by a freeze alone (it is ${p.state.replace('_', ' ')}).`);
     return p;
   }
 
@@ -58,38 +60,39 @@ export class FreezeActions {
     await this.blockedByFreeze(id, userId);
     const now = this.d.clock.now();
     // back under the (service, environment) lock in the same atomic step as leaving `blocked`
-    const { promotion, changed } = await this.d.locks.updateLocked(id, (cur) => {
-      if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
-      const override = buildOverride(this.d.config, cur.gates, { userId, at: now, ...form });
-      const next = transition(cur, { type: 'override_requested', override }, now);
-      const envCfg = this.d.config.environments.find((e) => e.name === cur.env)!;
-      const gates = next.gates.map((g) =>
-        g.gate === 'freeze'
-          ? freezeResultFor(g, next, new Date(String(g.details?.nextOpen)), this.d.config.timezone)
-          : g.gate === 'approval'
-            ? approvalGateFor(this.d.config, envCfg, next)
-            : g,
-      );
-      return { ...next, gates };
-    });
-    if (changed && promotion.override) {
-      const o = promotion.override;
-      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'override_requested', actor: userId, data: { override: o } });
-      await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(
-        promotion,
-        joinMd(
-          [
-            mrk`:rotating_light: *Emergency override* requested by ${mention(userId)} for ${o.windows.map((w) => `*${w.rule}*`).join(', ') || 'the freeze'}.`,
-            mrk`• Justification: ${o.justification}`,
-            ...(o.rollbackPlan ? [mrk`• Rollback plan: ${o.rollbackPlan}`] : []),
-            ...(o.onCall ? [mrk`• On-call engineer: ${mention(o.onCall)}`] : []),
-            mrk`• Needs an approval from an emergency approver besides the normal approvals.`,
-          ],
-          '\n',
-        ),
-      );
-    }
+    const { promotion, changed } = await this.d.locks.updateLocked(
+      id,
+      (cur) => {
+        if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
+        const override = buildOverride(this.d.config, cur.gates, { userId, at: now, ...form });
+        const next = transition(cur, { type: 'override_requested', override }, now);
+        const envCfg = this.d.config.environments.find((e) => e.name === cur.env)!;
+        const gates = next.gates.map((g) =>
+          g.gate === 'freeze'
+            ? freezeResultFor(g, next, new Date(String(g.details?.nextOpen)), this.d.config.timezone)
+            : g.gate === 'approval'
+              ? approvalGateFor(this.d.config, envCfg, next)
+              : g,
+        );
+        return withThreadPost(
+          { ...next, gates },
+          'override_requested',
+          joinMd(
+            [
+              mrk`:rotating_light: *Emergency override* requested by ${mention(userId)} for ${override.windows.map((w) => `*${w.rule}*`).join(', ') || 'the freeze'}.`,
+              mrk`• Justification: ${override.justification}`,
+              ...(override.rollbackPlan ? [mrk`• Rollback plan: ${override.rollbackPlan}`] : []),
+              ...(override.onCall ? [mrk`• On-call engineer: ${mention(override.onCall)}`] : []),
+              mrk`• Needs an approval from an emergency approver besides the normal approvals.`,
+            ],
+            '\n',
+          ),
+          now,
+        );
+      },
+      { audit: (next) => [{ at: now.toISOString(), promotionId: id, type: 'override_requested', actor: userId, data: { override: next.override } }] },
+    );
+    if (changed) await this.d.queue.nudgeChat(id);
     return promotion;
   }
 
@@ -98,20 +101,22 @@ export class FreezeActions {
     const calendar = await this.d.calendars.current();
     const now = this.d.clock.now();
     const nextOpen = calendar.nextOpen(p.env, now);
-    const { promotion, changed } = await this.d.locks.updateLocked(id, (cur) => {
-      if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
-      const next = transition(cur, { type: 'queued', until: nextOpen.toISOString() }, now);
-      const gates = next.gates.map((g) => (g.gate === 'freeze' ? freezeResultFor(g, next, nextOpen, this.d.config.timezone) : g));
-      return { ...next, gates };
-    });
-    if (changed) {
-      await this.d.audit.append({ at: now.toISOString(), promotionId: id, type: 'queued_for_window', actor: userId, data: { until: nextOpen.toISOString() } });
-      await this.d.chat.updatePromotion(promotion);
-      await this.d.chat.postToThread(
-        promotion,
-        mrk`:calendar: Queued by ${mention(userId)} for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, promotion.requester.tz)}. Approvals still apply; every gate is checked again then.`,
-      );
-    }
+    const { promotion, changed } = await this.d.locks.updateLocked(
+      id,
+      (cur) => {
+        if (cur.state !== 'blocked') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}.`);
+        const next = transition(cur, { type: 'queued', until: nextOpen.toISOString() }, now);
+        const gates = next.gates.map((g) => (g.gate === 'freeze' ? freezeResultFor(g, next, nextOpen, this.d.config.timezone) : g));
+        return withThreadPost(
+          { ...next, gates },
+          'queued',
+          mrk`:calendar: Queued by ${mention(userId)} for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, cur.requester.tz)}. Approvals still apply; every gate is checked again then.`,
+          now,
+        );
+      },
+      { audit: [{ at: now.toISOString(), promotionId: id, type: 'queued_for_window', actor: userId, data: { until: nextOpen.toISOString() } }] },
+    );
+    if (changed) await this.d.queue.nudgeChat(id);
     return promotion;
   }
 
@@ -120,7 +125,10 @@ export class FreezeActions {
     const envs = envName ? [envName] : this.d.config.environments.map((e) => e.name);
     const unknown = envs.filter((e) => !this.d.config.environments.some((x) => x.name === e));
     if (unknown.length) {
-      throw new ShipgateError('unknown_environment', `Unknown environment \`${unknown[0]}\`. Environments: ${this.d.config.environments.map((e) => `\`${e.name}\``).join(', ')}.`);
+      throw new ShipgateError(
+        'unknown_environment',
+        `Unknown environment \`${unknown[0]}\`. Environments: ${this.d.config.environments.map((e) => `\`${e.name}\``).join(', ')}.`,
+      );
     }
     const calendar = await this.d.calendars.current();
     const now = this.d.clock.now();

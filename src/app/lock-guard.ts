@@ -1,16 +1,15 @@
 import { isTerminal, transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
-import type { AuditLog } from './ports/audit-log';
-import type { Chat } from './ports/chat';
+import type { JobQueue } from './ports/job-queue';
+import { withThreadPost } from '../domain/outbox';
 import type { Clock } from './ports/clock';
-import type { PromotionRepository } from './ports/promotion-repository';
+import type { PromotionRepository, UpdateOptions } from './ports/promotion-repository';
 import { link, mrk, mention } from '../domain/mrkdwn';
 
 export interface LockGuardDeps {
   clock: Clock;
   repo: Pick<PromotionRepository, 'get' | 'update' | 'createLocked'>;
-  audit: Pick<AuditLog, 'append'>;
-  chat: Pick<Chat, 'updatePromotion' | 'postToThread'>;
+  queue: Pick<JobQueue, 'nudgeChat'>;
   promotionLink?: (p: Promotion) => string | undefined;
 }
 
@@ -44,9 +43,13 @@ export class LockGuard {
   }
 
   /** Brings an existing promotion (blocked, then overridden or queued) back under the lock, in the same atomic update as `fn`. */
-  async updateLocked(id: string, fn: (cur: Promotion) => Promotion | undefined): Promise<{ promotion: Promotion; changed: boolean }> {
+  async updateLocked(
+    id: string,
+    fn: (cur: Promotion) => Promotion | undefined,
+    o: Omit<UpdateOptions, 'takeLock'> = {},
+  ): Promise<{ promotion: Promotion; changed: boolean }> {
     try {
-      return await this.d.repo.update(id, fn, { takeLock: true });
+      return await this.d.repo.update(id, fn, { ...o, takeLock: true });
     } catch (e) {
       const holderId = e instanceof ShipgateError && e.code === 'locked' ? (e.details.holder as string | undefined) : undefined;
       const holder = holderId ? await this.d.repo.get(holderId) : undefined;
@@ -61,12 +64,19 @@ export class LockGuard {
     const reason = `pre-empted by rollback ${p.id}`;
     const { promotion, changed } = await this.d.repo.update(
       holder.id,
-      (cur) => (PREEMPTIBLE.includes(cur.state) ? transition(cur, { type: 'cancelled', by: p.requester.id, reason }, now) : undefined),
+      (cur) =>
+        PREEMPTIBLE.includes(cur.state)
+          ? withThreadPost(
+              transition(cur, { type: 'cancelled', by: p.requester.id, reason }, now),
+              'preempted',
+              mrk`:rewind: Cancelled: rollback \`${p.id}\` by ${mention(p.requester.id)} takes over ${p.service} in *${p.env}*.`,
+              now,
+            )
+          : undefined,
       { audit: [{ at: now.toISOString(), promotionId: holder.id, type: 'cancelled', actor: p.requester.id, data: { reason } }] },
     );
     if (!changed) return undefined; // it started executing meanwhile: look again
-    await this.d.chat.updatePromotion(promotion).catch(() => undefined);
-    await this.d.chat.postToThread(promotion, mrk`:rewind: Cancelled: rollback \`${p.id}\` by ${mention(p.requester.id)} takes over ${p.service} in *${p.env}*.`).catch(() => undefined);
+    await this.d.queue.nudgeChat(holder.id);
     return promotion;
   }
 

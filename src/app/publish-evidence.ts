@@ -5,15 +5,16 @@ import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
 import { traceJourney, type JourneyDeps } from './evidence-journey';
 import type { AuditLog } from './ports/audit-log';
-import type { Chat } from './ports/chat';
+import type { JobQueue } from './ports/job-queue';
+import { withEvidenceUpload } from '../domain/outbox';
 import type { Directory } from './ports/directory';
 import type { PromotionRepository } from './ports/promotion-repository';
 import { mrk, mention } from '../domain/mrkdwn';
 
 export interface PublishEvidenceDeps {
-  repo: Pick<PromotionRepository, 'get'>;
-  audit: Pick<AuditLog, 'forPromotion' | 'append'>;
-  chat: Pick<Chat, 'uploadToThread'>;
+  repo: Pick<PromotionRepository, 'get' | 'update'>;
+  audit: Pick<AuditLog, 'forPromotion'>;
+  queue: Pick<JobQueue, 'nudgeChat'>;
   clock: { now(): Date };
   threadLink?: (p: Promotion) => string | undefined;
   commitUrl?: (repo: string, sha: string) => string;
@@ -52,18 +53,23 @@ export class PublishEvidence {
     return { promotion: p, pack };
   }
 
+  /**
+   * `/promote evidence <id>`: asks for the pack to be uploaded into the promotion's thread (built
+   * and delivered by the chat delivery job, like every thread message: once, when Slack answers).
+   */
   async publish(id: string, by?: string): Promise<Promotion> {
-    const { promotion: p, pack } = await this.pack(id);
-    await this.d.chat.uploadToThread(
-      p,
-      [
-        { filename: `evidence-${p.id}.json`, title: `Evidence ${p.id} (JSON)`, content: `${JSON.stringify(pack.json, null, 2)}\n` },
-        { filename: `evidence-${p.id}.md`, title: `Evidence ${p.id} (Markdown)`, content: pack.markdown },
-      ],
-      mrk`:card_index_dividers: Evidence pack for \`${p.id}\` (${p.state.replace('_', ' ')}${isTerminal(p.state) ? '' : ', in progress'})${by ? mrk`, requested by ${mention(by)}` : ''}.`,
+    const now = this.d.clock.now();
+    const { promotion } = await this.d.repo.update(id, (p) =>
+      withEvidenceUpload(
+        p,
+        `evidence:${by ?? 'shipgate'}:${now.getTime()}`,
+        mrk`:card_index_dividers: Evidence pack for \`${p.id}\` (${p.state.replace('_', ' ')}${isTerminal(p.state) ? '' : ', in progress'})${by ? mrk`, requested by ${mention(by)}` : ''}.`,
+        now,
+        by,
+      ),
     );
-    await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: p.id, type: 'evidence_published', ...(by ? { actor: by } : {}) });
-    return p;
+    await this.d.queue.nudgeChat(id);
+    return promotion;
   }
 
   /** At the last environment of the pipeline, a promotion's pack covers the candidate's whole journey. */

@@ -3,6 +3,7 @@ import type { PromoteOptions } from '../domain/command-parser';
 import { emptyEvidence } from '../domain/evidence';
 import { groupsIn, mayRequest, requiredApprovals } from '../domain/policy';
 import { transition, type Promotion } from '../domain/promotion';
+import { displayFingerprint } from '../domain/outbox';
 import { promotionId } from '../domain/promotion-id';
 import { resolveTarget } from '../domain/resolve-request';
 import { ShipgateError } from '../domain/shipgate-error';
@@ -112,7 +113,8 @@ export async function openPromotion(
     await d.repo.update(p.id, (cur) => transition(cur, { type: 'cancelled', by: p.requester.id, reason: 'the approval message could not be posted' }, now));
     throw e;
   }
-  const { promotion } = await d.repo.update(p.id, (cur) => ({ ...cur, messageTs: ts }));
+  // the message shows `p` as posted: the delivery job re-renders it only once the promotion changes
+  const { promotion } = await d.repo.update(p.id, (cur) => ({ ...cur, messageTs: ts, chat: { shown: displayFingerprint(p) } }));
   await d.queue.enqueueEvaluation(p.id);
   return { promotion, ...(preempted ? { preempted } : {}) };
 }

@@ -68,7 +68,7 @@ export function displayFingerprint(p: Promotion): string {
 }
 
 /** Bookkeeping that the approval message does not show. */
-const NOT_SHOWN: ReadonlyArray<keyof Promotion> = ['outbox', 'chat', 'steps', 'version', 'updatedAt', 'exec'];
+const NOT_SHOWN: ReadonlyArray<keyof Promotion> = ['outbox', 'chat', 'steps', 'version', 'updatedAt', 'exec', 'messageTs'];
 
 /** Does the thread or the message owe Slack anything? */
 export function owesChat(p: Promotion): boolean {

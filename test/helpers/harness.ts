@@ -170,7 +170,11 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
       await waitUntil(`message of ${p.id} to show ${p.state}`, () => p.messageTs && slack.message(channelId, p.messageTs)?.text.includes(p.state.replace('_', ' ')));
       return p;
     },
-    click: (p, actionId, userId) => slack.sendBlockAction({ userId, channelId: p.channel, messageTs: p.messageTs!, actionId }),
+    // a person can only click what the message shows: wait (bounded) until the card carries the button
+    click: async (p, actionId, userId) => {
+      await waitUntil(`the message of ${p.id} to show ${actionId}`, () => JSON.stringify(slack.message(p.channel, p.messageTs!)?.blocks ?? []).includes(`"action_id":"${actionId}"`));
+      return slack.sendBlockAction({ userId, channelId: p.channel, messageTs: p.messageTs!, actionId });
+    },
     latest: async () => {
       const [p] = await h.app.repo.recent(1);
       if (!p) throw new Error('no promotion stored');

@@ -56,7 +56,8 @@ describe('the approval card tells the truth', () => {
     const worker = await h.startAnother('worker', new TestClock('2026-12-15T10:00:00Z'));
     const p = await h.request('markets-pipeline prod', USERS.rm1, 'blocked');
     const waiting = await requestOverride(h, p);
-    await worker.close();
+    // execution stops here (its queue's worker is paused); Slack delivery goes on, as in production
+    await worker.workers[0]!.pause();
     await waitUntil('card shows the override', () => cardOf(h, p.messageTs!).includes('emergency override'));
 
     const approve = blocksOf(h, p.messageTs!)
@@ -122,7 +123,8 @@ describe('the approval card tells the truth', () => {
     h = await startHarness('card-queued', { config: FREEZE_CONFIG, clock: new TestClock('2026-12-15T10:00:00Z'), role: 'web' });
     const worker = await h.startAnother('worker', new TestClock('2026-12-15T10:00:00Z'));
     const p = await h.request('markets-pipeline prod', USERS.rm1, 'blocked');
-    await worker.close();
+    // execution stops here (its queue's worker is paused); Slack delivery goes on, as in production
+    await worker.workers[0]!.pause();
     await h.click(p, ACTIONS.queue, USERS.rm1);
     const queued = await h.waitState(p.id, 'awaiting_approval');
     await waitUntil('card shows the queue', () => cardOf(h, p.messageTs!).includes('Queued for the next window'));

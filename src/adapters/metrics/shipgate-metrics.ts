@@ -47,7 +47,7 @@ export class ShipgateMetrics {
   meteredRepository<R extends Pick<PromotionRepository, 'update'>>(repo: R): R {
     const update: PromotionRepository['update'] = async (id, fn, o) => {
       const r = await repo.update(id, fn, o);
-      if (r.changed) for (const e of o?.audit ?? []) this.observe(e);
+      if (r.changed) for (const e of typeof o?.audit === 'function' ? o.audit(r.promotion) : (o?.audit ?? [])) this.observe(e);
       return r;
     };
     return Object.assign(Object.create(repo) as R, { update });

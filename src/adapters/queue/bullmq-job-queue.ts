@@ -1,6 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
 import type { JobQueue } from '../../app/ports/job-queue';
+import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
 
 /** Gate evaluation, execution steps, expiries, announcements and the sweeper. */
 export const QUEUE_NAME = 'promotions';
@@ -9,7 +11,7 @@ export const CHAT_QUEUE = 'chat';
 /** GitHub Deployment mirroring (low-lane GitHub writes). */
 export const MIRROR_QUEUE = 'mirror';
 
-export type PromotionJob = { name: 'evaluate' | 'execute' | 'expire' | 'announce' | 'sweep'; data: { promotionId: string } };
+export type PromotionJob = { name: 'evaluate' | 'execute' | 'expire' | 'announce' | 'sweep' | 'protect'; data: { promotionId: string; event?: ProtectionRuleEvent } };
 
 /** Step jobs retry transient failures for as long as it takes (backoff capped at 30 s); the sweeper is the backstop. */
 const RETRYING: JobsOptions = { attempts: 100_000, backoff: { type: 'capped' } };
@@ -68,6 +70,11 @@ export class BullmqJobQueue implements JobQueue {
 
   async enqueueMirror(promotionId: string): Promise<void> {
     await this.ensureLive(this.mirror, 'mirror', mirrorJobId(promotionId), promotionId, {});
+  }
+
+  async enqueueProtectionAnswer(e: ProtectionRuleEvent): Promise<void> {
+    const jobId = `protect-${createHash('sha256').update(`${e.callbackUrl}\n${e.environment}`).digest('hex').slice(0, 32)}`;
+    await this.queue.add('protect', { promotionId: '', event: e }, { jobId, attempts: 20, backoff: { type: 'capped' }, removeOnComplete: { age: 86_400 } });
   }
 
   async enqueueExpiry(promotionId: string, delayMs: number): Promise<void> {

@@ -157,7 +157,7 @@ export class RedisPromotionRepository implements PromotionRepository {
       const lock = this.keys.envLock(stored.service, stored.env);
       const holder = o.takeLock ? ((await this.redis.get(lock)) ?? '') : '';
       // compare-and-set on the version: a concurrent writer makes us re-apply fn to what it stored
-      const audit = (o.audit ?? []).flatMap((a) => [a.type, JSON.stringify(a)]);
+      const audit = (typeof o.audit === 'function' ? o.audit(stored) : (o.audit ?? [])).flatMap((a) => [a.type, JSON.stringify(a)]);
       const historyKey = o.history ? this.keys.deployments(o.history.service, o.history.env) : this.keys.deployments(stored.service, stored.env);
       const [code, body] = (await this.redis.eval(
         CAS,

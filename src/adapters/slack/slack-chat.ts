@@ -33,38 +33,6 @@ export class SlackChat implements Chat {
     }
   }
 
-  async updatePromotion(p: Promotion): Promise<void> {
-    if (!p.messageTs) return;
-    const msg = promotionMessage(p, this.render);
-    try {
-      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text.text, blocks: msg.blocks as never });
-    } catch (e) {
-      throw slackError(e, 'the message update');
-    }
-  }
-
-  async postToThread(p: Promotion, text: Mrkdwn): Promise<void> {
-    if (!p.messageTs) return;
-    try {
-      await this.client.chat.postMessage({ channel: p.channel, thread_ts: p.messageTs, text: text.text, unfurl_links: false, unfurl_media: false });
-    } catch (e) {
-      throw slackError(e, 'the thread reply');
-    }
-  }
-
-  async uploadToThread(p: Promotion, files: Array<{ filename: string; title: string; content: string }>, comment: Mrkdwn): Promise<void> {
-    try {
-      await this.client.files.uploadV2({
-        channel_id: p.channel,
-        ...(p.messageTs ? { thread_ts: p.messageTs } : {}),
-        initial_comment: comment.text,
-        file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title })),
-      } as never);
-    } catch (e) {
-      throw slackError(e, 'the evidence pack upload');
-    }
-  }
-
   async postToChannel(channel: string, text: Mrkdwn): Promise<void> {
     try {
       await this.client.chat.postMessage({ channel, text: text.text, unfurl_links: false });

@@ -103,7 +103,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
           return await ephemeral(respond, await d.useCases.describe.historyOf(parsed.service, parsed.env));
         case 'evidence': {
           const p = await d.useCases.evidence.publish(parsed.id, command.user_id);
-          return await ephemeral(respond, mrk`:card_index_dividers: Evidence pack for \`${p.id}\` uploaded to its thread.`);
+          return await ephemeral(respond, mrk`:card_index_dividers: Evidence pack for \`${p.id}\` is being uploaded to its thread.`);
         }
         case 'freeze': {
           return await ephemeral(respond, text(await d.useCases.freeze.describe(parsed.env, command.user_id)));

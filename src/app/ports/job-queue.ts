@@ -1,3 +1,5 @@
+import type { ProtectionRuleEvent } from '../answer-protection-rule';
+
 export interface JobQueue {
   /** Evaluate the gates of a newly requested promotion (jobId `eval-<id>`). */
   enqueueEvaluation(promotionId: string): Promise<void>;
@@ -12,6 +14,8 @@ export interface JobQueue {
   nudgeChat(promotionId: string): Promise<void>;
   /** Mirror the promotion as a GitHub Deployment (low priority, its own job). */
   enqueueMirror(promotionId: string): Promise<void>;
+  /** Answer GitHub's deployment protection rule for a waiting deployment (its own retried job, once per callback). */
+  enqueueProtectionAnswer(e: ProtectionRuleEvent): Promise<void>;
   /** Expire a pending approval after `approvalTimeout` (jobId `expire-<id>`). */
   enqueueExpiry(promotionId: string, delayMs: number): Promise<void>;
 }

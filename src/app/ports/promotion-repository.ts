@@ -9,8 +9,8 @@ export interface UpdateOptions {
   known?: Promotion;
   /** Take the (service, environment) lock in the same atomic step (a blocked promotion brought back). */
   takeLock?: boolean;
-  /** Audit entries appended in the same atomic step, only when the update changes the promotion. */
-  audit?: readonly AuditEntry[];
+  /** Audit entries appended in the same atomic step, only when the update changes the promotion (a function gets the promotion as stored). */
+  audit?: readonly AuditEntry[] | ((stored: Promotion) => readonly AuditEntry[]);
   /** A deployment to add to the environment's history in the same atomic step (once per promotion). */
   history?: DeploymentRecord;
 }

@@ -262,6 +262,25 @@ describe('errors', () => {
       ]);
     });
 
+    it('a window chain that never opens → exit 1 with the clear message', async () => {
+      const file = path.join(dir, 'never-opens.yml');
+      writeFileSync(
+        file,
+        [
+          'timezone: Europe/London',
+          'environments: [{ name: dev }, { name: prod }]',
+          'services: [{ name: svc, repo: acme/svc, pipeline: [dev, prod], strategy: { type: workflow, workflow: d.yml } }]',
+          'freezes: [{ name: always, environments: [prod], recurring: { cron: "* * * * *", duration: 2m } }]',
+        ].join('\n'),
+      );
+      const r = await run(['check', '--env', 'prod', '--at', '2026-06-01T12:00:30Z', '--config', file, '--json']);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toBe(
+        'shipgate freeze check: environment "prod" is frozen for more than 2 years from 2026-06-01T12:00:30.000Z: check the freeze rules (a window chain never opens)\n',
+      );
+    });
+
     it('missing config file → exit 1 naming the fix', async () => {
       const r = await run(['check', '--env', 'prod', '--config', path.join(dir, 'none.yml')]);
       expect(r.code).toBe(1);

@@ -1,4 +1,4 @@
-import { configProblems, loadConfig } from './config/load-config';
+import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
 import { loadEnv, type Role } from './config/env-schema';
 import { createLogger } from './adapters/logging/create-logger';
 import { isShipgateError } from './domain/shipgate-error';
@@ -47,7 +47,7 @@ function configPath(argv: readonly string[], io: CliIo): string {
 export async function configValidate(argv: readonly string[], io: CliIo): Promise<number> {
   const file = configPath(argv, io);
   try {
-    const { config, file: abs } = loadConfig(file);
+    const { config, file: abs } = validateConfigFile(file);
     const ruleKinds = config.freezes.length;
     io.stdout(
       `${abs}: valid: ${config.environments.length} environments, ${config.services.length} services, ${ruleKinds} freeze rule${ruleKinds === 1 ? '' : 's'}, timezone ${config.timezone}`,

@@ -1,5 +1,6 @@
 import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
 import { loadEnv, type Role } from './config/env-schema';
+import { servicenowStartProblem } from './config/servicenow-requirements';
 import { createLogger } from './adapters/logging/create-logger';
 import { isShipgateError } from './domain/shipgate-error';
 
@@ -86,6 +87,12 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     if (!problems) throw e;
     for (const p of problems) io.stderr(p);
     return 1;
+  }
+  const servicenow = servicenowStartProblem(loaded.config, env);
+  if (servicenow) {
+    io.stderr(`shipgate cannot start: ${servicenow[0]}`);
+    for (const line of servicenow.slice(1)) io.stderr(line);
+    return 2;
   }
   const logger = createLogger(env.LOG_LEVEL);
   const { startShipgate } = await import('./main');

@@ -102,6 +102,33 @@ describe('shipgate serve', () => {
     expect(text).toContain('SLACK_SIGNING_SECRET: missing');
   });
 
+  it.each<[string, Record<string, string>, string]>([
+    ['no ServiceNow variables', {}, 'SERVICENOW_INSTANCE_URL and SERVICENOW_USERNAME + SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)'],
+    ['an instance URL without credentials', { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com' }, 'SERVICENOW_USERNAME + SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)'],
+    ['credentials without an instance URL', { SERVICENOW_TOKEN: 'sn-token' }, 'SERVICENOW_INSTANCE_URL'],
+  ])('refuses to start (exit 2) when the config needs ServiceNow, with %s: names the variables and the config paths', async (_what, sn, missing) => {
+    const t = io({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'signing-secret-1', GITHUB_TOKEN: 'ghp_1', SHIPGATE_CONFIG: example, ...sn });
+    expect(await main(['serve'], t.cli)).toBe(2);
+    expect(t.err).toEqual([
+      `shipgate cannot start: the configuration needs ServiceNow, but ${missing} not set (see README "Environment variables"). Set them, or change the settings that need ServiceNow:`,
+      '  environments[3].changeRecord: required (prod)',
+      '  environments[3].blockOnIncidents: [1, 2] (prod)',
+      '  freezes[7].servicenowBlackout: "Change Blackout" (servicenow blackouts)',
+    ]);
+    expect(t.out).toEqual([]);
+  });
+
+  it('a config that needs no ServiceNow is not held to it', async () => {
+    const { servicenowStartProblem } = await import('../../../src/config/servicenow-requirements');
+    const { config } = loadConfig(example);
+    const none = { ...config, environments: config.environments.map((e) => ({ ...e, changeRecord: 'optional' as const, blockOnIncidents: [] })), freezes: [] };
+    expect(servicenowStartProblem(none, {})).toBeUndefined();
+    expect(servicenowStartProblem(config, { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' })).toBeUndefined();
+    expect(servicenowStartProblem({ ...none, environments: [{ ...none.environments[0]!, changeRecord: 'create' }] }, {})?.slice(1)).toEqual([
+      `  environments[0].changeRecord: create (${none.environments[0]!.name})`,
+    ]);
+  });
+
   it('refuses an unknown role', async () => {
     const t = io();
     expect(await main(['serve', '--role', 'both'], t.cli)).toBe(2);

@@ -202,6 +202,27 @@ describe('a window chain that never opens is answered at once, with the clear me
   });
 });
 
+describe('recurring start times around DST (as README documents)', () => {
+  const sunday = new FreezeCalendar(configWith(['{ name: sunday batch, environments: [prod], recurring: { cron: "30 1 * * 0", duration: 1h } }']));
+
+  it.each<[string, string, string, Array<[string, string, string]>]>([
+    [
+      'a start time in the gap (01:30 on the spring-forward Sunday) moves forward by the gap: 02:30 BST',
+      '2026-03-28T00:00:00Z',
+      '2026-03-30T00:00:00Z',
+      [['sunday batch', '2026-03-29T01:30:00.000Z', '2026-03-29T02:30:00.000Z']],
+    ],
+    [
+      'a start time in the repeated hour (01:30 on the fall-back Sunday) is its first occurrence, once: 01:30 BST',
+      '2026-10-24T00:00:00Z',
+      '2026-10-26T00:00:00Z',
+      [['sunday batch', '2026-10-25T00:30:00.000Z', '2026-10-25T01:30:00.000Z']],
+    ],
+  ])('%s', (_what, from, to, expected) => {
+    expect(triples(sunday.list('prod', iso(from), iso(to)))).toEqual(expected);
+  });
+});
+
 describe('nextOpen — chained and overlapping windows merge, across rules and years', () => {
   const chain = new FreezeCalendar(
     configWith([

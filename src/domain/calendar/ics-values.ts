@@ -54,7 +54,8 @@ export const icsText: ShowValue = (value) => (typeof value === 'string' ? value.
 /** Reads one DATE or DATE-TIME value; `type` is the jCal value type, `tzid` the property's TZID. */
 export function readTime(value: unknown, type: string, tzid: string | undefined, what: string, show: ShowValue = icsText): IcsTime {
   if (typeof value !== 'string') throw new IcsValueError(`${what}: "${show(value)}" is not a date or date-time`);
-  const date = DATE_RE.exec(value);
+  // A bare date without VALUE=DATE ("DTSTART:20260301"): ical.js reformats it as "2026-03-01T::".
+  const date = DATE_RE.exec(value) ?? (type === 'date-time' ? /^(\d{4})-(\d{2})-(\d{2})T::$/.exec(value) : null);
   if (date && (type === 'date' || type === 'date-time')) {
     const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
     checkDate(y, m, d, what, show(value));

@@ -379,7 +379,13 @@ describe('sources', () => {
   });
 
   it('rejects an unknown holiday region with the YAML path', () => {
-    const bad = configWith(['{ name: bank holidays, environments: [prod], holidays: { country: GB, region: XYZ } }']);
+    // config validation reports it at the region's own path…
+    expect(() => configWith(['{ name: bank holidays, environments: [prod], holidays: { country: GB, region: XYZ } }'])).toThrow(
+      expect.objectContaining({ details: { problems: [expect.stringMatching(/^freezes\[0\]\.holidays\.region: unknown subdivision "XYZ" of GB \(known: .*ENG/)] } }),
+    );
+    // …and the calendar still refuses a config that did not go through it
+    const bad = configWith(['{ name: bank holidays, environments: [prod], holidays: { country: GB, region: ENG } }']);
+    bad.freezes[0]!.holidays!.region = 'XYZ';
     let err: unknown;
     try {
       new FreezeCalendar(bad);

@@ -287,6 +287,12 @@ const CASES: Array<[string, string, string, Array<[string, string]>]> = [
     [[T('2026-07-15T08:00:00'), T('2026-07-15T09:00:00')]],
   ],
   [
+    'a date written without VALUE=DATE is read as a DATE',
+    'Europe/London',
+    vcal(vevent('DTSTART:20260706', 'DTEND:20260707')),
+    [[T('2026-07-05T23:00:00'), T('2026-07-06T23:00:00')]],
+  ],
+  [
     'all-day in New York on the 25-hour fall-back day',
     'America/New_York',
     vcal(vevent('DTSTART;VALUE=DATE:20261101', 'DTEND;VALUE=DATE:20261102')),

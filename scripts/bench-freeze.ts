@@ -101,6 +101,19 @@ export async function benchFreeze(): Promise<Array<{ name: string; value: string
   for (let i = 0; i < warmRuns; i++) cold.list('prod', yearFrom, yearTo);
   const warmMs = (performance.now() - w0) / warmRuns;
 
+  // A chain that never opens (a window every minute, 2 minutes long): answered with the error, not by walking every minute.
+  const never = new FreezeCalendar(
+    parseConfig(BENCH_CONFIG.replace(/freezes:[\s\S]*$/, 'freezes:\n  - { name: always, environments: [prod], recurring: { cron: "* * * * *", duration: 2m } }\n'), '<bench>'),
+  );
+  const n0 = performance.now();
+  let neverMessage = '';
+  try {
+    never.check('prod', new Date(Date.UTC(2026, 5, 1, 12)));
+  } catch (e) {
+    neverMessage = (e as Error).message;
+  }
+  const neverMs = performance.now() - n0;
+
   return [
     {
       name: 'freeze check (every rule kind, warm)',
@@ -108,6 +121,7 @@ export async function benchFreeze(): Promise<Array<{ name: string; value: string
     },
     { name: 'freeze list, one year (cold)', value: `${coldMs.toFixed(1)} ms (${windows.length} windows)` },
     { name: 'freeze list, one year (warm)', value: `${warmMs.toFixed(2)} ms` },
+    { name: 'freeze check, chain never opens (cold)', value: `${neverMs.toFixed(1)} ms${/never opens/.test(neverMessage) ? '' : ' (no "never opens" error!)'}` },
   ];
 }
 

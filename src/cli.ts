@@ -1,5 +1,6 @@
-import { configProblems, loadConfig } from './config/load-config';
+import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
 import { loadEnv, type Role } from './config/env-schema';
+import { servicenowStartProblem } from './config/servicenow-requirements';
 import { createLogger } from './adapters/logging/create-logger';
 import { isShipgateError } from './domain/shipgate-error';
 import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
@@ -51,7 +52,7 @@ function configPath(argv: readonly string[], io: CliIo): string {
 export async function configValidate(argv: readonly string[], io: CliIo): Promise<number> {
   const file = configPath(argv, io);
   try {
-    const { config, file: abs } = loadConfig(file);
+    const { config, file: abs } = validateConfigFile(file);
     const ruleKinds = config.freezes.length;
     io.stdout(
       `${abs}: valid: ${config.environments.length} environments, ${config.services.length} services, ${ruleKinds} freeze rule${ruleKinds === 1 ? '' : 's'}, timezone ${config.timezone}`,
@@ -90,6 +91,12 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     if (!problems) throw e;
     for (const p of problems) io.stderr(p);
     return 1;
+  }
+  const servicenow = servicenowStartProblem(loaded.config, env);
+  if (servicenow) {
+    io.stderr(`shipgate cannot start: ${servicenow[0]}`);
+    for (const line of servicenow.slice(1)) io.stderr(line);
+    return 2;
   }
   const logger = createLogger(env.LOG_LEVEL);
   const { startShipgate } = await import('./main');

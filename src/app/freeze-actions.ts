@@ -137,6 +137,7 @@ export class FreezeActions {
       .map((e) =>
         describeFreeze(calendar.check(e, now), calendar.upcoming(e, now, 30), this.d.config.timezone, {
           missingSources: calendar.missingSources(e),
+          unevaluated: calendar.unevaluated(e),
           ...(tz ? { requesterTimeZone: tz } : {}),
         }),
       )

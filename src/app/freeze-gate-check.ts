@@ -17,6 +17,7 @@ export function freezeGateCheck(calendars: FreezeCalendars, config: Pick<Shipgat
     const check = calendar.check(env.name, now);
     const result = freezeGate(check, {
       missingSources: calendar.missingSources(env.name),
+      unevaluated: calendar.unevaluated(env.name),
       calendarTimeZone: config.timezone,
       ...(p.requester.tz ? { requesterTimeZone: p.requester.tz } : {}),
     });

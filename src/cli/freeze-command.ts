@@ -11,8 +11,11 @@ import { loadCalendarSources, type BlackoutSource } from '../adapters/calendar/l
  *   freeze check --env E [--at ISO-8601] [--config F] [--json]   exit 0 open, 3 frozen
  *   freeze list  --env E --from DATE --to DATE [--config F] [--json]
  *
+ * A freeze rule that applies but cannot be evaluated (ICS missing or broken, ServiceNow
+ * not configured or unreachable) makes `check` answer "frozen" (exit 3, `"frozen": true`,
+ * `"unevaluated": [{rule, reason}]`, `"nextOpen": null`): it never answers "open".
  * Other exits: 2 bad arguments (usage, unknown environment, bad instant), 1 invalid
- * config or an unreadable calendar (a calendar that cannot be read never answers "open").
+ * config, a window chain that never opens, or `list` with an unreadable calendar.
  */
 
 export interface FreezeCommandIO {
@@ -206,50 +209,54 @@ export async function freezeCommand(argv: string[], io: FreezeCommandIO): Promis
     io.stderr(`${loaded.file}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return EXIT_ERROR;
   }
-  const missing = calendar.missingSources(env);
-  const missingSet = new Set(missing);
-  const notConnected = loadedSources.unevaluated.filter((r) => missingSet.has(r));
-  const problems = calendar.sourceProblems();
-  const loadErrors = new Map(loadedSources.errors.map((e) => [e.rule, e.message]));
-  const unreadable = missing.filter((r) => !notConnected.includes(r));
-  for (const r of unreadable) {
-    io.stderr(`error: freeze rule "${r}" could not be evaluated: ${loadErrors.get(r) ?? problems[r] ?? 'its calendar is unavailable'}\n`);
-  }
-  for (const r of notConnected) {
-    io.stderr(`warning: freeze rule "${r}" (ServiceNow blackout schedule) was not evaluated: the CLI has no ServiceNow connection\n`);
+  const unevaluated = calendar.unevaluated(env);
+  const missing = unevaluated.map((u) => u.rule);
+  const notConnected = new Set(loadedSources.unevaluated.filter((r) => missing.includes(r)));
+  const unreadable = missing.filter((r) => !notConnected.has(r));
+  if (sub === 'check') {
+    // A rule that could not be evaluated means "frozen" (fail closed), whatever the other rules say.
+    for (const u of unevaluated) io.stderr(`error: freeze rule "${u.rule}" could not be evaluated: ${u.reason}\n`);
+  } else {
+    for (const u of unevaluated) {
+      if (notConnected.has(u.rule)) io.stderr(`warning: freeze rule "${u.rule}" (ServiceNow blackout schedule) was not evaluated: ${u.reason}\n`);
+      else io.stderr(`error: freeze rule "${u.rule}" could not be evaluated: ${u.reason}\n`);
+    }
   }
 
   try {
     if (sub === 'check') {
       const result = calendar.check(env, at!);
+      const frozen = result.frozen || unevaluated.length > 0;
       if (opts.json) {
         const out: Record<string, unknown> = {
           env,
           at: result.at.toISOString(),
-          frozen: result.frozen,
+          frozen,
           windows: result.windows.map(jsonWindow),
-          nextOpen: result.nextOpen.toISOString(),
+          // Unknown while a rule cannot be evaluated: it may be frozen for longer.
+          nextOpen: unevaluated.length ? null : result.nextOpen.toISOString(),
         };
-        if (missing.length) out.unevaluated = missing;
+        if (unevaluated.length) out.unevaluated = unevaluated.map((u) => ({ rule: u.rule, reason: u.reason }));
         io.stdout(`${JSON.stringify(out)}\n`);
       } else {
         const lines: string[] = [];
-        if (result.frozen) {
-          lines.push(`${env}: FROZEN at ${local(result.at, zone)} (${isoUtc(result.at)})`);
-          const width = Math.max(...result.windows.map((w) => w.rule.length));
+        if (frozen) {
+          const why = result.frozen ? '' : ' (fail closed: a freeze rule could not be evaluated)';
+          lines.push(`${env}: FROZEN at ${local(result.at, zone)} (${isoUtc(result.at)})${why}`);
+          const width = Math.max(0, ...result.windows.map((w) => w.rule.length));
           for (const w of result.windows) lines.push(windowLine(w, zone, width));
-          lines.push(`Next open: ${local(result.nextOpen, zone)} (${isoUtc(result.nextOpen)})`);
+          for (const u of unevaluated) lines.push(`  not evaluated: ${u.rule}: ${u.reason}`);
+          if (unevaluated.length) lines.push('Next open: unknown until every freeze rule can be evaluated');
+          else lines.push(`Next open: ${local(result.nextOpen, zone)} (${isoUtc(result.nextOpen)})`);
         } else {
           lines.push(`${env}: open at ${local(result.at, zone)} (${isoUtc(result.at)}): no freeze window applies`);
           const next = calendar.upcoming(env, result.at, 30)[0];
           if (next)
             lines.push(`Next freeze: ${next.rule} from ${local(next.start, zone)} (${isoUtc(next.start)}) to ${local(next.end, zone)} (${isoUtc(next.end)})`);
         }
-        if (missing.length) lines.push(`Not evaluated: ${missing.join(', ')}${unreadable.length ? ' (cannot tell whether it is open: see errors above)' : ''}`);
         io.stdout(`${lines.join('\n')}\n`);
       }
-      if (result.frozen) return EXIT_FROZEN;
-      return unreadable.length ? EXIT_ERROR : EXIT_OPEN;
+      return frozen ? EXIT_FROZEN : EXIT_OPEN;
     }
 
     const windows = calendar.list(env, from!, to!);
@@ -261,7 +268,7 @@ export async function freezeCommand(argv: string[], io: FreezeCommandIO): Promis
       ];
       const width = Math.max(0, ...windows.map((w) => w.rule.length));
       for (const w of windows) lines.push(windowLine(w, zone, width));
-      if (missing.length) lines.push(`Not evaluated: ${missing.join(', ')}`);
+      for (const u of unevaluated) lines.push(`Not evaluated: ${u.rule}: ${u.reason}`);
       io.stdout(`${lines.join('\n')}\n`);
     }
     return unreadable.length ? EXIT_ERROR : EXIT_OPEN;

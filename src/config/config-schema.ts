@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { parseDuration } from '../domain/duration';
+import { closestNames } from '../domain/closest-names';
+import { crossReferenceIssues } from './cross-references';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
- * cross-references (pipelines, branches, workflows per environment) are checked in
- * `superRefine` so every problem is reported with its YAML path.
+ * cross-references (pipelines, branches, workflows per environment, holiday calendars)
+ * are checked in a `superRefine` that runs even when other parts fail, so one run reports
+ * every problem with its YAML path. Messages quote the bad value (format-issues.ts adds it
+ * where the message does not).
  */
 
 const slackPrincipal = z
@@ -25,7 +29,18 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-const timeZone = z.string().refine(isTimeZone, { message: 'unknown IANA time zone (e.g. "Europe/London")' });
+let knownZones: string[] | undefined;
+
+const timeZone = z.string().superRefine((tz, ctx) => {
+  if (isTimeZone(tz)) return;
+  knownZones ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+  const close = closestNames(tz, knownZones, 1);
+  ctx.addIssue({
+    code: 'custom',
+    input: tz,
+    message: `unknown IANA time zone "${tz}"${close.length ? ` (did you mean "${close[0]}"?)` : ' (e.g. "Europe/London")'}`,
+  });
+});
 
 const regexString = z.string().refine((s) => {
   try {
@@ -39,19 +54,25 @@ const regexString = z.string().refine((s) => {
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'not a calendar date');
+  .refine(
+    (s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+    },
+    { error: (iss) => `"${String(iss.input)}" is not a calendar date` },
+  );
 
 const monthDay = z
   .string()
   .regex(/^\d{2}-\d{2}$/, 'expected "MM-DD"')
-  .refine((s) => {
-    const [m, d] = s.split('-').map(Number) as [number, number];
-    const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    return m >= 1 && m <= 12 && d >= 1 && d <= (days[m - 1] ?? 0);
-  }, 'not a day of the year');
+  .refine(
+    (s) => {
+      const [m, d] = s.split('-').map(Number) as [number, number];
+      const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+      return m >= 1 && m <= 12 && d >= 1 && d <= (days[m - 1] ?? 0);
+    },
+    { error: (iss) => `"${String(iss.input)}" is not a day of the year (MM-DD)` },
+  );
 
 const countryRegion = z.strictObject({
   country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code such as "GB"'),
@@ -140,39 +161,45 @@ export const freezeRuleSchema = z
       .optional(),
     recurring: z
       .strictObject({
-        cron: z.string().refine((c) => {
-          try {
-            CronExpressionParser.parse(c);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'invalid cron expression (5 fields: minute hour day-of-month month day-of-week)'),
+        cron: z.string().refine(
+          (c) => {
+            try {
+              CronExpressionParser.parse(c);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { error: (iss) => `invalid cron expression "${String(iss.input)}" (5 fields: minute hour day-of-month month day-of-week)` },
+        ),
         duration,
       })
       .optional(),
     ics: z.string().min(1).optional(),
     servicenowBlackout: z.string().min(1).optional(),
   })
-  .superRefine((rule, ctx) => {
-    const present = ruleKinds.filter((k) => rule[k] !== undefined);
-    if (present.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          present.length === 0
-            ? `a freeze rule needs exactly one of ${ruleKinds.join(', ')}`
-            : `a freeze rule takes exactly one kind, found ${present.join(' and ')}`,
-      });
-    }
-    if (rule.dates) {
-      rule.dates.forEach((d, i) => {
-        if (typeof d !== 'string' && d.from > d.to) {
-          ctx.addIssue({ code: 'custom', path: ['dates', i], message: `range ends (${d.to}) before it starts (${d.from})` });
-        }
-      });
-    }
-  });
+  .superRefine(
+    (rule, ctx) => {
+      const present = ruleKinds.filter((k) => rule[k] !== undefined);
+      if (present.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            present.length === 0
+              ? `a freeze rule needs exactly one of ${ruleKinds.join(', ')}`
+              : `a freeze rule takes exactly one kind, found ${present.join(' and ')}`,
+        });
+      }
+      if (Array.isArray(rule.dates)) {
+        rule.dates.forEach((d, i) => {
+          if (typeof d === 'object' && d !== null && typeof d.from === 'string' && typeof d.to === 'string' && d.from > d.to) {
+            ctx.addIssue({ code: 'custom', path: ['dates', i], message: `range ends (${d.to}) before it starts (${d.from})` });
+          }
+        });
+      }
+    },
+    { when: () => true },
+  );
 
 export const configSchema = z
   .strictObject({
@@ -212,53 +239,13 @@ export const configSchema = z
       })
       .default({ patterns: [] }),
   })
-  .superRefine((cfg, ctx) => {
-    const envNames = cfg.environments.map((e) => e.name);
-    const seenEnv = new Set<string>();
-    cfg.environments.forEach((e, i) => {
-      if (seenEnv.has(e.name)) ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: `duplicate environment "${e.name}"` });
-      seenEnv.add(e.name);
-      if (e.requiredApprovals && e.requiredApprovals > 0 && !e.approvers?.length) {
-        ctx.addIssue({ code: 'custom', path: ['environments', i, 'requiredApprovals'], message: 'requiredApprovals > 0 needs approvers' });
-      }
-    });
-    const seenSvc = new Set<string>();
-    cfg.services.forEach((s, i) => {
-      if (seenSvc.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service "${s.name}"` });
-      seenSvc.add(s.name);
-      const inPipeline = new Set<string>();
-      s.pipeline.forEach((p, j) => {
-        if (!envNames.includes(p)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['services', i, 'pipeline', j],
-            message: `unknown environment "${p}" (environments: ${envNames.join(', ')})`,
-          });
-        }
-        if (inPipeline.has(p)) ctx.addIssue({ code: 'custom', path: ['services', i, 'pipeline', j], message: `"${p}" appears twice in the pipeline` });
-        inPipeline.add(p);
-      });
-      if (s.strategy.type === 'branch') {
-        for (const env of s.pipeline) {
-          if (!s.strategy.branches[env]) {
-            ctx.addIssue({ code: 'custom', path: ['services', i, 'strategy', 'branches'], message: `no branch for environment "${env}"` });
-          }
-        }
-        for (const key of [...Object.keys(s.strategy.branches), ...Object.keys(s.strategy.deployWorkflows)]) {
-          if (!s.pipeline.includes(key)) {
-            ctx.addIssue({ code: 'custom', path: ['services', i, 'strategy'], message: `"${key}" is not in this service's pipeline (${s.pipeline.join(' → ')})` });
-          }
-        }
-      }
-    });
-    cfg.freezes.forEach((f, i) => {
-      f.environments.forEach((e, j) => {
-        if (e !== '*' && !envNames.includes(e)) {
-          ctx.addIssue({ code: 'custom', path: ['freezes', i, 'environments', j], message: `unknown environment "${e}" (environments: ${envNames.join(', ')})` });
-        }
-      });
-    });
-  });
+  .superRefine(
+    (cfg, ctx) => {
+      for (const issue of crossReferenceIssues(cfg)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    },
+    // Also when other parts of the file are invalid: every problem in one run.
+    { when: () => true },
+  );
 
 export type ShipgateConfig = z.output<typeof configSchema>;
 export type EnvironmentConfig = ShipgateConfig['environments'][number];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { configSchema, type ShipgateConfig } from './config-schema';
 import { formatIssues } from './format-issues';
+import { calendarFileProblems } from './calendar-files';
 import { ShipgateError } from '../domain/shipgate-error';
 
 export interface LoadedConfig {
@@ -15,6 +16,10 @@ export interface LoadedConfig {
 
 /** Parses and validates config text; throws ShipgateError('config_invalid') with one line per problem. */
 export function parseConfig(text: string, file = '<inline>'): ShipgateConfig {
+  return parseConfigData(text, file).config;
+}
+
+function parseConfigData(text: string, file: string, extraProblems: (data: unknown) => string[] = () => []): { config: ShipgateConfig; data: unknown } {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const problems = doc.errors.map((e) => {
@@ -29,14 +34,28 @@ export function parseConfig(text: string, file = '<inline>'): ShipgateConfig {
       problems: ['(root): expected a mapping with environments, services, freezes, …'],
     });
   }
-  const result = configSchema.safeParse(data);
-  if (!result.success) {
-    throw new ShipgateError('config_invalid', `${file}: invalid configuration`, { problems: formatIssues(result.error.issues) });
+  const result = configSchema.safeParse(data, { reportInput: true });
+  const problems = [...(result.success ? [] : formatIssues(result.error.issues)), ...extraProblems(data)];
+  if (!result.success || problems.length) {
+    throw new ShipgateError('config_invalid', `${file}: invalid configuration`, { problems });
   }
-  return result.data;
+  return { config: result.data, data };
 }
 
+/** Loads and validates a config file; throws ShipgateError('config_invalid') with one line per problem. */
 export function loadConfig(file: string): LoadedConfig {
+  return loadConfigFile(file, false);
+}
+
+/**
+ * `shipgate config validate`: `loadConfig` plus what needs the file system — every `ics`
+ * file must exist and be a calendar shipgate can read — all reported in the same run.
+ */
+export function validateConfigFile(file: string): LoadedConfig {
+  return loadConfigFile(file, true);
+}
+
+function loadConfigFile(file: string, checkFiles: boolean): LoadedConfig {
   const abs = path.resolve(file);
   let text: string;
   try {
@@ -51,7 +70,9 @@ export function loadConfig(file: string): LoadedConfig {
       ],
     });
   }
-  return { config: parseConfig(text, abs), file: abs, baseDir: path.dirname(abs) };
+  const baseDir = path.dirname(abs);
+  const { config } = parseConfigData(text, abs, checkFiles ? (data) => calendarFileProblems(data, baseDir) : undefined);
+  return { config, file: abs, baseDir };
 }
 
 export function configProblems(e: unknown): string[] | undefined {

@@ -53,6 +53,14 @@ export interface CalendarSources {
   icsText?: Record<string, string>;
   /** Spans per `servicenowBlackout` rule name. */
   blackoutSpans?: Record<string, BlackoutSpan[]>;
+  /** Why a rule's source could not be read (rule name → reason), from the adapter that tried. */
+  sourceErrors?: Record<string, string>;
+}
+
+/** A rule that applies but could not be evaluated, and why: the answer is "frozen" (fail closed). */
+export interface UnevaluatedRule {
+  rule: string;
+  reason: string;
 }
 
 export type FreezeCalendarConfig = Pick<ShipgateConfig, 'timezone' | 'freezes' | 'businessCalendar'>;
@@ -179,7 +187,7 @@ export class FreezeCalendar {
         case 'ics': {
           const text = sources.icsText?.[rule.name];
           if (text === undefined) {
-            this.sourceErrors.set(rule.name, `calendar ${rule.ics} was not loaded`);
+            this.sourceErrors.set(rule.name, sources.sourceErrors?.[rule.name] ?? `calendar ${rule.ics} was not loaded`);
           } else {
             try {
               source = new IcsSource(zone, text);
@@ -191,7 +199,9 @@ export class FreezeCalendar {
         }
         case 'servicenowBlackout': {
           const spans = sources.blackoutSpans?.[rule.name];
-          if (spans === undefined) this.sourceErrors.set(rule.name, `ServiceNow blackout schedule "${rule.servicenowBlackout}" was not read`);
+          if (spans === undefined) {
+            this.sourceErrors.set(rule.name, sources.sourceErrors?.[rule.name] ?? `ServiceNow blackout schedule "${rule.servicenowBlackout}" was not read`);
+          }
           else source = new SpanSource(spans);
           break;
         }
@@ -211,6 +221,11 @@ export class FreezeCalendar {
     return this.applicable(env)
       .filter((r) => !r.source)
       .map((r) => r.info.name);
+  }
+
+  /** Rules applying to `env` that could not be evaluated, with the reason, in config order. */
+  unevaluated(env: string): UnevaluatedRule[] {
+    return this.missingSources(env).map((rule) => ({ rule, reason: this.sourceErrors.get(rule) ?? 'its source could not be read' }));
   }
 
   /** Why a rule's source is missing (rule name → reason). */

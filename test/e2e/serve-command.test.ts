@@ -24,6 +24,9 @@ it('`shipgate serve` (the built bin) answers Slack, health and readiness, and st
       SLACK_API_URL: `${slack.url}/api/`,
       GITHUB_TOKEN: 'ghp_serve',
       GITHUB_API_URL: github.url,
+      // the example config needs ServiceNow (serve refuses to start without it); this test does not reach it
+      SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
+      SERVICENOW_TOKEN: 'sn-serve-token',
       REDIS_URL,
       SHIPGATE_REDIS_PREFIX: prefix,
       PORT: String(port),

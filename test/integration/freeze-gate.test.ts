@@ -52,6 +52,33 @@ describe('freeze gate in Slack', () => {
     await waitUntil('unknown env', () => h.ephemeralsFor(USERS.engineer).find((t) => t.includes('Unknown environment `qa`')));
   });
 
+  it('an ICS calendar that cannot be fully parsed blocks /promote, naming the rule and why (fail closed)', async () => {
+    const config = `${BASE_CONFIG}
+freezes:
+  - name: corporate calendar
+    environments: [prod]
+    ics: ./test/fixtures/calendars/broken/garbage-dtstart.ics
+`;
+    h = await startHarness('freeze-unreadable', { config, clock: new TestClock('2026-06-02T10:00:00Z') });
+    const p = await h.request('markets-pipeline prod', USERS.rm1, 'blocked');
+    const freeze = p.gates.find((g) => g.gate === 'freeze')!;
+    expect(freeze).toMatchObject({ status: 'block', code: 'freeze_source_unavailable' });
+    expect(freeze.details).toMatchObject({
+      missingSources: ['corporate calendar'],
+      unevaluated: [{ rule: 'corporate calendar', reason: expect.stringContaining('DTSTART: "next tuesday" is not a valid DATE-TIME') }],
+    });
+    const blocks = blocksOf(h, p.messageTs!);
+    expect(blocks).toContain('*corporate calendar*');
+    expect(blocks).toContain('next tuesday');
+    expect(blocks).not.toContain(ACTIONS.approve);
+    expect(dispatches(h)).toHaveLength(0);
+    // /promote freeze prod says why too
+    await h.promote('freeze prod', USERS.engineer);
+    const text = await waitUntil('freeze reply', () => h.ephemeralsFor(USERS.engineer).find((t) => t.includes('Could not read')));
+    expect(text).toContain('*corporate calendar*');
+    expect(text).toContain('next tuesday');
+  });
+
   it('runs an emergency override once a VP approves it besides the normal approval', async () => {
     h = await startHarness('freeze-override', { config: CONFIG, clock });
     const p = await h.request('markets-pipeline prod', USERS.rm1, 'blocked');

@@ -38,6 +38,10 @@ export interface LoadCalendarOptions {
 
 export const ICS_FETCH_TIMEOUT_MS = 10_000;
 
+/** Why a `servicenowBlackout` rule is not evaluated when no blackout port is given. */
+export const SERVICENOW_NOT_CONFIGURED =
+  'ServiceNow is not configured: set SERVICENOW_INSTANCE_URL and SERVICENOW_USERNAME + SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)';
+
 function describeError(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return 'timed out';
@@ -122,5 +126,7 @@ export async function loadCalendarSources(
   const order = new Map((config.freezes ?? []).map((r, i) => [r.name, i]));
   errors.sort((a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0));
   unevaluated.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  return { sources: { icsText, blackoutSpans }, errors, unevaluated };
+  const sourceErrors: Record<string, string> = Object.fromEntries(errors.map((e) => [e.rule, e.message]));
+  for (const rule of unevaluated) sourceErrors[rule] = SERVICENOW_NOT_CONFIGURED;
+  return { sources: { icsText, blackoutSpans, sourceErrors }, errors, unevaluated };
 }

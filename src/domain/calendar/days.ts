@@ -1,4 +1,4 @@
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 
 /**
  * Calendar-day helpers. A "day" is an integer count of proleptic Gregorian days since
@@ -48,8 +48,7 @@ export function isLeapYear(y: number): boolean {
 
 /** The instant local midnight starts `day` in `zone` (ms since epoch). */
 export function startOfLocalDay(day: number, zone: string): number {
-  const { y, m, d } = ymdOf(day);
-  return new TZDate(y, m - 1, d, zone).getTime();
+  return instantOfWall(zone, day * MS_PER_DAY);
 }
 
 /** The local calendar day containing `instant` in `zone`. */
@@ -63,7 +62,35 @@ export function localYearOf(instant: number, zone: string): number {
   return new TZDate(instant, zone).getFullYear();
 }
 
-/** Wall-clock time in `zone` → instant (ms). Non-existent wall times move forward as @date-fns/tz does. */
+/** UTC offset of `zone` at `instant`, in ms (positive east of Greenwich). */
+export function zoneOffsetMs(zone: string, instant: number): number {
+  return tzOffset(zone, new Date(instant)) * 60_000;
+}
+
+/**
+ * Wall-clock time in `zone` → instant (ms), as RFC 5545 §3.3.5 reads a local DATE-TIME:
+ * a wall time that occurs twice (clocks going back) is its first occurrence; one that does
+ * not occur (clocks going forward) is read with the UTC offset in force before the gap
+ * (London 01:30 on the spring-forward day is 02:30 BST, New York 02:30 is 03:30 EDT).
+ * Month, day, hour… may overflow (Date.UTC normalises them).
+ */
 export function instantOfLocal(zone: string, y: number, m: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
-  return new TZDate(y, m - 1, d, h, mi, s, ms, zone).getTime();
+  return instantOfWall(zone, Date.UTC(y, m - 1, d, h, mi, s, ms));
+}
+
+/** Like `instantOfLocal`, with the wall time given as the epoch ms of the same fields in UTC. */
+export function instantOfWall(zone: string, wall: number): number {
+  const before = zoneOffsetMs(zone, wall - MS_PER_DAY);
+  const after = zoneOffsetMs(zone, wall + MS_PER_DAY);
+  let best: number | undefined;
+  for (const offset of before === after ? [before] : [before, after]) {
+    const t = wall - offset;
+    if (zoneOffsetMs(zone, t) === offset && (best === undefined || t < best)) best = t;
+  }
+  return best ?? wall - before;
+}
+
+/** The wall-clock fields of `instant` in `zone`, as epoch ms of the same fields in UTC. */
+export function wallOfInstant(zone: string, instant: number): number {
+  return instant + zoneOffsetMs(zone, instant);
 }

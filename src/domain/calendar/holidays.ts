@@ -82,21 +82,29 @@ export class HolidayDays {
 
 /** A readable problem when date-holidays does not know the country / subdivision, else undefined. */
 export function holidaySpecProblem(spec: HolidaySpec): string | undefined {
+  return holidaySpecIssue(spec)?.message;
+}
+
+/** Like `holidaySpecProblem`, naming the key that is wrong (country, state or region) and quoting its value. */
+export function holidaySpecIssue(spec: HolidaySpec): { key: 'country' | 'state' | 'region'; message: string } | undefined {
   const hd = new Holidays();
   const countries = hd.getCountries() ?? {};
-  if (!countries[spec.country]) return `unknown holiday country "${spec.country}" (date-holidays has no calendar for it)`;
+  if (!countries[spec.country]) return { key: 'country', message: `unknown holiday country "${spec.country}" (date-holidays has no calendar for it)` };
   const state = spec.state ?? spec.region;
   if (!state) return undefined;
   const states = hd.getStates(spec.country) ?? {};
   if (!states[state]) {
     const known = Object.keys(states);
-    return `unknown subdivision "${state}" of ${spec.country}${known.length ? ` (known: ${known.join(', ')})` : ' (it has none)'}`;
+    return {
+      key: spec.state ? 'state' : 'region',
+      message: `unknown subdivision "${state}" of ${spec.country}${known.length ? ` (known: ${known.join(', ')})` : ' (it has none)'}`,
+    };
   }
   if (spec.state && spec.region) {
     const regions = hd.getRegions(spec.country, spec.state) ?? {};
     if (!regions[spec.region]) {
       const known = Object.keys(regions);
-      return `unknown region "${spec.region}" of ${spec.country}-${spec.state}${known.length ? ` (known: ${known.join(', ')})` : ' (it has none)'}`;
+      return { key: 'region', message: `unknown region "${spec.region}" of ${spec.country}-${spec.state}${known.length ? ` (known: ${known.join(', ')})` : ' (it has none)'}` };
     }
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { dayOf, isLeapYear, isoDay, localDayOf, localYearOf, parseIsoDay, startOfLocalDay, weekdayOf, ymdOf } from './days';
+import { dayOf, isLeapYear, isoDay, localDayOf, localYearOf, parseIsoDay, startOfLocalDay, weekdayOf, ymdOf, zoneOffsetMs } from './days';
 import type { HolidayDays } from './holidays';
 
 /** A window as epoch milliseconds, [start, end). `label` explains it (holiday name, ICS summary…). */
@@ -186,16 +186,31 @@ export class MonthEndSource implements WindowSource {
   }
 }
 
-/** `recurring: {cron, duration}` — windows start at every cron match in the zone and last `duration` of elapsed time. */
+/**
+ * `recurring: {cron, duration}` — windows start at every cron match in the zone and last
+ * `duration` of elapsed time (start times by cron-parser: one in the DST gap moves forward
+ * by the gap, one in the repeated hour fires once; an every-hour cron fires in both passes).
+ *
+ * When the cron fires every hour of every day and `duration` is at least the longest gap
+ * between two consecutive matches, every window starts before the previous one ends: the
+ * rule is one freeze that never opens. It is then answered as one window per range asked,
+ * instead of iterating a window per match (a minute-by-minute cron is 525,600 a year).
+ */
 export class RecurringSource implements WindowSource {
+  /** Set when the windows chain forever (see above). */
+  readonly continuous: boolean;
+
   constructor(
     private readonly zone: string,
     private readonly cron: string,
     private readonly durationMs: number,
-  ) {}
+  ) {
+    this.continuous = durationMs > 0 && chainsForever(cron, zone, durationMs);
+  }
 
   touching(from: number, to: number): RawWindow[] {
     if (this.durationMs <= 0 || to <= from) return [];
+    if (this.continuous) return [{ start: from, end: to, label: `"${this.cron}" windows of ${this.durationMs / 60_000} min chain without a gap` }];
     const out: RawWindow[] = [];
     const it = CronExpressionParser.parse(this.cron, {
       currentDate: new Date(from - this.durationMs - 60_000),
@@ -210,6 +225,27 @@ export class RecurringSource implements WindowSource {
     }
     return out;
   }
+}
+
+/**
+ * True when `cron` matches every hour of every day (each hour at the same minutes and
+ * seconds) and no two consecutive matches are more than `durationMs` apart. UTC offset
+ * changes of whole hours keep the minute-of-hour, so the gaps are the same across DST;
+ * zones that shift by a part of an hour (Australia/Lord_Howe) are not treated this way.
+ */
+function chainsForever(cron: string, zone: string, durationMs: number): boolean {
+  const { second, minute, hour, dayOfMonth, month, dayOfWeek } = CronExpressionParser.parse(cron, { tz: zone }).fields;
+  if (hour.values.length !== 24 || !dayOfMonth.isWildcard || !month.isWildcard || !dayOfWeek.isWildcard) return false;
+  const inHour: number[] = [];
+  for (const m of minute.values) for (const sec of second.values) inHour.push(Number(m) * 60 + Number(sec));
+  inHour.sort((a, b) => a - b);
+  let maxGap = 3600 - inHour[inHour.length - 1]! + inHour[0]!;
+  for (let i = 1; i < inHour.length; i++) maxGap = Math.max(maxGap, inHour[i]! - inHour[i - 1]!);
+  if (durationMs < maxGap * 1000) return false;
+  // Offsets over a few years must differ by whole hours only.
+  const offsets = new Set<number>();
+  for (let y = 2000; y <= 2040; y += 4) for (const mo of [0, 6]) offsets.add(((zoneOffsetMs(zone, Date.UTC(y, mo, 1)) % 3_600_000) + 3_600_000) % 3_600_000);
+  return offsets.size === 1;
 }
 
 /** Spans handed in by a port (ServiceNow blackout schedules). */

@@ -1,4 +1,4 @@
-import type { FreezeCheck, FreezeWindow } from '../freeze-calendar';
+import type { FreezeCheck, FreezeWindow, UnevaluatedRule } from '../freeze-calendar';
 import { formatLocal, formatWindowRange, isoUtc, zoneAbbreviation } from '../calendar/format';
 import { gate, type GateResult } from './gate-result';
 
@@ -7,12 +7,19 @@ export interface FreezeGateOptions {
   requesterTimeZone?: string;
   /** Rules whose source could not be read (`FreezeCalendar.missingSources(env)`): the gate fails closed. */
   missingSources?: string[];
+  /** The same rules with the reason (`FreezeCalendar.unevaluated(env)`), shown in the block. */
+  unevaluated?: UnevaluatedRule[];
   /** Zone the windows are shown in: the config's `timezone` (default UTC). */
   calendarTimeZone?: string;
 }
 
 function windowText(w: FreezeWindow, zone: string): string {
   return `*${w.rule}* (${formatWindowRange(w.start, w.end, zone)})`;
+}
+
+/** Slack mrkdwn escaping for text that comes from outside (file paths, error messages). */
+function escText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function listText(parts: string[]): string {
@@ -43,7 +50,8 @@ function windowDetails(windows: FreezeWindow[]): Array<Record<string, string>> {
  */
 export function freezeGate(check: FreezeCheck, opts: FreezeGateOptions = {}): GateResult {
   const zone = opts.calendarTimeZone ?? 'UTC';
-  const missing = opts.missingSources ?? [];
+  const reasons = new Map((opts.unevaluated ?? []).map((u) => [u.rule, u.reason]));
+  const missing = [...new Set([...(opts.missingSources ?? []), ...reasons.keys()])];
   const details: Record<string, unknown> = {
     env: check.env,
     at: check.at.toISOString(),
@@ -52,7 +60,8 @@ export function freezeGate(check: FreezeCheck, opts: FreezeGateOptions = {}): Ga
   };
   if (missing.length) {
     details.missingSources = [...missing];
-    const names = listText(missing.map((m) => `*${m}*`));
+    details.unevaluated = missing.map((rule) => ({ rule, reason: reasons.get(rule) ?? 'its source could not be read' }));
+    const names = listText(missing.map((m) => `*${m}*${reasons.has(m) ? ` (${escText(reasons.get(m)!)})` : ''}`));
     const also = check.frozen ? ` ${frozenText(check, zone, opts.requesterTimeZone)}` : '';
     return gate(
       'freeze',
@@ -74,7 +83,7 @@ export function describeFreeze(
   check: FreezeCheck,
   upcoming: FreezeWindow[],
   tz: string,
-  opts: { missingSources?: string[]; requesterTimeZone?: string; days?: number } = {},
+  opts: { missingSources?: string[]; unevaluated?: UnevaluatedRule[]; requesterTimeZone?: string; days?: number } = {},
 ): string {
   const lines: string[] = [];
   const days = opts.days ?? 30;
@@ -85,9 +94,11 @@ export function describeFreeze(
   } else {
     lines.push(`:white_check_mark: *${check.env}* is not frozen now (${formatLocal(check.at, tz, true)} ${zoneAbbreviation(check.at.getTime(), tz)}).`);
   }
-  if (opts.missingSources?.length) {
+  const reasons = new Map((opts.unevaluated ?? []).map((u) => [u.rule, u.reason]));
+  const missing = [...new Set([...(opts.missingSources ?? []), ...reasons.keys()])];
+  if (missing.length) {
     lines.push(
-      `:warning: Could not read ${listText(opts.missingSources.map((m) => `*${m}*`))}: promotions into *${check.env}* are blocked until it can be read.`,
+      `:warning: Could not read ${listText(missing.map((m) => `*${m}*${reasons.has(m) ? ` (${escText(reasons.get(m)!)})` : ''}`))}: promotions into *${check.env}* are blocked until it can be read.`,
     );
   }
   const current = new Set(check.windows.map((w) => `${w.rule}|${w.start.getTime()}|${w.end.getTime()}`));

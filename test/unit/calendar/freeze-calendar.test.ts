@@ -1,5 +1,6 @@
 import { FreezeCalendar } from '../../../src/domain/freeze-calendar';
 import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { RecurringSource } from '../../../src/domain/calendar/rule-sources';
 import { configWith, iso, minus1m, triples } from './calendar-helpers';
 
 /*
@@ -155,6 +156,70 @@ describe('FreezeCalendar.check — more cases', () => {
 
   it('rejects an invalid instant', () => {
     expect(() => calendars.weekend.check('prod', new Date('nope'))).toThrow(ShipgateError);
+  });
+});
+
+describe('a window chain that never opens is answered at once, with the clear message', () => {
+  const NEVER_OPENS = /^environment "prod" is frozen for more than 2 years from 2026-06-01T12:00:30\.000Z: check the freeze rules \(a window chain never opens\)$/;
+
+  it.each<[string, string, string]>([
+    ['every minute, 2 minutes long (UTC)', '* * * * *', '2m'],
+    ['every minute, 2 minutes long (London, across both DST changes)', '* * * * *', '2m'],
+    ['every 20 minutes, 20 minutes long: each ends where the next starts', '*/20 * * * *', '20m'],
+    ['hourly, one hour long (New York)', '0 * * * *', '1h'],
+    ['twice an hour at uneven minutes, as long as the longer gap', '5,40 * * * *', '35m'],
+  ])('%s', (what, cron, duration) => {
+    const zone = what.includes('UTC') ? 'UTC' : what.includes('New York') ? 'America/New_York' : 'Europe/London';
+    const cal = new FreezeCalendar(configWith([`{ name: always, environments: [prod], recurring: { cron: "${cron}", duration: ${duration} } }`], { timezone: zone }));
+    const at = iso('2026-06-01T12:00:30Z');
+    let err: unknown;
+    try {
+      cal.check('prod', at);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ShipgateError);
+    expect((err as ShipgateError).code).toBe('invalid_state');
+    expect((err as Error).message).toMatch(NEVER_OPENS);
+    expect(() => cal.nextOpen('prod', at)).toThrow(NEVER_OPENS);
+    // The chained windows are one freeze: one window covers a whole day (not one per match).
+    const day = cal.list('prod', iso('2026-10-25T00:00:00Z'), iso('2026-10-26T00:00:00Z'));
+    expect(day).toHaveLength(1);
+    expect(day[0]!.start.getTime()).toBeLessThanOrEqual(Date.parse('2026-10-25T00:00:00Z'));
+    expect(day[0]!.end.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-10-26T00:00:00Z'));
+    expect(day[0]!.label).toContain('chain without a gap');
+  });
+
+  it.each<[string, string, string, number, boolean]>([
+    ['hourly, 1 h long', 'Europe/London', '0 * * * *', 3_600_000, true],
+    ['hourly, 59 min long: opens at :59', 'Europe/London', '0 * * * *', 59 * 60_000, false],
+    ['twice an hour at :05 and :40, 34 min long: the 35-minute gap opens', 'Europe/London', '5,40 * * * *', 34 * 60_000, false],
+    ['every minute on weekdays only: not every day', 'Europe/London', '* * * * 1-5', 3 * 86_400_000, false],
+    ['every minute from 9 to 17: not every hour', 'Europe/London', '* 9-17 * * *', 86_400_000, false],
+    ['hourly where DST shifts by 30 minutes (Lord Howe): the gap changes', 'Australia/Lord_Howe', '0 * * * *', 3_600_000, false],
+  ])('chains forever? %s', (_what, zone, cron, ms, continuous) => {
+    expect(new RecurringSource(zone, cron, ms).continuous).toBe(continuous);
+  });
+});
+
+describe('recurring start times around DST (as README documents)', () => {
+  const sunday = new FreezeCalendar(configWith(['{ name: sunday batch, environments: [prod], recurring: { cron: "30 1 * * 0", duration: 1h } }']));
+
+  it.each<[string, string, string, Array<[string, string, string]>]>([
+    [
+      'a start time in the gap (01:30 on the spring-forward Sunday) moves forward by the gap: 02:30 BST',
+      '2026-03-28T00:00:00Z',
+      '2026-03-30T00:00:00Z',
+      [['sunday batch', '2026-03-29T01:30:00.000Z', '2026-03-29T02:30:00.000Z']],
+    ],
+    [
+      'a start time in the repeated hour (01:30 on the fall-back Sunday) is its first occurrence, once: 01:30 BST',
+      '2026-10-24T00:00:00Z',
+      '2026-10-26T00:00:00Z',
+      [['sunday batch', '2026-10-25T00:30:00.000Z', '2026-10-25T01:30:00.000Z']],
+    ],
+  ])('%s', (_what, from, to, expected) => {
+    expect(triples(sunday.list('prod', iso(from), iso(to)))).toEqual(expected);
   });
 });
 
@@ -314,7 +379,13 @@ describe('sources', () => {
   });
 
   it('rejects an unknown holiday region with the YAML path', () => {
-    const bad = configWith(['{ name: bank holidays, environments: [prod], holidays: { country: GB, region: XYZ } }']);
+    // config validation reports it at the region's own path…
+    expect(() => configWith(['{ name: bank holidays, environments: [prod], holidays: { country: GB, region: XYZ } }'])).toThrow(
+      expect.objectContaining({ details: { problems: [expect.stringMatching(/^freezes\[0\]\.holidays\.region: unknown subdivision "XYZ" of GB \(known: .*ENG/)] } }),
+    );
+    // …and the calendar still refuses a config that did not go through it
+    const bad = configWith(['{ name: bank holidays, environments: [prod], holidays: { country: GB, region: ENG } }']);
+    bad.freezes[0]!.holidays!.region = 'XYZ';
     let err: unknown;
     try {
       new FreezeCalendar(bad);

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { main, type CliIo } from '../../../src/cli';
+import { loadConfig } from '../../../src/config/load-config';
 
 function io(env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
@@ -48,6 +49,41 @@ services:
     expect(t.out).toEqual([]);
   });
 
+  it('reports missing and unreadable ICS files at their YAML paths, with schema and cross-reference problems, in one run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-'));
+    mkdirSync(path.join(dir, 'calendars'));
+    writeFileSync(path.join(dir, 'calendars', 'ok.ics'), 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n');
+    writeFileSync(path.join(dir, 'calendars', 'cut.ics'), 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART:20261201T000000Z\r\nEND:VEVENT\r\n');
+    const file = path.join(dir, 'shipgate.yml');
+    writeFileSync(
+      file,
+      `timezone: Europe/Londn
+environments: [{ name: int }, { name: prod }]
+services:
+  - { name: svc, repo: acme/svc, pipeline: [int, prod], strategy: { type: workflow, workflow: d.yml, githubEnvironments: { staging: Staging } } }
+freezes:
+  - { name: ok, ics: ./calendars/ok.ics }
+  - { name: missing, ics: ./calendars/missing.ics }
+  - { name: cut, ics: calendars/cut.ics }
+  - { name: remote, ics: "https://calendar.example.com/freeze.ics" }
+  - { name: holidays, holidays: { country: GB, region: ENGG } }
+`,
+    );
+    const t = io();
+    expect(await main(['config', 'validate', '--config', file], t.cli)).toBe(1);
+    expect(t.err).toEqual([
+      'timezone: unknown IANA time zone "Europe/Londn" (did you mean "Europe/London"?)',
+      'services[0].strategy.githubEnvironments.staging: "staging" is not an environment of this service\'s pipeline (int → prod)',
+      'freezes[4].holidays.region: unknown subdivision "ENGG" of GB (known: ALD, ENG, NIR, SCT, WLS)',
+      `freezes[1].ics: cannot read "./calendars/missing.ics": file not found (${path.join(dir, 'calendars', 'missing.ics')}; ics paths are relative to the config file's directory)`,
+      'freezes[2].ics: "calendars/cut.ics" is not a calendar shipgate can read: the file is incomplete: it does not end with END:VCALENDAR (truncated?)',
+    ]);
+    expect(t.out).toEqual([]);
+    // the same file is fine for the checks that need no file system (serve reads the calendars at run time and fails closed)
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Europe/Londn', 'Europe/London').replace(', githubEnvironments: { staging: Staging }', '').replace('region: ENGG', 'region: ENG'));
+    expect(() => loadConfig(file)).not.toThrow();
+  });
+
   it('exits 1 naming a missing file', async () => {
     const t = io();
     expect(await main(['config', 'validate', '--config', '/nope/shipgate.yml'], t.cli)).toBe(1);
@@ -64,6 +100,33 @@ describe('shipgate serve', () => {
     expect(text).toContain('PORT:');
     expect(text).toContain('GITHUB_TOKEN: missing');
     expect(text).toContain('SLACK_SIGNING_SECRET: missing');
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['no ServiceNow variables', {}, 'SERVICENOW_INSTANCE_URL and SERVICENOW_USERNAME + SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)'],
+    ['an instance URL without credentials', { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com' }, 'SERVICENOW_USERNAME + SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)'],
+    ['credentials without an instance URL', { SERVICENOW_TOKEN: 'sn-token' }, 'SERVICENOW_INSTANCE_URL'],
+  ])('refuses to start (exit 2) when the config needs ServiceNow, with %s: names the variables and the config paths', async (_what, sn, missing) => {
+    const t = io({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'signing-secret-1', GITHUB_TOKEN: 'ghp_1', SHIPGATE_CONFIG: example, ...sn });
+    expect(await main(['serve'], t.cli)).toBe(2);
+    expect(t.err).toEqual([
+      `shipgate cannot start: the configuration needs ServiceNow, but ${missing} not set (see README "Environment variables"). Set them, or change the settings that need ServiceNow:`,
+      '  environments[3].changeRecord: required (prod)',
+      '  environments[3].blockOnIncidents: [1, 2] (prod)',
+      '  freezes[7].servicenowBlackout: "Change Blackout" (servicenow blackouts)',
+    ]);
+    expect(t.out).toEqual([]);
+  });
+
+  it('a config that needs no ServiceNow is not held to it', async () => {
+    const { servicenowStartProblem } = await import('../../../src/config/servicenow-requirements');
+    const { config } = loadConfig(example);
+    const none = { ...config, environments: config.environments.map((e) => ({ ...e, changeRecord: 'optional' as const, blockOnIncidents: [] })), freezes: [] };
+    expect(servicenowStartProblem(none, {})).toBeUndefined();
+    expect(servicenowStartProblem(config, { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' })).toBeUndefined();
+    expect(servicenowStartProblem({ ...none, environments: [{ ...none.environments[0]!, changeRecord: 'create' }] }, {})?.slice(1)).toEqual([
+      `  environments[0].changeRecord: create (${none.environments[0]!.name})`,
+    ]);
   });
 
   it('refuses an unknown role', async () => {

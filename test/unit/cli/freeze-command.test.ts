@@ -5,6 +5,25 @@ import { freezeCommand, parseInstantArg, type FreezeCommandIO } from '../../../s
 
 const REPO = path.join(__dirname, '..', '..', '..');
 const EXAMPLE = path.join(REPO, 'examples', 'shipgate.yml');
+const EXAMPLE_ICS = path.join(REPO, 'examples', 'calendars', 'freeze.ics');
+const SN_RULE = / {2}- name: servicenow blackouts\n.*\n.*\n/;
+
+/** The example config in a temporary directory, edited; its ICS path made absolute. */
+function exampleVariant(dir: string, name: string, edit: (yaml: string) => string = (y) => y): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, edit(readFileSync(EXAMPLE, 'utf8').replace('./calendars/freeze.ics', EXAMPLE_ICS)));
+  return file;
+}
+
+let tmp: string;
+let variants = 0;
+/** The example without its servicenowBlackout rule: every rule can be evaluated without ServiceNow. */
+let NO_SN: string;
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'shipgate-freeze-'));
+  NO_SN = exampleVariant(tmp, 'no-servicenow.yml', (y) => y.replace(SN_RULE, ''));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Run {
   code: number;
@@ -28,7 +47,7 @@ async function run(argv: string[], extra: Partial<FreezeCommandIO> = {}): Promis
 
 describe('shipgate freeze check', () => {
   it('frozen → exit 3 and the SPEC §4 JSON (month-end close + the offsite, opens 1 Dec)', async () => {
-    const r = await run(['check', '--env', 'prod', '--at', '2026-11-27T10:00:00Z', '--config', EXAMPLE, '--json']);
+    const r = await run(['check', '--env', 'prod', '--at', '2026-11-27T10:00:00Z', '--config', NO_SN, '--json']);
     expect(r.code).toBe(3);
     expect(r.json()).toEqual({
       env: 'prod',
@@ -39,9 +58,8 @@ describe('shipgate freeze check', () => {
         { rule: 'corporate calendar', start: '2026-11-27T00:00:00.000Z', end: '2026-11-28T00:00:00.000Z' },
       ],
       nextOpen: '2026-12-01T00:00:00.000Z',
-      unevaluated: ['servicenow blackouts'],
     });
-    expect(r.err).toMatch(/warning: freeze rule "servicenow blackouts".*not evaluated/);
+    expect(r.err).toBe('');
   });
 
   it('open → exit 0; "unevaluated" only when non-empty', async () => {
@@ -56,11 +74,12 @@ describe('shipgate freeze check', () => {
     ['weekend starts (dev)', 'dev', '2026-11-27T18:00:00Z', 3, '2026-11-30T08:00:00.000Z'],
     ['one minute before the weekend (dev)', 'dev', '2026-11-27T17:59:00Z', 0, '2026-11-27T17:59:00.000Z'],
     ['Christmas Eve is inside year-end close (prod)', 'prod', '2026-12-24T12:00:00Z', 3, '2027-01-06T00:00:00.000Z'],
+    ['a quiet Tuesday is open (prod)', 'prod', '2026-11-10T12:00:00Z', 0, '2026-11-10T12:00:00.000Z'],
     ['offset instants are accepted', 'dev', '2026-11-27T13:00:00-05:00', 3, '2026-11-30T08:00:00.000Z'],
     // no offset: wall time in the config zone (BST in July)
     ['no offset = config timezone', 'prod', '2026-07-01T09:00', 0, '2026-07-01T08:00:00.000Z'],
   ])('%s', async (_what, env, at, code, nextOpen) => {
-    const r = await run(['check', `--env=${env}`, `--at=${at}`, `--config=${EXAMPLE}`, '--json']);
+    const r = await run(['check', `--env=${env}`, `--at=${at}`, `--config=${NO_SN}`, '--json']);
     expect(r.code).toBe(code);
     expect((r.json() as { nextOpen: string }).nextOpen).toBe(nextOpen);
   });
@@ -72,12 +91,11 @@ describe('shipgate freeze check', () => {
   });
 
   it('human output names state, rules, windows and next open in the config zone and UTC', async () => {
-    const r = await run(['freeze', 'check', '--env', 'prod', '--config', EXAMPLE]);
+    const r = await run(['freeze', 'check', '--env', 'prod', '--config', NO_SN]);
     expect(r.code).toBe(3);
     expect(r.out).toContain('prod: FROZEN at Fri 27 Nov 2026 10:00 GMT (2026-11-27T10:00:00Z)');
     expect(r.out).toContain('month-end close     Thu 26 Nov 2026 00:00 GMT – Tue 1 Dec 2026 00:00 GMT  (2026-11-26T00:00:00Z – 2026-12-01T00:00:00Z)');
     expect(r.out).toContain('Next open: Tue 1 Dec 2026 00:00 GMT (2026-12-01T00:00:00Z)');
-    expect(r.out).toContain('Not evaluated: servicenow blackouts');
   });
 
   it('an injected blackout source is evaluated', async () => {
@@ -95,13 +113,73 @@ describe('shipgate freeze check', () => {
     expect(r.err).toBe('');
   });
 
-  it('a failing blackout source never answers "open": exit 1', async () => {
-    const r = await run(['check', '--env', 'prod', '--at', '2026-11-25T12:00:00Z', '--config', EXAMPLE, '--json'], {
+});
+
+describe('shipgate freeze check: a rule that cannot be evaluated answers "frozen" (exit 3), naming the rule and why', () => {
+  const NOT_CONFIGURED = 'ServiceNow is not configured: set SERVICENOW_INSTANCE_URL and SERVICENOW_USERNAME + SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)';
+  // Tue 10 Nov 2026 12:00Z: no other prod rule applies then
+  const QUIET = '2026-11-10T12:00:00Z';
+
+  it('ServiceNow not configured: a servicenowBlackout rule is unevaluated → frozen', async () => {
+    const r = await run(['check', '--env', 'prod', '--at', QUIET, '--config', EXAMPLE, '--json']);
+    expect(r.code).toBe(3);
+    expect(r.json()).toEqual({
+      env: 'prod',
+      at: '2026-11-10T12:00:00.000Z',
+      frozen: true,
+      windows: [],
+      nextOpen: null,
+      unevaluated: [{ rule: 'servicenow blackouts', reason: NOT_CONFIGURED }],
+    });
+    expect(r.err).toBe(`error: freeze rule "servicenow blackouts" could not be evaluated: ${NOT_CONFIGURED}\n`);
+  });
+
+  it('ServiceNow unreachable → frozen, with the error', async () => {
+    const r = await run(['check', '--env', 'prod', '--at', QUIET, '--config', EXAMPLE, '--json'], {
       blackoutSource: async () => Promise.reject(new Error('ServiceNow 503')),
     });
-    expect(r.code).toBe(1);
-    expect((r.json() as { unevaluated: string[] }).unevaluated).toEqual(['servicenow blackouts']);
-    expect(r.err).toMatch(/error: freeze rule "servicenow blackouts" could not be evaluated: .*ServiceNow 503/);
+    expect(r.code).toBe(3);
+    expect(r.json()).toMatchObject({ frozen: true, windows: [], nextOpen: null, unevaluated: [{ rule: 'servicenow blackouts', reason: expect.stringMatching(/ServiceNow 503/) }] });
+    expect(r.err).toMatch(/error: freeze rule "servicenow blackouts" could not be evaluated: cannot read ServiceNow blackout schedule "Change Blackout": ServiceNow 503/);
+  });
+
+  it.each<[string, (yaml: string) => string, RegExp]>([
+    ['a missing ICS file', (y) => y.replace(EXAMPLE_ICS, './calendars/does-not-exist.ics'), /cannot read .*does-not-exist\.ics: file not found/],
+    ['a truncated ICS file', (y) => y.replace(EXAMPLE_ICS, path.join(REPO, 'test/fixtures/calendars/broken/truncated-after-event.ics')), /could not be parsed: .*END:VCALENDAR/],
+    ['an ICS file with a garbage DTSTART', (y) => y.replace(EXAMPLE_ICS, path.join(REPO, 'test/fixtures/calendars/broken/garbage-dtstart.ics')), /DTSTART: "next tuesday" is not a valid DATE-TIME/],
+  ])('%s → frozen, with the reason', async (_what, edit, reason) => {
+    const file = exampleVariant(tmp, `broken-${++variants}.yml`, (y) => edit(y.replace(SN_RULE, '')));
+    const r = await run(['check', '--env', 'prod', '--at', QUIET, '--config', file, '--json']);
+    expect(r.code).toBe(3);
+    const out = r.json() as { frozen: boolean; nextOpen: unknown; unevaluated: Array<{ rule: string; reason: string }> };
+    expect(out).toMatchObject({ frozen: true, windows: [], nextOpen: null });
+    expect(out.unevaluated).toEqual([{ rule: 'corporate calendar', reason: expect.stringMatching(reason) }]);
+    expect(r.err).toMatch(new RegExp(`error: freeze rule "corporate calendar" could not be evaluated: .*${reason.source}`));
+    // an environment the rule does not apply to is unaffected
+    const dev = await run(['check', '--env', 'dev', '--at', QUIET, '--config', file, '--json']);
+    expect(dev.code).toBe(0);
+    expect(dev.json()).toMatchObject({ frozen: false });
+  });
+
+  it('human output says it is frozen because a rule could not be evaluated, and why', async () => {
+    const r = await run(['check', '--env', 'prod', '--at', QUIET, '--config', EXAMPLE]);
+    expect(r.code).toBe(3);
+    expect(r.out).toBe(
+      'prod: FROZEN at Tue 10 Nov 2026 12:00 GMT (2026-11-10T12:00:00Z) (fail closed: a freeze rule could not be evaluated)\n' +
+        `  not evaluated: servicenow blackouts: ${NOT_CONFIGURED}\n` +
+        'Next open: unknown until every freeze rule can be evaluated\n',
+    );
+  });
+
+  it('frozen by a rule and unevaluated by another: both are named', async () => {
+    const r = await run(['check', '--env', 'prod', '--at', '2026-11-27T10:00:00Z', '--config', EXAMPLE, '--json']);
+    expect(r.code).toBe(3);
+    expect(r.json()).toMatchObject({
+      frozen: true,
+      windows: [{ rule: 'month-end close' }, { rule: 'corporate calendar' }],
+      nextOpen: null,
+      unevaluated: [{ rule: 'servicenow blackouts', reason: NOT_CONFIGURED }],
+    });
   });
 });
 
@@ -184,27 +262,29 @@ describe('errors', () => {
       ]);
     });
 
+    it('a window chain that never opens → exit 1 with the clear message', async () => {
+      const file = path.join(dir, 'never-opens.yml');
+      writeFileSync(
+        file,
+        [
+          'timezone: Europe/London',
+          'environments: [{ name: dev }, { name: prod }]',
+          'services: [{ name: svc, repo: acme/svc, pipeline: [dev, prod], strategy: { type: workflow, workflow: d.yml } }]',
+          'freezes: [{ name: always, environments: [prod], recurring: { cron: "* * * * *", duration: 2m } }]',
+        ].join('\n'),
+      );
+      const r = await run(['check', '--env', 'prod', '--at', '2026-06-01T12:00:30Z', '--config', file, '--json']);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toBe(
+        'shipgate freeze check: environment "prod" is frozen for more than 2 years from 2026-06-01T12:00:30.000Z: check the freeze rules (a window chain never opens)\n',
+      );
+    });
+
     it('missing config file → exit 1 naming the fix', async () => {
       const r = await run(['check', '--env', 'prod', '--config', path.join(dir, 'none.yml')]);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/file not found \(set SHIPGATE_CONFIG or pass --config/);
-    });
-
-    it('an unreadable ICS calendar never answers "open": exit 1 and reported', async () => {
-      const file = path.join(dir, 'ics-missing.yml');
-      writeFileSync(
-        file,
-        readFileSync(EXAMPLE, 'utf8')
-          .replace('./calendars/freeze.ics', './calendars/does-not-exist.ics')
-          .replace(/ {2}- name: servicenow blackouts\n.*\n.*\n/, ''),
-      );
-      const r = await run(['check', '--env', 'prod', '--at', '2026-11-25T12:00:00Z', '--config', file, '--json']);
-      expect(r.code).toBe(1);
-      expect(r.json()).toMatchObject({ frozen: false, unevaluated: ['corporate calendar'] });
-      expect(r.err).toMatch(/error: freeze rule "corporate calendar" could not be evaluated: cannot read .*does-not-exist\.ics: file not found/);
-      // Frozen anyway by other rules → still exit 3
-      const frozen = await run(['check', '--env', 'prod', '--at', '2026-11-27T10:00:00Z', '--config', file, '--json']);
-      expect(frozen.code).toBe(3);
     });
   });
 });
@@ -216,6 +296,12 @@ describe('parseInstantArg', () => {
     ['2026-11-27T10:00+01:00', 'Europe/London', '2026-11-27T09:00:00.000Z'],
     ['2026-07-01', 'Europe/London', '2026-06-30T23:00:00.000Z'],
     ['2026-03-29', 'America/New_York', '2026-03-29T04:00:00.000Z'],
+    // a wall time in the repeated hour is its first occurrence (BST / EDT), as the recurring rules read it
+    ['2026-10-25T01:30', 'Europe/London', '2026-10-25T00:30:00.000Z'],
+    ['2026-11-01T01:30', 'America/New_York', '2026-11-01T05:30:00.000Z'],
+    // a wall time in the DST gap uses the offset before the gap (01:30 GMT = 02:30 BST)
+    ['2026-03-29T01:30', 'Europe/London', '2026-03-29T01:30:00.000Z'],
+    ['2026-03-08T02:30', 'America/New_York', '2026-03-08T07:30:00.000Z'],
     ['2026-02-29', 'UTC', undefined],
     ['2026-11-27T24:00:00Z', 'UTC', undefined],
     ['tomorrow', 'UTC', undefined],

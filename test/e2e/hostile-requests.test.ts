@@ -79,6 +79,9 @@ describe('the built `shipgate serve` survives hostile requests', () => {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: `${slack.url}/api/`,
         GITHUB_TOKEN: 'ghp_hostile',
+        // the example config has ServiceNow rules: serve refuses to start without credentials
+        SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
+        SERVICENOW_TOKEN: 'sn-e2e-token',
         GITHUB_API_URL: github.url,
         GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
         REDIS_URL,

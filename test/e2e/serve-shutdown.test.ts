@@ -81,6 +81,9 @@ it.each(cases)('role %s stops on %s within 10 s with status 0 (Slack: %s, GitHub
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: `${slackUrl}/api/`,
       GITHUB_TOKEN: 'ghp_shutdown',
+      // the example config has ServiceNow rules: serve refuses to start without credentials
+      SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
+      SERVICENOW_TOKEN: 'sn-e2e-token',
       GITHUB_API_URL: githubUrl,
       REDIS_URL,
       SHIPGATE_REDIS_PREFIX: prefix,

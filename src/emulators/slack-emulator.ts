@@ -793,7 +793,10 @@ export class SlackEmulator extends EmulatorBase {
     const text = args.text === undefined ? stored.message.text : str(args.text);
     const blocks = args.blocks === undefined ? stored.message.blocks : this.validatedBlocks(args.blocks, 50);
     this.replaceMessage(stored, text, blocks, 'chat.update');
-    return { ok: true, channel: channel.id, ts, text, message: stored.message };
+    // Slack's chat.update answer carries the message without its `ts` (the top-level `ts` names it)
+    const message: Partial<typeof stored.message> = { ...stored.message };
+    delete message.ts;
+    return { ok: true, channel: channel.id, ts, text, message };
   }
 
   private chatDelete(args: Args): ApiResult {

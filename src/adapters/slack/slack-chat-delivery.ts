@@ -93,6 +93,9 @@ export class SlackChatDelivery implements ChatDelivery {
         cursor = res.response_metadata?.next_cursor || undefined;
       } while (cursor);
     } catch (e) {
+      // without channels:history / groups:history the thread cannot be read: a post whose answer was
+      // lost is then posted again (at most one duplicate) rather than never (README "Execution engine")
+      if ((e as { data?: { error?: string } }).data?.error === 'missing_scope') return out;
       throw failure(e, 'reading the thread');
     }
     return out;

@@ -26,6 +26,17 @@ export default tseslint.config(
     },
   },
   {
+    // the sandbox console's browser code: ES modules served as they are (no bundler)
+    files: ['src/sandbox/console/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      ecmaVersion: 2020,
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'EventSource', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'console', 'location', 'history', 'navigator', 'URL', 'URLSearchParams', 'localStorage', 'requestAnimationFrame', 'Intl', 'HTMLElement', 'Event', 'KeyboardEvent'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bin/**/*.js', 'jest.config.js', 'scripts/**/*.js', 'test/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,17 +1,38 @@
-import vm from 'node:vm';
-import { CONSOLE_JS } from '../../src/sandbox/console/assets/console-js';
-import { CONSOLE_HTML } from '../../src/sandbox/console/assets/console-html';
-import { CONSOLE_CSS } from '../../src/sandbox/console/assets/console-css';
-import { CONSOLE_CLOCK_JS } from '../../src/sandbox/console/assets/console-clock-js';
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { consoleAssets, STATIC_DIR } from '../../src/sandbox/console/console-assets';
 
-describe('console assets', () => {
-  it('the client script is valid JavaScript (it is served as a string, so nothing else parses it)', () => {
-    expect(() => new vm.Script(CONSOLE_JS, { filename: 'app.js' })).not.toThrow();
-    expect(() => new vm.Script(CONSOLE_CLOCK_JS, { filename: 'clock.js' })).not.toThrow();
+describe('console assets (real files under src/sandbox/console/static, served from disk)', () => {
+  const assets = consoleAssets();
+  const scripts = [...assets].filter(([route]) => route.endsWith('.js'));
+
+  it('every script is a valid ES module (the browser loads them with type="module")', () => {
+    expect(scripts.map(([r]) => r)).toEqual(expect.arrayContaining(['/console/js/main.js', '/console/js/emoji.js', '/console/clock.js']));
+    for (const [route, asset] of scripts) {
+      const out = ts.transpileModule(asset.body, { fileName: route.slice(1), reportDiagnostics: true, compilerOptions: { allowJs: true, module: ts.ModuleKind.ESNext } });
+      expect({ route, errors: (out.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) }).toEqual({ route, errors: [] });
+    }
   });
 
-  it('loads nothing from the internet (the sandbox works offline)', () => {
-    for (const asset of [CONSOLE_HTML, CONSOLE_CSS]) expect(asset).not.toMatch(/(src|href)=["']https?:|url\(["']?https?:|@import/);
-    for (const js of [CONSOLE_JS, CONSOLE_CLOCK_JS]) expect(js).not.toMatch(/fetch\(['"]https?:/);
+  it('every module a script imports is served', () => {
+    for (const [route, asset] of scripts) {
+      for (const m of asset.body.matchAll(/^import [^;]+ from '(\.\/[\w-]+\.js)';$/gm)) {
+        const target = path.posix.join(path.posix.dirname(route), m[1]!);
+        expect({ route, imports: target, served: assets.has(target) }).toEqual({ route, imports: target, served: true });
+      }
+    }
+  });
+
+  it('the page loads the entry module and nothing from the internet (the sandbox works offline)', () => {
+    const html = assets.get('/')!.body;
+    expect(html).toContain('<script type="module" src="/console/js/main.js"></script>');
+    for (const [, asset] of assets) expect(asset.body).not.toMatch(/(src|href)=["']https?:|url\(["']?https?:|@import|fetch\(['"]https?:/);
+  });
+
+  it('the build copies the same files next to the compiled code (dist is what `npm run sandbox` serves)', () => {
+    const dist = path.join(__dirname, '..', '..', 'dist', 'src', 'sandbox', 'console', 'static');
+    const list = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    expect(list(dist)).toEqual(list(STATIC_DIR));
   });
 });

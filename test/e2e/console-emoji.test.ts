@@ -39,12 +39,10 @@ describe('the sandbox console renders Slack emoji', () => {
     });
     console.register(server);
     const port = await server.listen(0, '127.0.0.1');
-    const script = await (await fetch(`http://127.0.0.1:${port}/console/app.js`)).text();
-    expect(() => new vm.Script(script, { filename: 'app.js' })).not.toThrow();
-    // the emoji table the served script renders `:name:` with
-    const start = script.indexOf('var EMOJI =');
-    const end = script.indexOf('};', start) + 2;
-    emoji = vm.runInNewContext(`${script.slice(start, end)}; EMOJI`) as Record<string, string>;
+    // the emoji table module the served client imports to render `:name:`
+    const script = await (await fetch(`http://127.0.0.1:${port}/console/js/emoji.js`)).text();
+    expect(script.startsWith('export var EMOJI = ')).toBe(true);
+    emoji = vm.runInNewContext(`${script.replace(/^export /, '')}; EMOJI`) as Record<string, string>;
     console.close();
   });
   afterAll(async () => {

@@ -9,7 +9,6 @@ import type http from 'node:http';
 import type { HttpServer } from '../../adapters/http/http-server';
 import type { FreezeCalendars } from '../../app/ports/freeze-calendars';
 import type { SandboxClock } from '../sandbox-clock';
-import { CONSOLE_CLOCK_JS } from './assets/console-clock-js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -74,9 +73,6 @@ export class ClockConsole {
   constructor(private readonly d: ClockConsoleDeps) {}
 
   register(server: HttpServer): void {
-    server.route('GET', '/console/clock.js', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(CONSOLE_CLOCK_JS);
-    });
     server.route('GET', '/console/api/clock', async (_req, res) => reply(res, 200, { ok: true, ...(await this.state()) }));
     server.route('POST', '/console/api/clock', async (req, res) => {
       let body: Record<string, unknown>;

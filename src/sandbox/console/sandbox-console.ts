@@ -15,11 +15,7 @@ import type { HttpServer } from '../../adapters/http/http-server';
 import type { GitHubEmulator } from '../../emulators/github-emulator';
 import type { SlackBlock, SlackEmulator, SlackMessage } from '../../emulators/slack-emulator';
 import { DEFAULT_CONSOLE_USER, DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS, TRY_COMMANDS } from '../demo-workspace';
-import { CONSOLE_CSS } from './assets/console-css';
-import { CONSOLE_HTML } from './assets/console-html';
-import { CONSOLE_JS } from './assets/console-js';
-import { FAVICON_SVG } from './assets/favicon';
-import { withSlackEmoji } from './slack-emoji';
+import { consoleAssets } from './console-assets';
 
 /** What the ServiceNow section of the side panel shows. */
 export interface ServiceNowSnapshot {
@@ -141,11 +137,7 @@ export class SandboxConsole {
   }
 
   register(server: HttpServer): void {
-    server.route('GET', '/', (_req, res) => send(res, 200, CONSOLE_HTML, 'text/html; charset=utf-8'));
-    const script = withSlackEmoji(CONSOLE_JS);
-    server.route('GET', '/console/app.js', (_req, res) => send(res, 200, script, 'text/javascript; charset=utf-8'));
-    server.route('GET', '/console/app.css', (_req, res) => send(res, 200, CONSOLE_CSS, 'text/css; charset=utf-8'));
-    server.route('GET', '/console/favicon.svg', (_req, res) => send(res, 200, FAVICON_SVG, 'image/svg+xml'));
+    for (const [route, asset] of consoleAssets()) server.route('GET', route, (_req, res) => send(res, 200, asset.body, asset.type));
     server.route('GET', '/console/api/bootstrap', (_req, res) => json(res, 200, this.bootstrap()));
     server.route('GET', '/console/api/state', async (req, res) => json(res, 200, await this.state(new URL(req.url ?? '/', 'http://x').searchParams)));
     server.route('GET', '/console/api/events', (req, res) => this.stream(req, res));

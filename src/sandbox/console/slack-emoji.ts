@@ -25,8 +25,3 @@ export function slackEmoji(): Readonly<Record<string, string>> {
   table = out;
   return out;
 }
-
-/** The console script with the emoji table filled in (`__SLACK_EMOJI__` in the script). */
-export function withSlackEmoji(script: string): string {
-  return script.replace('__SLACK_EMOJI__', () => JSON.stringify(slackEmoji()));
-}

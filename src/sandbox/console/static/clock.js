@@ -1,10 +1,3 @@
-/**
- * The console's clock control (browser JavaScript, no build step; like console-js.ts it lives
- * in String.raw, so no backtick and no dollar-brace). It shows the sandbox's time in the top
- * bar (amber, with how far it is from today, when moved), what is frozen at that time, and a
- * menu to jump to the next freezes or back to now, through /console/api/clock.
- */
-export const CONSOLE_CLOCK_JS = String.raw`
 (function () {
   'use strict';
   var C = { state: null, fetchedAt: 0, open: false, busy: false };
@@ -32,7 +25,7 @@ export const CONSOLE_CLOCK_JS = String.raw`
     var tz = (C.state && C.state.timezone) || undefined;
     var o = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz };
     if (withYear) o.year = 'numeric';
-    try { return new Intl.DateTimeFormat('en-GB', o).format(new Date(ms)); } catch (e) { return new Date(ms).toISOString(); }
+    try { return new Intl.DateTimeFormat('en-GB', o).format(new Date(ms)); } catch { return new Date(ms).toISOString(); }
   }
   function simNow() { return C.state ? Date.parse(C.state.now) + (Date.now() - C.fetchedAt) : Date.now(); }
   function distance(ms) {
@@ -119,4 +112,3 @@ export const CONSOLE_CLOCK_JS = String.raw`
   es.addEventListener('change', function () { if (!pending) pending = setTimeout(function () { pending = null; load(); }, 1000); });
   load();
 })();
-`;

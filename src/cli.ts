@@ -4,15 +4,10 @@ import { servicenowStartProblem } from './config/servicenow-requirements';
 import { createLogger } from './adapters/logging/create-logger';
 import { isShipgateError } from './domain/shipgate-error';
 import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
+import { parseCommand, usageError, withUsage, type CommandSpec } from './cli/cli-args';
+import type { CliIo } from './cli/cli-io';
 
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: Record<string, string | undefined>;
-  now: () => Date;
-  /** Ends the process (long-running commands force their exit with it after a bounded stop); absent in tests. */
-  exit?: (code: number) => void;
-}
+export type { CliIo } from './cli/cli-io';
 
 const defaultIo: CliIo = {
   exit: (code) => process.exit(code),
@@ -35,22 +30,33 @@ export const USAGE = `usage: shipgate <command>
 
 Configuration: --config F, else $SHIPGATE_CONFIG, else ./shipgate.yml`;
 
-/** Value of `--name V` or `--name=V`. */
-export function flag(argv: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === `--${name}`) return argv[i + 1];
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return undefined;
-}
+const SERVE_SPEC: CommandSpec = {
+  name: 'serve',
+  usage: `usage: shipgate serve [--role all|web|worker] [--config F]
 
-function configPath(argv: readonly string[], io: CliIo): string {
-  return flag(argv, 'config') ?? io.env.SHIPGATE_CONFIG ?? './shipgate.yml';
-}
+  all      Slack + HTTP and the promotion worker in one process (default)
+  web      Slack (HTTP or Socket Mode) and the HTTP routes
+  worker   gate evaluation, execution steps and Slack delivery
+  --config F   default: $SHIPGATE_CONFIG, else ./shipgate.yml (environment variables: README)`,
+  options: { role: { type: 'string', value: 'all, web or worker' }, config: { type: 'string', value: 'a file' } },
+};
+
+const VALIDATE_SPEC: CommandSpec = {
+  name: 'config validate',
+  usage: `usage: shipgate config validate [--config F]
+
+  exit 0 and a summary when valid, 1 and one line per problem (with its YAML path) when not
+  --config F   default: $SHIPGATE_CONFIG, else ./shipgate.yml`,
+  options: { config: { type: 'string', value: 'a file' } },
+};
 
 export async function configValidate(argv: readonly string[], io: CliIo): Promise<number> {
-  const file = configPath(argv, io);
+  const { values, help } = parseCommand(VALIDATE_SPEC, argv);
+  if (help) {
+    io.stdout(VALIDATE_SPEC.usage);
+    return 0;
+  }
+  const file = (values.config as string | undefined) ?? io.env.SHIPGATE_CONFIG ?? './shipgate.yml';
   try {
     const { config, file: abs } = validateConfigFile(file);
     const ruleKinds = config.freezes.length;
@@ -67,11 +73,13 @@ export async function configValidate(argv: readonly string[], io: CliIo): Promis
 }
 
 async function serve(argv: readonly string[], io: CliIo): Promise<number> {
-  const role = (flag(argv, 'role') ?? 'all') as Role;
-  if (!['all', 'web', 'worker'].includes(role)) {
-    io.stderr(`--role must be all, web or worker (got "${role}")`);
-    return 2;
+  const { values, help } = parseCommand(SERVE_SPEC, argv);
+  if (help) {
+    io.stdout(SERVE_SPEC.usage);
+    return 0;
   }
+  const role = ((values.role as string | undefined) ?? 'all') as Role;
+  if (!['all', 'web', 'worker'].includes(role)) throw usageError(SERVE_SPEC, `--role must be all, web or worker (got "${role}")`);
   let env;
   try {
     env = loadEnv(io.env, role);
@@ -85,7 +93,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   }
   let loaded;
   try {
-    loaded = loadConfig(flag(argv, 'config') ?? env.SHIPGATE_CONFIG);
+    loaded = loadConfig((values.config as string | undefined) ?? env.SHIPGATE_CONFIG);
   } catch (e) {
     const problems = configProblems(e);
     if (!problems) throw e;
@@ -115,15 +123,22 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  return withUsage(io, () => dispatch(argv, io));
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   switch (cmd) {
     case 'serve':
       return serve(argv.slice(1), io);
     case 'config':
       if (sub === 'validate') return configValidate(rest, io);
-      io.stderr('usage: shipgate config validate [--config F]');
-      return 2;
+      if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+        io.stdout(VALIDATE_SPEC.usage);
+        return sub === undefined ? 2 : 0;
+      }
+      throw usageError({ name: 'config', usage: VALIDATE_SPEC.usage }, `unknown config command "${sub}" (use "validate")`);
     case 'freeze': {
       const { freezeCommand } = await import('./cli/freeze-command');
       // servicenowBlackout rules are evaluated when ServiceNow is configured (else reported as unevaluated)

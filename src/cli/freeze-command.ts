@@ -4,6 +4,7 @@ import { isShipgateError } from '../domain/shipgate-error';
 import { instantOfLocal, isLeapYear, MS_PER_DAY } from '../domain/calendar/days';
 import { formatLocal, isoUtc, zoneAbbreviation } from '../domain/calendar/format';
 import { loadCalendarSources, type BlackoutSource } from '../adapters/calendar/load-calendar-sources';
+import { parseCommand, usageError, withUsage, type CommandSpec } from './cli-args';
 
 /**
  * `shipgate freeze check|list` (SPEC §4).
@@ -45,8 +46,6 @@ export const FREEZE_USAGE = [
   '  --config F   default: $SHIPGATE_CONFIG, else ./shipgate.yml',
 ].join('\n');
 
-class UsageError extends Error {}
-
 const MAX_LIST_RANGE_MS = 10 * 366 * MS_PER_DAY;
 
 interface Parsed {
@@ -54,39 +53,21 @@ interface Parsed {
   opts: Record<string, string | true>;
 }
 
-const VALUE_OPTS: Record<'check' | 'list', string[]> = { check: ['env', 'at', 'config'], list: ['env', 'from', 'to', 'config'] };
+const FILE = { type: 'string', value: 'a file' } as const;
+const SPECS: Record<'check' | 'list', CommandSpec> = {
+  check: { name: 'freeze check', usage: FREEZE_USAGE, options: { env: { type: 'string' }, at: { type: 'string' }, config: FILE, json: { type: 'boolean' } } },
+  list: { name: 'freeze list', usage: FREEZE_USAGE, options: { env: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, config: FILE, json: { type: 'boolean' } } },
+};
 
-function parseArgs(argv: string[]): Parsed {
+function parseFreezeArgs(argv: string[]): Parsed {
   const args = argv[0] === 'freeze' ? argv.slice(1) : [...argv];
   const sub = args.shift();
   if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') return { sub: 'help', opts: {} };
-  if (sub !== 'check' && sub !== 'list') throw new UsageError(`unknown freeze command "${sub}" (use "check" or "list")`);
+  if (sub !== 'check' && sub !== 'list') throw usageError({ name: 'freeze', usage: FREEZE_USAGE }, `unknown freeze command "${sub}" (use "check" or "list")`);
+  const { values, help } = parseCommand(SPECS[sub], args);
+  if (help) return { sub: 'help', opts: {} };
   const opts: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h') return { sub: 'help', opts: {} };
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}"`);
-    const eq = a.indexOf('=');
-    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    if (name === 'json') {
-      if (eq >= 0) throw new UsageError('--json takes no value');
-      opts.json = true;
-      continue;
-    }
-    if (!VALUE_OPTS[sub].includes(name)) {
-      throw new UsageError(`unknown option "--${name}" for "freeze ${sub}" (options: ${[...VALUE_OPTS[sub], 'json'].map((o) => `--${o}`).join(', ')})`);
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = a.slice(eq + 1);
-    else {
-      value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      i++;
-    }
-    if (value === '') throw new UsageError(`--${name} needs a value`);
-    if (opts[name] !== undefined) throw new UsageError(`--${name} given twice`);
-    opts[name] = value;
-  }
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== false) opts[k] = v;
   return { sub, opts };
 }
 
@@ -132,25 +113,19 @@ function jsonWindow(w: FreezeWindow): { rule: string; start: string; end: string
   return { rule: w.rule, start: w.start.toISOString(), end: w.end.toISOString() };
 }
 
-export async function freezeCommand(argv: string[], io: FreezeCommandIO): Promise<number> {
-  let parsed: Parsed;
-  try {
-    parsed = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`shipgate freeze: ${e.message}\n${FREEZE_USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
+export function freezeCommand(argv: string[], io: FreezeCommandIO): Promise<number> {
+  return withUsage(io, () => freeze(argv, io));
+}
+
+async function freeze(argv: string[], io: FreezeCommandIO): Promise<number> {
+  const parsed = parseFreezeArgs(argv);
   if (parsed.sub === 'help') {
     io.stdout(`${FREEZE_USAGE}\n`);
     return EXIT_OPEN;
   }
   const { sub, opts } = parsed;
-  const usage = (msg: string): number => {
-    io.stderr(`shipgate freeze ${sub}: ${msg}\n${FREEZE_USAGE}\n`);
-    return EXIT_USAGE;
+  const usage = (msg: string): never => {
+    throw usageError(SPECS[sub], msg);
   };
   const env = opts.env as string | undefined;
   if (!env) return usage('--env is required (the environment to check, e.g. --env prod)');

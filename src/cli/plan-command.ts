@@ -7,7 +7,8 @@ import { formatIssues } from '../config/format-issues';
 import type { ShipgateConfig } from '../config/config-schema';
 import { CR_PATTERN, parseForce, type PromoteOptions } from '../domain/command-parser';
 import { planBlocked, type Plan } from '../domain/plan';
-import { isShipgateError } from '../domain/shipgate-error';
+import { isShipgateError, ShipgateError } from '../domain/shipgate-error';
+import { parseCommand, withUsage, type CommandSpec } from './cli-args';
 import type { GateResult } from '../domain/gates/gate-result';
 import type { Logger } from '../app/logger';
 import type { Clock } from '../app/ports/clock';
@@ -82,7 +83,12 @@ export const PLAN_USAGE = [
 const OPTION_KEYS = ['from', 'ref', 'cr', 'reason', 'force'] as const;
 const REF_RE = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 
-class UsageError extends Error {}
+/** A usage error of `shipgate plan` (printed with its usage, exit 2). */
+class UsageError extends ShipgateError {
+  constructor(message: string) {
+    super('bad_command', message, { command: 'plan', usage: PLAN_USAGE });
+  }
+}
 
 interface ParsedArgs {
   service: string;
@@ -93,26 +99,17 @@ interface ParsedArgs {
   help: boolean;
 }
 
+const PLAN_SPEC: CommandSpec = { name: 'plan', usage: PLAN_USAGE, noun: 'flag', positionals: true, options: { json: { type: 'boolean' }, config: { type: 'string', value: 'a file' } } };
+
 export function parsePlanArgs(argv: readonly string[]): ParsedArgs {
   const args = argv[0] === 'plan' ? argv.slice(1) : [...argv];
+  const { values, positionals: words, help } = parseCommand(PLAN_SPEC, args);
+  if (help || words.includes('help')) return { service: '', env: '', options: {}, json: false, help: true };
+  const json = values.json === true;
+  const config = typeof values.config === 'string' ? values.config : undefined;
   const positional: string[] = [];
   const options: Record<string, string> = {};
-  let json = false;
-  let config: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h' || a === 'help') return { service: '', env: '', options: {}, json: false, help: true };
-    if (a === '--json') {
-      json = true;
-      continue;
-    }
-    if (a === '--config' || a.startsWith('--config=')) {
-      const v = a === '--config' ? args[++i] : a.slice('--config='.length);
-      if (!v || v.startsWith('--')) throw new UsageError('--config needs a file');
-      config = v;
-      continue;
-    }
-    if (a.startsWith('-')) throw new UsageError(`unknown flag "${a}" (flags: --json, --config F)`);
+  for (const a of words) {
     const eq = a.indexOf('=');
     if (eq > 0) {
       const key = a.slice(0, eq).toLowerCase();
@@ -393,17 +390,12 @@ export function planGates(
   return d.history ? evaluator.register('redeploy', redeployGateCheck(d.history)) : evaluator;
 }
 
-export async function planCommand(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps = {}): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    args = parsePlanArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`shipgate plan: ${e.message}\n${PLAN_USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
+export function planCommand(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps = {}): Promise<number> {
+  return withUsage(io, () => plan(argv, io, deps));
+}
+
+async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): Promise<number> {
+  const args = parsePlanArgs(argv);
   if (args.help) {
     io.stdout(`${PLAN_USAGE}\n`);
     return EXIT_OK;

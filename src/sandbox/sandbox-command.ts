@@ -1,4 +1,5 @@
-import type { CliIo } from '../cli';
+import { parseCommand, usageError, withUsage, type CommandSpec } from '../cli/cli-args';
+import type { CliIo } from '../cli/cli-io';
 import { boundedShutdown, firstSignal, type ShutdownLog } from '../cli/bounded-shutdown';
 import { isShipgateError } from '../domain/shipgate-error';
 import { DEMO_CHANNELS, DEMO_USERS, TRY_COMMANDS } from './demo-workspace';
@@ -15,14 +16,11 @@ export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [
 
 Redis: REDIS_URL when set; otherwise a private redis-server (when installed).`;
 
-function option(argv: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === `--${name}`) return argv[i + 1];
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return undefined;
-}
+const SANDBOX_SPEC: CommandSpec = {
+  name: 'sandbox',
+  usage: SANDBOX_USAGE,
+  options: { port: { type: 'string', value: 'a port number' }, host: { type: 'string', value: 'an address' }, 'data-dir': { type: 'string', value: 'a directory' }, 'log-level': { type: 'string', value: 'a level' }, time: { type: 'string', value: 'an ISO-8601 instant' } },
+};
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -72,30 +70,29 @@ function shutdownLog(io: CliIo): ShutdownLog {
  * `shipgate sandbox`: starts everything, prints where to go, runs until SIGINT/SIGTERM
  * (or until `stop` resolves, for tests) and then stops everything it started.
  */
-export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<string>): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+export function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<string>): Promise<number> {
+  return withUsage(io, () => sandbox(argv, io, stop));
+}
+
+async function sandbox(argv: string[], io: CliIo, stop?: Promise<string>): Promise<number> {
+  const { values, help } = parseCommand(SANDBOX_SPEC, argv);
+  if (help) {
     io.stdout(SANDBOX_USAGE);
     return 0;
   }
-  const portText = option(argv, 'port') ?? io.env.PORT;
+  const option = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const portText = option('port') ?? io.env.PORT;
   const port = portText === undefined ? 3000 : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr(`--port must be a port number between 0 and 65535 (got "${portText}")`);
-    return 2;
-  }
-  const level = option(argv, 'log-level') ?? 'warn';
-  if (!(LEVELS as readonly string[]).includes(level)) {
-    io.stderr(`--log-level must be one of ${LEVELS.join(', ')} (got "${level}")`);
-    return 2;
-  }
-  const timeText = option(argv, 'time');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(SANDBOX_SPEC, `--port must be a port number between 0 and 65535 (got "${portText}")`);
+  const level = option('log-level') ?? 'warn';
+  if (!(LEVELS as readonly string[]).includes(level)) throw usageError(SANDBOX_SPEC, `--log-level must be one of ${LEVELS.join(', ')} (got "${level}")`);
+  const timeText = option('time');
   const startAt = timeText === undefined ? undefined : new Date(timeText);
   if (startAt && (!/^\d{4}-\d{2}-\d{2}/.test(timeText!) || !Number.isFinite(startAt.getTime()))) {
-    io.stderr(`--time must be an ISO-8601 instant such as 2026-12-30T10:00:00Z (got "${timeText}")`);
-    return 2;
+    throw usageError(SANDBOX_SPEC, `--time must be an ISO-8601 instant such as 2026-12-30T10:00:00Z (got "${timeText}")`);
   }
-  const host = option(argv, 'host');
-  const dataDir = option(argv, 'data-dir');
+  const host = option('host');
+  const dataDir = option('data-dir');
   const opts: SandboxOptions = {
     port,
     logLevel: level as SandboxOptions['logLevel'],
@@ -110,9 +107,9 @@ export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<s
 
   io.stdout('Starting the shipgate sandbox…');
   const { startSandbox } = await import('./start-sandbox');
-  let sandbox: Sandbox;
+  let running: Sandbox;
   try {
-    sandbox = await startSandbox(opts);
+    running = await startSandbox(opts);
   } catch (e) {
     if (isShipgateError(e)) {
       io.stderr(e.message);
@@ -122,7 +119,7 @@ export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<s
     }
     throw e;
   }
-  io.stdout(startupText(sandbox));
+  io.stdout(startupText(running));
   const log = shutdownLog(io);
   const exit = stop ? {} : io.exit ? { exit: io.exit } : {};
   if (!stop) {
@@ -131,6 +128,6 @@ export async function sandboxCommand(argv: string[], io: CliIo, stop?: Promise<s
   }
   const why = await (stop ?? firstSignal({ log, ...exit }));
   io.stdout(`${why}: stopping the sandbox…`);
-  await boundedShutdown(() => sandbox.close(), { log, ...exit });
+  await boundedShutdown(() => running.close(), { log, ...exit });
   return 0;
 }

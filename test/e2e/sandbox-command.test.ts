@@ -35,7 +35,11 @@ it('prints the URL, the demo people, three commands and the way to a real worksp
 
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('/console/app.js');
+    expect(await page.text()).toContain('/console/js/main.js');
+    // the built product serves the client modules from dist/
+    const entry = await fetch(new URL('/console/js/main.js', url));
+    expect(entry.status).toBe(200);
+    expect(await entry.text()).toContain("from './state.js'");
     const boot = (await (await fetch(new URL('/console/api/bootstrap', url))).json()) as { users: unknown[]; channels: Array<{ name: string }> };
     expect(boot.users).toHaveLength(5);
     expect(boot.channels.map((c) => c.name)).toEqual(['releases', 'inc-2231-markets-latency']);

@@ -165,3 +165,33 @@ describe('shipgate freeze check with ServiceNow configured', () => {
     }
   });
 });
+
+describe('every subcommand: --help, and one usage-error path (node:util parseArgs)', () => {
+  it.each([['serve'], ['config', 'validate'], ['freeze', 'check'], ['freeze', 'list'], ['plan'], ['sandbox']])('shipgate %s … --help prints its usage, exit 0', async (...cmd) => {
+    const t = io();
+    expect(await main([...cmd, '--help'], t.cli)).toBe(0);
+    expect(t.out.join('\n')).toMatch(/usage: shipgate /);
+    expect(t.err).toEqual([]);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['serve', '--rol', 'web'], /^shipgate serve: unknown option "--rol" for "serve" \(options: --role, --config\)/],
+    [['serve', '--role'], /^shipgate serve: --role needs all, web or worker/],
+    [['serve', 'web'], /^shipgate serve: unexpected argument "web"/],
+    [['config', 'validate', '--config'], /^shipgate config validate: --config needs a file/],
+    [['config', 'validate', '--config', 'a.yml', '--config', 'b.yml'], /^shipgate config validate: --config given twice/],
+    [['config', 'check'], /^shipgate config: unknown config command "check"/],
+    [['freeze', 'check', '--json=yes'], /^shipgate freeze check: --json takes no value/],
+    [['freeze', 'check', '--env', '--json'], /^shipgate freeze check: --env needs a value/],
+    [['plan', 'svc', 'prod', '--yaml'], /^shipgate plan: unknown flag "--yaml"/],
+    [['sandbox', '--port', 'eighty'], /^shipgate sandbox: --port must be a port number/],
+    [['sandbox', '--prot', '80'], /^shipgate sandbox: unknown option "--prot"/],
+  ])('%j → exit 2, the mistake and the usage on stderr, nothing on stdout', async (argv, message) => {
+    const t = io();
+    expect(await main(argv, t.cli)).toBe(2);
+    const err = t.err.join('\n');
+    expect(err).toMatch(message);
+    expect(err).toContain('usage: shipgate');
+    expect(t.out).toEqual([]);
+  });
+});

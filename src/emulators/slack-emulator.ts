@@ -212,10 +212,14 @@ export interface SlashCommandArgs {
   text: string;
   userId: string;
   channelId: string;
+  /** Send to this bot URL instead of `botUrl` (one replica of several). */
+  url?: string;
 }
 
 export interface BlockActionArgs {
   userId: string;
+  /** Send to this bot URL instead of `botUrl` (one replica of several). */
+  url?: string;
   /** Channel of the message (omit for a modal action). */
   channelId?: string;
   /** ts of the channel message or ephemeral message holding the button. */
@@ -485,7 +489,7 @@ export class SlackEmulator extends EmulatorBase {
       response_url: responseUrl,
       trigger_id: triggerId,
     };
-    const response = await this.postToBot(new URLSearchParams(fields).toString(), fields, triggerId, responseUrl, tamper);
+    const response = await this.postToBot(new URLSearchParams(fields).toString(), fields, triggerId, responseUrl, tamper, args.url);
     if (response.status === 200) this.applyAckBody(response.body, channel.id, user.id);
     this.record('sent', { kind: 'slash_command', response });
     return response;
@@ -570,7 +574,7 @@ export class SlackEmulator extends EmulatorBase {
     if (typeof element.style === 'string') action.style = element.style;
     payload.actions = [action];
     payload.state = { values: {} };
-    const response = await this.postToBot(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, triggerId, responseUrl, tamper);
+    const response = await this.postToBot(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, triggerId, responseUrl, tamper, args.url);
     this.record('sent', { kind: 'block_actions', response });
     return response;
   }
@@ -1241,8 +1245,9 @@ export class SlackEmulator extends EmulatorBase {
     triggerId: string,
     responseUrl: string | undefined,
     tamper: SignTamper,
+    target?: string,
   ): Promise<BotResponse> {
-    const url = this.botUrl;
+    const url = target ?? this.botUrl;
     if (!url) throw new Error('SlackEmulator: botUrl is not set');
     const secret = tamper.signingSecret ?? this.signingSecret;
     if (secret === undefined) throw new Error('SlackEmulator: signingSecret is not set');

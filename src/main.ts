@@ -398,7 +398,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
 
   const githubEvents = new HandleGitHubEvent({ wakes, runs: runRecords, queue, logger });
   // answered by a worker job (retried when GitHub fails), never inline in the webhook request
-  server.route('POST', '/github/webhooks', githubWebhookRoute({ secret: env.GITHUB_WEBHOOK_SECRET, once, events: githubEvents, protection: { handle: (e) => queue.enqueueProtectionAnswer(e) }, logger }));
+  server.route('POST', '/github/webhooks', githubWebhookRoute({ secret: env.GITHUB_WEBHOOK_SECRET, previousSecret: env.GITHUB_WEBHOOK_SECRET_PREVIOUS, once, events: githubEvents, protection: { handle: (e) => queue.enqueueProtectionAnswer(e) }, logger }));
   server.route('GET', '/metrics', async (_req, res) => {
     res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });

@@ -17,6 +17,7 @@ export const envSchema = z
     GITHUB_APP_INSTALLATION_ID: z.string().regex(/^\d+$/, 'expected the numeric installation ID').optional(),
     GITHUB_API_URL: url.default('https://api.github.com'),
     GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+    GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(1).optional(),
     SERVICENOW_INSTANCE_URL: url.optional(),
     SERVICENOW_USERNAME: z.string().min(1).optional(),
     SERVICENOW_PASSWORD: z.string().min(1).optional(),

@@ -88,6 +88,8 @@ export interface HarnessOptions {
   /** Starts the ServiceNow emulator and points SERVICENOW_* at it. */
   servicenow?: boolean;
   changeRecheckMs?: number;
+  /** More environment variables for the bot (validated like the real ones). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -133,6 +135,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     SHIPGATE_REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    ...(opts.env ?? {}),
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     ...(opts.servicenow ? { SERVICENOW_INSTANCE_URL: servicenow.url, SERVICENOW_USERNAME: 'shipgate', SERVICENOW_PASSWORD: 'sn-password' } : {}),
   });

@@ -16,12 +16,29 @@ describe('GitHub webhooks', () => {
     await h?.close();
   });
 
-  it('verifies X-Hub-Signature-256 (GitHub\'s published test vector)', () => {
+  it('verifies X-Hub-Signature-256 (GitHub\'s published test vector)', async () => {
     const header = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
-    expect(verifyWebhookSignature(SECRET, Buffer.from('Hello, World!'), header)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, Buffer.from('Hello, World?'), header)).toBe(false);
-    expect(verifyWebhookSignature('other', Buffer.from('Hello, World!'), header)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, Buffer.from('Hello, World!'), undefined)).toBe(false);
+    expect(await verifyWebhookSignature(SECRET, Buffer.from('Hello, World!'), header)).toBe(true);
+    expect(await verifyWebhookSignature(SECRET, Buffer.from('Hello, World?'), header)).toBe(false);
+    expect(await verifyWebhookSignature('other', Buffer.from('Hello, World!'), header)).toBe(false);
+    expect(await verifyWebhookSignature(SECRET, Buffer.from('Hello, World!'), undefined)).toBe(false);
+    expect(await verifyWebhookSignature(SECRET, Buffer.from('Hello, World!'), 'sha1=757107ea0eb2509fc211221cce984b8a37570b6d')).toBe(false);
+    // during a rotation: the new secret first, the previous one still accepted, any other refused
+    expect(await verifyWebhookSignature(['new secret', SECRET], Buffer.from('Hello, World!'), header)).toBe(true);
+    expect(await verifyWebhookSignature(['new secret', 'older'], Buffer.from('Hello, World!'), header)).toBe(false);
+  });
+
+  it('accepts the previous secret while GITHUB_WEBHOOK_SECRET_PREVIOUS is set (rotation), and only then', async () => {
+    h = await startHarness('webhook-rotation', { webhookSecret: 'the new secret', env: { GITHUB_WEBHOOK_SECRET_PREVIOUS: SECRET } });
+    const body = JSON.stringify({ action: 'completed', repository: { full_name: 'acme/markets' }, workflow_run: { id: 1, head_sha: 'x' } });
+    const post = (signature: string) =>
+      fetch(`${h.app.url}/github/webhooks`, { method: 'POST', headers: { 'x-github-event': 'workflow_run', 'x-github-delivery': `d-${Math.random()}`, 'x-hub-signature-256': signature, 'content-type': 'application/json' }, body });
+    expect((await post(sign(body, 'the new secret'))).status).toBe(202);
+    expect((await post(sign(body))).status).toBe(202);
+    expect((await post(sign(body, 'a third secret'))).status).toBe(401);
+    await h.close();
+    h = await startHarness('webhook-rotated', { webhookSecret: 'the new secret' });
+    expect((await post(sign(body))).status).toBe(401);
   });
 
   it('refuses a forged signature with 401 and accepts a signed event with 202', async () => {

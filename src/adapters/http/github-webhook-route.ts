@@ -12,6 +12,8 @@ export const GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 export interface GitHubWebhookRouteDeps {
   /** `GITHUB_WEBHOOK_SECRET`; without it the route answers 503. */
   secret: string | undefined;
+  /** `GITHUB_WEBHOOK_SECRET_PREVIOUS`: also accepted while the secret is being rotated. */
+  previousSecret?: string | undefined;
   once: OnceGuard;
   /** Keeps what the event says and wakes the promotions waiting on it. */
   events: { handle(event: string, payload: Record<string, unknown>): Promise<unknown> };
@@ -35,7 +37,7 @@ export function githubWebhookRoute(d: GitHubWebhookRouteDeps): RouteHandler {
     const body = await readBody(req, limit);
     if (!body.ok) return refuse(req, res, body.status, { error: body.error });
     const delivery = headerOf(req, 'x-github-delivery');
-    if (!verifyWebhookSignature(d.secret, body.raw, signature)) {
+    if (!(await verifyWebhookSignature(d.previousSecret ? [d.secret, d.previousSecret] : [d.secret], body.raw, signature))) {
       d.logger.warn({ delivery }, 'refused a GitHub webhook with a bad signature');
       return sendJson(res, 401, { error: 'bad signature' });
     }

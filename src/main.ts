@@ -384,7 +384,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
         expire: (id) => tracked(expirer.expire(id)),
         announce: () => tracked(announcer.tick()),
         sweep: () => tracked(sweeper.sweep()),
-        protect: (e, retried) => tracked(protection.handle(e, { retried })),
+        protect: (e, attempt) => tracked(protection.handle(e, attempt)),
       },
       logger,
       {

@@ -88,7 +88,11 @@ export interface HarnessOptions {
   /** Starts the ServiceNow emulator and points SERVICENOW_* at it. */
   servicenow?: boolean;
   changeRecheckMs?: number;
-  /** More environment variables for the bot (validated like the real ones). */
+  /** The GitHub emulator's clock (default Date.now): drive it to age workflow runs without waiting. */
+  githubNow?: () => number;
+  /** Durations of acme/markets' deploy.yml runs on the GitHub emulator's clock (default 50 ms queued, 150 ms in progress). */
+  workflowDurations?: { queuedMs: number; inProgressMs: number };
+  /** Extra environment variables (e.g. WORKER_CONCURRENCY), parsed like the rest of the environment. */
   env?: Record<string, string>;
 }
 
@@ -111,7 +115,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     ],
     usergroups: { S0RELEASEMGRS: [USERS.rm1, USERS.rm2], S0VPS: [USERS.vp], S0ONCALL: [USERS.oncall, USERS.engineer] },
   });
-  const github = new GitHubEmulator({ token: GITHUB_TOKEN });
+  const github = new GitHubEmulator({ token: GITHUB_TOKEN, ...(opts.githubNow ? { now: opts.githubNow } : {}) });
   const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: 'sn-password' });
   await Promise.all([slack.start(), github.start(), ...(opts.servicenow ? [servicenow.start()] : [])]);
   github.addRepo('acme/markets', { defaultBranch: 'main' });
@@ -121,7 +125,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     file: 'deploy.yml',
     name: 'deploy',
     conclusion: opts.workflowConclusion ?? 'success',
-    durations: { queuedMs: 50, inProgressMs: 150 },
+    durations: opts.workflowDurations ?? { queuedMs: 50, inProgressMs: 150 },
     logLines: ['deploying', 'databricks run_id=912345 submitted'],
   });
   const config = parseConfig(opts.config ?? BASE_CONFIG);
@@ -135,9 +139,9 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     SHIPGATE_REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
-    ...(opts.env ?? {}),
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     ...(opts.servicenow ? { SERVICENOW_INSTANCE_URL: servicenow.url, SERVICENOW_USERNAME: 'shipgate', SERVICENOW_PASSWORD: 'sn-password' } : {}),
+    ...(opts.env ?? {}),
   });
   // short leases and timeouts: the emulators answer in milliseconds (a lease must outlast a request)
   const extra = { ...(opts.changeRecheckMs ? { changeRecheckMs: opts.changeRecheckMs } : {}), githubTimeoutMs: 1000, timing: { leaseMs: 1500, runVisibleMs: 300 }, lockDurationMs: 1500 };

@@ -1,7 +1,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../app/logger';
-import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
+import type { ProtectionAttempt, ProtectionDecision, ProtectionRuleEvent } from '../../app/answer-protection-rule';
 import { BullmqJobQueue, CHAT_QUEUE, MIRROR_QUEUE, QUEUE_NAME } from './bullmq-job-queue';
 
 /** What a step job answers: done, or look again after `waitMs` (the job sleeps in the delayed set, holding no worker). */
@@ -19,8 +19,8 @@ export interface PromotionHandlers {
   announce?(): Promise<unknown>;
   /** Periodic: re-enqueue promotions whose job was lost. */
   sweep?(): Promise<unknown>;
-  /** A deployment protection rule to answer; `retried`: an earlier attempt may have answered it. */
-  protect?(e: ProtectionRuleEvent, retried: boolean): Promise<unknown>;
+  /** A deployment protection rule to answer; the attempt carries what an earlier attempt decided (kept with the job). */
+  protect?(e: ProtectionRuleEvent, attempt: ProtectionAttempt): Promise<unknown>;
 }
 
 export interface WorkerOptions {
@@ -63,7 +63,7 @@ export function startPromotionWorkers(connection: Redis, queues: BullmqJobQueue,
 
   const promotions = new Worker(
     QUEUE_NAME,
-    async (job: Job<{ promotionId: string; event?: ProtectionRuleEvent }>, token?: string) => {
+    async (job: Job<{ promotionId: string; event?: ProtectionRuleEvent; decided?: ProtectionDecision }>, token?: string) => {
       const id = job.data.promotionId;
       switch (job.name) {
         case 'evaluate':
@@ -81,7 +81,11 @@ export function startPromotionWorkers(connection: Redis, queues: BullmqJobQueue,
         case 'sweep':
           return void (await handlers.sweep?.());
         case 'protect':
-          return void (await handlers.protect?.(job.data.event!, job.attemptsMade > 0));
+          return void (await handlers.protect?.(job.data.event!, {
+            retried: job.attemptsMade > 0,
+            ...(job.data.decided ? { decided: job.data.decided } : {}),
+            remember: (decided) => job.updateData({ ...job.data, decided }),
+          }));
         default:
           throw new Error(`unknown job ${job.name}`);
       }

@@ -173,6 +173,30 @@ describe('Slack failing never fails or stalls a promotion, and the thread catche
   });
 });
 
+describe('a Slack write applied but answered with an error or never answered is not made twice', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it.each<[string, string, FaultMode]>([
+    ['a thread post answered 500', '/api/chat.postMessage', 'after'],
+    ['a thread post never answered (the call times out)', '/api/chat.postMessage', 'hang-after'],
+    ['the evidence upload completion answered 500', '/api/files.completeUploadExternal', 'after'],
+  ])('%s after Slack applied it: once in the thread', async (_what, path, mode) => {
+    h = await startHarness('slack-write-applied');
+    const p = await h.request('markets-pipeline prod', USERS.rm1);
+    // from here on, the first such call is the worker's (the card is posted)
+    const fault = h.slack.inject({ method: 'POST', path, mode });
+    await h.click(p, 'promotion_approve', USERS.rm2);
+    const done = await settled(h, p.id, 40_000);
+    expect(fault.hits).toBe(1);
+    expect(done.state).toBe('succeeded');
+    expectGitHubDone(h);
+    expectThreadOnceInOrder(h, done);
+  });
+});
+
 describe('kill -9 of the worker around Slack and the terminal steps', () => {
   let h: Harness;
   let worker: ShipgateProcess | undefined;

@@ -168,10 +168,11 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const slackRetry = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000, unref: true };
   // failures reach callers as errors (logged there, redacted); the client's own console lines would only duplicate them
   const slackClient = new WebClient(env.SLACK_BOT_TOKEN, { ...slackApiUrl, retryConfig: slackRetry, fetch: outbound.fetch, logLevel: LogLevel.ERROR });
-  // the delivery job retries with its own backoff: one quick retry per call, a bounded wait
+  // the delivery job retries with its own backoff and looks in the thread before posting again:
+  // the client never retries, since a post answered 500 or timed out may have been applied
   const deliveryClient = new WebClient(env.SLACK_BOT_TOKEN, {
     ...slackApiUrl,
-    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500, unref: true },
+    retryConfig: { retries: 0 },
     timeout: 10_000,
     rejectRateLimitedCalls: true,
     fetch: outbound.fetch,

@@ -172,6 +172,11 @@ export abstract class EmulatorBase extends EventEmitter {
     return promise;
   }
 
+  /** The body a call is recorded with when a fault keeps it from the handler (default: parsed by content type). */
+  protected recordedBody(ctx: RequestContext): unknown {
+    return parseBody(ctx.raw, ctx.headers['content-type']);
+  }
+
   protected onStarted(): void {}
   protected onStopping(): void {}
 
@@ -197,13 +202,14 @@ export abstract class EmulatorBase extends EventEmitter {
       at,
     };
     const fault = this.faultPlan.take(ctx.method, ctx.path);
+    // a request the handler never sees is still recorded with its body (what was attempted)
+    if (fault?.mode === 'reset' || fault?.mode === 'hang' || fault?.mode === 'before') ctx.body = this.recordedBody(ctx);
     if (fault?.mode === 'reset') {
       req.socket.destroy();
       return this.recordCall(ctx, 0);
     }
     if (fault?.mode === 'hang') return this.recordCall(ctx, 0);
     if (fault?.mode === 'before') {
-      ctx.body = parseBody(raw, req.headers['content-type']);
       sendFault(res, fault);
       return this.recordCall(ctx, res.statusCode);
     }

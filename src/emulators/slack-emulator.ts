@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EmulatorBase, type EmulatorOptions, type RequestContext, escapeHtml, isRecord, parseBody, sendJson, sendText } from './emulator-base';
+import type { ActiveFault, FaultRule } from './fault-plan';
 import { signSlackRequest } from './slack-signature';
 
 export type SlackBlock = Record<string, unknown>;
@@ -399,6 +400,21 @@ export class SlackEmulator extends EmulatorBase {
     const list = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i++) list.push(fault);
     this.faults.set(method, list);
+  }
+
+  /**
+   * Makes matching requests fail (see FaultPlan), e.g. `{ method: 'POST', path: '/api/chat.postMessage',
+   * mode: 'hang-after' }`: a Web API call applied then never answered, answered 500 after (`after`) or
+   * instead of (`before`) applying it, never answered (`hang`), or unreachable (`reset`). Answers default
+   * to Slack's shape: status 500, `{ ok: false, error: 'internal_error' }`. `failNext` still applies
+   * (checked after the fault plan, on calls that reach the Web API).
+   */
+  override inject(rule: FaultRule): ActiveFault {
+    return super.inject({ ...rule, status: rule.status ?? 500, body: rule.body ?? { ok: false, error: 'internal_error' } });
+  }
+
+  protected override recordedBody(ctx: RequestContext): unknown {
+    return ctx.path.startsWith('/api/') ? redactToken(parseApiArgs(ctx.raw, ctx.headers['content-type'], ctx.query)) : super.recordedBody(ctx);
   }
 
   // ---------------------------------------------------------------- queries

@@ -239,6 +239,39 @@ describe('SlackEmulator Web API', () => {
     expect(raw.headers.get('retry-after')).toBe('7');
   });
 
+  it('injects faults into Web API calls: applied then 500 or never answered, 500 unapplied, unreachable', async () => {
+    const parent = await web.chat.postMessage({ channel: 'C1', text: 'card' });
+    const ts = parent.ts ?? '';
+    // after: applied, then a Slack-shaped 500
+    const after = emu.inject({ method: 'POST', path: '/api/chat.update', mode: 'after' });
+    await expect(web.chat.update({ channel: 'C1', ts, text: 'edited' })).rejects.toThrow(/500/);
+    expect(after.hits).toBe(1);
+    expect(emu.message('C1', ts)?.text).toBe('edited');
+    // before: 500 and not applied; a custom status
+    emu.inject({ method: 'POST', path: '/api/chat.update', mode: 'before', status: 503 });
+    await expect(web.chat.update({ channel: 'C1', ts, text: 'lost' })).rejects.toThrow(/503/);
+    expect(emu.message('C1', ts)?.text).toBe('edited');
+    // hang-after: the reply is stored, no answer comes (the client's timeout fires)
+    const hung = emu.inject({ method: 'POST', path: '/api/chat.postMessage', mode: 'hang-after' });
+    const slow = new WebClient(TOKEN, { slackApiUrl: `${emu.url}/api/`, retryConfig: { retries: 0 }, logger: silent, timeout: 300 });
+    await expect(slow.chat.postMessage({ channel: 'C1', thread_ts: ts, text: 'reply', metadata: { event_type: 'e', event_payload: { key: 'k1' } } })).rejects.toThrow();
+    await hung.hit;
+    expect(emu.thread('C1', ts).map((m) => m.text)).toEqual(['edited', 'reply']);
+    expect(emu.calls.find((c) => c.path === '/api/chat.postMessage' && c.status === 0)?.body).toMatchObject({ text: 'reply', metadata: { event_payload: { key: 'k1' } } });
+    // reset on every Web API call until removed, recorded with the body that was attempted
+    const down = emu.inject({ path: /^\/api\//, mode: 'reset', times: Infinity });
+    await expect(web.chat.postMessage({ channel: 'C1', text: 'during' })).rejects.toThrow();
+    await expect(web.auth.test()).rejects.toThrow();
+    expect(down.hits).toBe(2);
+    expect(emu.calls.filter((c) => c.status === 0 && c.path === '/api/chat.postMessage').map((c) => (c.body as { text?: string }).text)).toEqual(['reply', 'during']);
+    down.remove();
+    expect((await web.auth.test()).ok).toBe(true);
+    expect(emu.messages('C1').map((m) => m.text)).toEqual(['edited']);
+    // failNext keeps working next to the plan
+    emu.failNext('chat.update', { error: 'internal_error' });
+    expect((await platformError(web.chat.update({ channel: 'C1', ts, text: 'y' }))).error).toBe('internal_error');
+  });
+
   it('records calls and resolves waitFor from past and future calls/events', async () => {
     await web.chat.postMessage({ channel: 'C1', text: 'first' });
     const past = await emu.waitFor((c) => c.path === '/api/chat.postMessage', 100);

@@ -19,7 +19,11 @@ export interface DeliverChatDeps {
   logger: Logger;
   /** A post claimed by another attempt is presumed in flight this long. */
   leaseMs: number;
-  /** After this many failed attempts of one item, Slack's refusal is final (e.g. the channel is gone). */
+  /**
+   * After this many failed attempts of one item, a transient failure is final too (default: never;
+   * a Slack outage of any length ends with the thread caught up). A refusal retrying cannot fix
+   * (the channel is gone, the message is invalid) is final at once.
+   */
   maxAttemptsPerItem?: number;
 }
 
@@ -69,7 +73,7 @@ export class DeliverChat {
       await this.mark(p, item.key, (i) => ({ ...i, state: 'sent', ...(ts ? { ts } : {}) }), item.kind === 'evidence' ? [{ at: now.toISOString(), promotionId: p.id, type: 'evidence_published', ...(item.by ? { actor: item.by } : {}) }] : []);
     } catch (e) {
       const attempts = (item.attempts ?? 0) + 1;
-      const final = !isTransientError(e) || attempts >= (this.d.maxAttemptsPerItem ?? 50);
+      const final = !isTransientError(e) || attempts >= (this.d.maxAttemptsPerItem ?? Infinity);
       this.d.logger.warn({ promotionId: p.id, item: item.key, attempts, err: e instanceof Error ? e.message : String(e) }, final ? 'Slack refused a thread message; giving up on it' : 'thread message not delivered yet; retrying');
       await this.mark(p, item.key, (i) => (final ? { ...i, state: 'sent', error: e instanceof Error ? e.message : String(e) } : { ...i, uncertain: true, attempts }));
       if (!final) throw e;

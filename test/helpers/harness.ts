@@ -88,6 +88,8 @@ export interface HarnessOptions {
   /** Starts the ServiceNow emulator and points SERVICENOW_* at it. */
   servicenow?: boolean;
   changeRecheckMs?: number;
+  /** Redis of this harness and its child processes (default the shared test Redis). */
+  redisUrl?: string;
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -129,7 +131,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     SLACK_API_URL: `${slack.url}/api/`,
     GITHUB_TOKEN,
     GITHUB_API_URL: github.url,
-    REDIS_URL,
+    REDIS_URL: opts.redisUrl ?? REDIS_URL,
     SHIPGATE_REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
@@ -192,7 +194,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
       await h.app.close();
       await Promise.all(others.map((o) => o.close()));
       await Promise.all([slack.stop(), github.stop(), ...(opts.servicenow ? [servicenow.stop()] : [])]);
-      await dropPrefix(prefix);
+      await dropPrefix(prefix, opts.redisUrl);
     },
   };
   return h;

@@ -354,7 +354,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     const delivery = new DeliverChat({ clock, repo, chat: new SlackChatDelivery(deliveryClient, renderOptions), evidencePack: (id) => evidence.pack(id), logger, leaseMs: timing.leaseMs });
     const mirror = new MirrorDeployment({ config, clock, repo, queue, deployments: ghApi, logger, leaseMs: timing.leaseMs });
     const protection = new AnswerProtectionRule({ config, repo, queue, callback: ghApi, clock, logger });
-    const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), logger });
+    const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), clock, logger });
     const expirer = new DecideApproval({ config, clock, repo, audit, directory, queue, logger });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });
     workers = startPromotionWorkers(

@@ -158,7 +158,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const repo = metrics.meteredRepository(new RedisPromotionRepository(redis, keys));
   const audit = metrics.metered(new RedisAuditLog(redis, keys));
   const history = new RedisDeploymentHistory(redis, keys);
-  const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix());
+  // the connection's own error listener logs the outage once per reconnect attempt; the queues repeat it
+  const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix(), (e) => logger.debug({ err: e.message }, 'queue: redis error'));
   depth = () => queue.depth();
 
   // every outbound call (Slack, response_url, GitHub, ServiceNow) goes through one fetch that close() aborts

@@ -158,7 +158,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   const repo = metrics.meteredRepository(new RedisPromotionRepository(redis, keys));
   const audit = metrics.metered(new RedisAuditLog(redis, keys));
   const history = new RedisDeploymentHistory(redis, keys);
-  const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix());
+  // the connection's own error listener logs the outage once per reconnect attempt; the queues repeat it
+  const queue = new BullmqJobQueue(bullConnection, keys.queuePrefix(), (e) => logger.debug({ err: e.message }, 'queue: redis error'));
   depth = () => queue.depth();
 
   // every outbound call (Slack, response_url, GitHub, ServiceNow) goes through one fetch that close() aborts
@@ -355,7 +356,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     const delivery = new DeliverChat({ clock, repo, chat: new SlackChatDelivery(deliveryClient, renderOptions), evidencePack: (id) => evidence.pack(id), logger, leaseMs: timing.leaseMs });
     const mirror = new MirrorDeployment({ config, clock, repo, queue, deployments: ghApi, logger, leaseMs: timing.leaseMs });
     const protection = new AnswerProtectionRule({ config, repo, queue, callback: ghApi, clock, logger });
-    const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), logger });
+    const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), clock, logger });
     const expirer = new DecideApproval({ config, clock, repo, audit, directory, queue, logger });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });
     workers = startPromotionWorkers(

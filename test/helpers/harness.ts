@@ -1,6 +1,6 @@
 import { parseConfig } from '../../src/config/load-config';
 import { envSchema } from '../../src/config/env-schema';
-import { startShipgate, type Shipgate } from '../../src/main';
+import { startShipgate, type Shipgate, type ShipgateOptions } from '../../src/main';
 import { silentLogger } from '../../src/app/logger';
 import { SlackEmulator } from '../../src/emulators/slack-emulator';
 import { GitHubEmulator } from '../../src/emulators/github-emulator';
@@ -62,7 +62,7 @@ export interface Harness {
   /** The options every bot of this harness starts with (child processes get the same). */
   startOptions: Record<string, unknown>;
   /** Starts another bot process on the same Redis prefix and emulators (e.g. a worker). */
-  startAnother(role: 'all' | 'web' | 'worker', clock?: Clock): Promise<Shipgate>;
+  startAnother(role: 'all' | 'web' | 'worker', clock?: Clock, options?: Partial<ShipgateOptions>): Promise<Shipgate>;
   prefix: string;
   /** Head SHA of acme/markets main at start. */
   mainSha: string;
@@ -94,6 +94,8 @@ export interface HarnessOptions {
   workflowDurations?: { queuedMs: number; inProgressMs: number };
   /** Extra environment variables (e.g. WORKER_CONCURRENCY), parsed like the rest of the environment. */
   env?: Record<string, string>;
+  /** Redis of this harness and its child processes (default the shared test Redis). */
+  redisUrl?: string;
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -135,7 +137,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     SLACK_API_URL: `${slack.url}/api/`,
     GITHUB_TOKEN,
     GITHUB_API_URL: github.url,
-    REDIS_URL,
+    REDIS_URL: opts.redisUrl ?? REDIS_URL,
     SHIPGATE_REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
@@ -160,8 +162,8 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     env,
     startOptions: { pollMs: opts.pollMs ?? 30, ...extra },
     prefix,
-    startAnother: async (role, clock) => {
-      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(clock ? { clock } : {}) });
+    startAnother: async (role, clock, options = {}) => {
+      const other = await startShipgate({ config, env, role, logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(clock ? { clock } : {}), ...options });
       others.push(other);
       return other;
     },
@@ -199,7 +201,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
       await h.app.close();
       await Promise.all(others.map((o) => o.close()));
       await Promise.all([slack.stop(), github.stop(), ...(opts.servicenow ? [servicenow.stop()] : [])]);
-      await dropPrefix(prefix);
+      await dropPrefix(prefix, opts.redisUrl);
     },
   };
   return h;

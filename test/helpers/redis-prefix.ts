@@ -8,6 +8,6 @@ export function uniquePrefix(name: string): string {
 }
 
 /** Deletes every key under a prefix. */
-export async function dropPrefix(prefix: string): Promise<void> {
-  await dropKeys(REDIS_URL, prefix);
+export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  await dropKeys(url, prefix);
 }

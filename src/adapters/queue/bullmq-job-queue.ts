@@ -33,11 +33,14 @@ export class BullmqJobQueue implements JobQueue {
   constructor(
     private readonly connection: Redis,
     readonly prefix: string,
+    /** Connection errors of the queues (Redis restarting); without a listener BullMQ prints each one to the console. */
+    onError: (e: Error) => void = () => undefined,
   ) {
     const base = { connection, prefix };
     this.queue = new Queue(QUEUE_NAME, { ...base, defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, attempts: 3, backoff: { type: 'exponential', delay: 2000 } } });
     this.chat = new Queue(CHAT_QUEUE, { ...base, defaultJobOptions: { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 1000 } } });
     this.mirror = new Queue(MIRROR_QUEUE, { ...base, defaultJobOptions: { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 1000 } } });
+    for (const q of [this.queue, this.chat, this.mirror]) q.on('error', onError);
   }
 
   /** The Redis key of a nudge flag (shared with the worker). */

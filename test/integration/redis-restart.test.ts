@@ -1,0 +1,180 @@
+import type { FaultRule } from '../../src/emulators/fault-plan';
+import type { Promotion } from '../../src/domain/promotion';
+import { BASE_CONFIG, CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
+import { RedisServer } from '../helpers/redis-server';
+import { ShipgateProcess } from '../helpers/shipgate-process';
+import { waitUntil } from '../helpers/wait-until';
+
+jest.setTimeout(90_000);
+
+/**
+ * How long Redis stays down: longer than the GitHub request timeout of the harness (1 s) plus
+ * ioredis's three reconnect attempts, so the step in flight when Redis died comes back from
+ * GitHub and hits the outage (a fault's length, not a synchronisation).
+ */
+const OUTAGE_MS = 2000;
+
+const BRANCH_CONFIG = `
+timezone: Europe/London
+environments:
+  - { name: dev, deployers: ["*"] }
+  - { name: test, deployers: ["*"] }
+  - { name: prod, deployers: [S0RELEASEMGRS], approvers: [S0RELEASEMGRS] }
+services:
+  - name: databricks-jobs
+    repo: acme/platform
+    pipeline: [dev, test, prod]
+    strategy:
+      type: branch
+      branches: { dev: dev, test: test, prod: prod }
+      mergeMethod: merge
+      deployWorkflows: { test: ci-test, prod: cd-prod }
+      approveEnvironments: true
+`;
+
+function seedPlatform(h: Harness): void {
+  const gh = h.github;
+  const base = gh.addRepo('acme/platform', { defaultBranch: 'main' });
+  for (const b of ['dev', 'test', 'prod']) gh.setBranch('acme/platform', b, base);
+  gh.addCommit('acme/platform', 'test', { message: 'feat: new smoke job' });
+  const fast = { queuedMs: 40, inProgressMs: 150 };
+  gh.addEnvironment('acme/platform', 'DataBricks-Prod', { reviewers: true });
+  gh.addWorkflow('acme/platform', { file: 'cd-prod.yml', name: 'cd-prod', onPushBranches: ['prod'], environment: 'DataBricks-Prod', durations: fast, logLines: ['smoke run_id=52002'] });
+}
+
+/** Every side effect a finished promotion leaves on GitHub and in Slack, counted. */
+function sideEffects(h: Harness, p: Promotion) {
+  const posts = (path: RegExp) => h.github.calls.filter((c) => c.method === 'POST' && path.test(c.path)).length;
+  const thread = h.slack.thread(CHANNEL, p.messageTs!).slice(1);
+  const keys = thread.map((m) => ((m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? `text:${m.text}`));
+  return {
+    dispatches: h.github.dispatches.length,
+    pulls: posts(/\/pulls$/),
+    merges: h.github.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/merge')).length,
+    reviews: posts(/\/pending_deployments$/),
+    deployments: posts(/\/deployments$/),
+    statuses: posts(/\/deployments\/\d+\/statuses$/),
+    duplicatePosts: keys.filter((k, i) => keys.indexOf(k) !== i),
+  };
+}
+
+/** Ended, terminal work and Deployment mirror complete, nothing owed to Slack. */
+async function settled(h: Harness, id: string): Promise<Promotion> {
+  return waitUntil(
+    `promotion ${id} to finish all its work`,
+    async () => {
+      const p = await h.app.repo.get(id);
+      const owed = (p?.outbox ?? []).some((i) => i.state !== 'sent');
+      return p && (p.state === 'succeeded' || p.state === 'failed') && p.exec?.finalized && p.exec.mirrored && !owed ? p : undefined;
+    },
+    30_000,
+  );
+}
+
+/** How many audit entries of each of `types` the promotion has (an adopted side effect counts as its applied one). */
+async function auditCounts(h: Harness, id: string, groups: Record<string, string[]>): Promise<Record<string, number>> {
+  const types = (await h.app.audit.forPromotion(id)).map((e) => e.type);
+  return Object.fromEntries(Object.entries(groups).map(([name, ts]) => [name, types.filter((t) => ts.includes(t)).length]));
+}
+
+/** Where in the promotion Redis goes away: a GitHub call held open, or an emulator call to watch for. */
+type Point = { name: string; fault: FaultRule } | { name: string; after: (h: Harness) => boolean };
+
+const WORKFLOW_POINTS: Point[] = [
+  { name: 'while the dispatch call is in flight (GitHub applied it)', fault: { method: 'POST', path: /\/dispatches$/, mode: 'hang-after' } },
+  { name: 'while the run is in progress (right after the dispatch)', after: (h) => h.github.dispatches.length > 0 },
+];
+
+const BRANCH_POINTS: Point[] = [
+  { name: 'right after the PR was opened', after: (h) => h.github.calls.some((c) => c.method === 'POST' && /\/pulls$/.test(c.path) && c.status === 201) },
+  { name: 'while the environment review call is in flight (GitHub took it)', fault: { method: 'POST', path: /\/pending_deployments$/, mode: 'hang-after' } },
+];
+
+type Restart = 'kill -9' | 'graceful SHUTDOWN';
+
+/** Approves through the web bot, takes Redis down at the point for OUTAGE_MS, brings it back on the same port and dir. */
+async function restartAt(h: Harness, redis: RedisServer, point: Point, how: Restart, approve: () => Promise<Promotion>): Promise<Promotion> {
+  const fault = 'fault' in point ? h.github.inject(point.fault) : undefined;
+  const p = await approve();
+  if (fault) await fault.hit;
+  else if ('after' in point) await waitUntil(`the promotion to reach: ${point.name}`, () => point.after(h), 10_000, 2);
+  if (how === 'kill -9') await redis.kill();
+  else await redis.shutdown();
+  await new Promise((r) => setTimeout(r, OUTAGE_MS));
+  await redis.start();
+  return p;
+}
+
+describe('Redis restarted in the middle of a promotion (AOF on): it finishes, nothing lost, nothing twice', () => {
+  let redis: RedisServer;
+  let h: Harness | undefined;
+  let worker: ShipgateProcess | undefined;
+  beforeEach(async () => {
+    redis = await RedisServer.start();
+  });
+  afterEach(async () => {
+    await worker?.kill('SIGKILL');
+    worker = undefined;
+    await h?.close();
+    h = undefined;
+    await redis.stop();
+  });
+
+  describe.each<Restart>(['kill -9', 'graceful SHUTDOWN'])('Redis %s', (how) => {
+    it.each(WORKFLOW_POINTS)('workflow strategy, $name', async (point) => {
+      h = await startHarness('redis-restart-wf', { role: 'web', config: BASE_CONFIG, redisUrl: redis.url });
+      const hh = h;
+      worker = await ShipgateProcess.start(hh, 'worker');
+      const p = await restartAt(hh, redis, point, how, async () => {
+        const req = await hh.request('markets-pipeline prod', USERS.rm1);
+        await hh.click(req, 'promotion_approve', USERS.rm2);
+        return req;
+      });
+      const done = await settled(hh, p.id);
+      expect(done.state).toBe('succeeded');
+      expect(sideEffects(hh, done)).toEqual({ dispatches: 1, pulls: 0, merges: 0, reviews: 0, deployments: 1, statuses: 1, duplicatePosts: [] });
+      expect(
+        await auditCounts(hh, done.id, {
+          requested: ['requested'],
+          approved: ['approved'],
+          started: ['started'],
+          dispatched: ['workflow_dispatched', 'run_adopted'],
+          succeeded: ['succeeded'],
+          failures: ['failed', 'step_failed'],
+        }),
+      ).toEqual({ requested: 1, approved: 1, started: 1, dispatched: 1, succeeded: 1, failures: 0 });
+      expect(done.evidence.deployments).toHaveLength(1);
+      expect((await hh.app.history.list('markets-pipeline', 'prod')).filter((x) => x.promotionId === done.id)).toHaveLength(1);
+      expect(hh.slack.message(CHANNEL, done.messageTs!)?.text).toContain('succeeded');
+    });
+
+    it.each(BRANCH_POINTS)('branch strategy with environment review, $name', async (point) => {
+      h = await startHarness('redis-restart-br', { role: 'web', config: BRANCH_CONFIG, redisUrl: redis.url });
+      const hh = h;
+      seedPlatform(hh);
+      worker = await ShipgateProcess.start(hh, 'worker');
+      const p = await restartAt(hh, redis, point, how, async () => {
+        const req = await hh.request('databricks-jobs prod', USERS.rm1);
+        await hh.click(req, 'promotion_approve', USERS.rm2);
+        return req;
+      });
+      const done = await settled(hh, p.id);
+      expect(done.state).toBe('succeeded');
+      expect(sideEffects(hh, done)).toEqual({ dispatches: 0, pulls: 1, merges: 1, reviews: 1, deployments: 1, statuses: 1, duplicatePosts: [] });
+      expect(done.evidence.mergeSha).toBe(hh.github.branchHead('acme/platform', 'prod'));
+      expect(
+        await auditCounts(hh, done.id, {
+          requested: ['requested'],
+          approved: ['approved'],
+          started: ['started'],
+          pr: ['pull_request_opened', 'pull_request_reused'],
+          merged: ['merged', 'merge_adopted'],
+          review: ['environment_approved', 'review_adopted'],
+          succeeded: ['succeeded'],
+          failures: ['failed', 'step_failed'],
+        }),
+      ).toEqual({ requested: 1, approved: 1, started: 1, pr: 1, merged: 1, review: 1, succeeded: 1, failures: 0 });
+      expect(hh.slack.message(CHANNEL, done.messageTs!)?.text).toContain('succeeded');
+    });
+  });
+});

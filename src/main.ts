@@ -40,7 +40,12 @@ import { createSlackReceiver } from './adapters/slack/slack-receiver';
 import { slackEventsRoute } from './adapters/http/slack-events-route';
 import { HttpServer, sendJson } from './adapters/http/http-server';
 import { ShipgateMetrics } from './adapters/metrics/shipgate-metrics';
-import { GitHubPromotionApi } from './adapters/github/github-promotion-api';
+import { GitHubPullRequests } from './adapters/github/github-pull-requests';
+import { GitHubEnvironmentReviews } from './adapters/github/github-environment-reviews';
+import { GitHubRunLogs } from './adapters/github/github-run-logs';
+import { GitHubGitData } from './adapters/github/github-git-data';
+import { GitHubDeployments } from './adapters/github/github-deployments';
+import { GitHubProtectionRuleCallback } from './adapters/github/github-protection-rule-callback';
 import { githubWebhookRoute } from './adapters/http/github-webhook-route';
 import { DatabricksJobsClient } from './adapters/databricks/databricks-jobs-client';
 import { changeManagementFromEnv } from './adapters/servicenow/change-management-from-env';
@@ -221,7 +226,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   };
   const etags = new EtagCache(ghClient);
   const github = new GitHubWorkflowRuns(ghClient, etags);
-  const ghApi = new GitHubPromotionApi(ghClient);
+  const pullRequests = new GitHubPullRequests(ghClient);
+  const runLogs = new GitHubRunLogs(ghClient);
   const compare = new GitHubCompare(ghClient, { etags });
   const changes = changeManagementFromEnv(env, { logger, defaultTimeZone: config.timezone, client: { fetch: outbound.fetch } });
   const calendars = new CachedFreezeCalendars(config, o.baseDir ?? process.cwd(), clock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) });
@@ -253,7 +259,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     // a pack built inside a job that made GitHub calls for the promotion: count them first
     settleCounters: (id) => settleGithubCalls(githubCallScope.getStore(), id),
     directory,
-    journey: { config, history, github: { pulls: compare, runs: github, logs: ghApi }, logger },
+    journey: { config, history, github: { pulls: compare, runs: github, logs: runLogs }, logger },
   });
 
   const server = new HttpServer(logger);
@@ -314,7 +320,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       gates,
       logger,
       queue,
-      commitsBetween: (r, base, head) => ghApi.commitsBetween(r, base, head),
+      commitsBetween: (r, base, head) => pullRequests.commitsBetween(r, base, head),
       createChange: async (p, service) => {
         const r = await writeBack.createChangeFor(p, service);
         return { ...(r.change ? { cr: r.change.number } : {}), message: r.message };
@@ -335,10 +341,10 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       queue,
       gates,
       github,
-      pulls: ghApi,
-      git: ghApi,
-      reviews: ghApi,
-      logs: ghApi,
+      pulls: pullRequests,
+      git: new GitHubGitData(ghClient),
+      reviews: new GitHubEnvironmentReviews(ghClient),
+      logs: runLogs,
       ...(env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? { databricks: new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) } : {}),
       runs: runRecords,
       wakes,
@@ -354,8 +360,8 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
       timing,
     });
     const delivery = new DeliverChat({ clock, repo, chat: new SlackChatDelivery(deliveryClient, renderOptions), evidencePack: (id) => evidence.pack(id), logger, leaseMs: timing.leaseMs });
-    const mirror = new MirrorDeployment({ config, clock, repo, queue, deployments: ghApi, logger, leaseMs: timing.leaseMs });
-    const protection = new AnswerProtectionRule({ config, repo, queue, callback: ghApi, clock, logger });
+    const mirror = new MirrorDeployment({ config, clock, repo, queue, deployments: new GitHubDeployments(ghClient), logger, leaseMs: timing.leaseMs });
+    const protection = new AnswerProtectionRule({ config, repo, queue, callback: new GitHubProtectionRuleCallback(ghClient), clock, logger });
     const sweeper = new SweepPromotions({ repo, queue, context: (p) => execute.context(p), clock, logger });
     const expirer = new DecideApproval({ config, clock, repo, audit, directory, queue, logger });
     const announcer = new FreezeAnnouncer({ config, clock, calendars, once, post: (c, t) => chat.postToChannel(c, t), logger });

@@ -26,8 +26,8 @@ import type { ValidateFunction } from 'ajv';
 import { GitHubEmulator, type WebhookDelivery } from '../../src/emulators/github-emulator';
 import type { RecordedCall } from '../../src/emulators/emulator-base';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
-import { protectionRuleEvent } from '../../src/adapters/github/webhook-payload';
-import { wakeKeysFor } from '../../src/app/github-events';
+import { githubWebhookPayload, protectionRuleEvent } from '../../src/adapters/github/webhook-payload';
+import { wakeKeysFor } from '../../src/adapters/github/github-webhook-event';
 import { startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
 import { describeErrors, loadDocument, missingRequired, SchemaSet, type Json } from '../helpers/openapi-schemas';
@@ -263,7 +263,7 @@ describe(`GitHub emulator webhooks vs GitHub's webhooks description (@octokit/op
     const kinds = new Map<string, string[]>();
     for (const d of emu.deliveries) {
       const key = d.action ? `${d.event}.${d.action}` : d.event;
-      const keys = wakeKeysFor(d.event, d.payload);
+      const keys = wakeKeysFor(d.event, githubWebhookPayload.parse(d.payload));
       const parsed = keys.map((k) => /^(\w+):acme\/platform(?::(.+))?$/.exec(k) ?? [k, 'not about the repository', '']);
       for (const [, kind, id = ''] of parsed) {
         if (kind === 'run') expect(emu.run(Number(id))).toBeDefined();

@@ -3,11 +3,8 @@ import type { ObservedCheckRun, ObservedChecks, ObservedStatus } from '../../dom
 import { ShipgateError } from '../../domain/shipgate-error';
 import { EtagCache } from './etag-cache';
 import type { GitHubClient } from './github-client';
-
-export function splitRepo(repo: string): { owner: string; repo: string } {
-  const [owner, name] = repo.split('/');
-  return { owner: owner ?? '', repo: name ?? '' };
-}
+import type { RestData } from './rest-data';
+import { splitRepo } from './split-repo';
 
 export function githubStatus(e: unknown): number | undefined {
   return typeof e === 'object' && e !== null && 'status' in e ? Number((e as { status: unknown }).status) : undefined;
@@ -27,26 +24,6 @@ export function githubError(e: unknown, what: string, notFound?: string): Shipga
     );
   if (s === 404) return new ShipgateError('github_error', `GitHub answered 404 while ${what}: check the repository name and that the token can see it`);
   return new ShipgateError('github_error', `GitHub failed while ${what}: ${msg}`);
-}
-
-interface RawCheckRun {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  html_url?: string | null;
-  details_url?: string | null;
-  started_at?: string | null;
-  completed_at?: string | null;
-}
-
-interface RawStatus {
-  id: number;
-  context: string;
-  state: string;
-  target_url?: string | null;
-  description?: string | null;
-  created_at?: string;
 }
 
 /**
@@ -78,7 +55,7 @@ export class GitHubCommitChecks implements CommitChecks {
   private async checkRuns(repo: string, ref: string): Promise<ObservedCheckRun[]> {
     const out: ObservedCheckRun[] = [];
     for (let page = 1; page <= this.maxPages; page++) {
-      const res = await this.etags.get<{ total_count: number; check_runs: RawCheckRun[] }>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      const res = await this.etags.get<RestData<'GET /repos/{owner}/{repo}/commits/{ref}/check-runs'>>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
         ...splitRepo(repo),
         ref,
         filter: 'latest',
@@ -106,7 +83,7 @@ export class GitHubCommitChecks implements CommitChecks {
   private async statuses(repo: string, ref: string): Promise<ObservedStatus[]> {
     const out: ObservedStatus[] = [];
     for (let page = 1; page <= this.maxPages; page++) {
-      const res = await this.etags.get<{ total_count: number; statuses: RawStatus[] }>('GET /repos/{owner}/{repo}/commits/{ref}/status', {
+      const res = await this.etags.get<RestData<'GET /repos/{owner}/{repo}/commits/{ref}/status'>>('GET /repos/{owner}/{repo}/commits/{ref}/status', {
         ...splitRepo(repo),
         ref,
         per_page: 100,

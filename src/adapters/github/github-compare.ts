@@ -1,37 +1,14 @@
 import type { SourceCompare } from '../../app/ports/source-compare';
 import { firstLine, type Comparison, type DiffCommit, type DiffPullRequest } from '../../domain/plan';
 import { EtagCache } from './etag-cache';
-import { githubError, splitRepo } from './github-commit-checks';
+import { githubError } from './github-commit-checks';
 import type { GitHubClient } from './github-client';
+import type { RestData } from './rest-data';
+import { splitRepo } from './split-repo';
 
-interface RawCommit {
-  sha: string;
-  html_url: string;
-  commit: { message: string; author: { name?: string; date?: string } | null };
-  author: { login: string } | null;
-  parents?: Array<{ sha: string }>;
-}
+type CompareData = RestData<'GET /repos/{owner}/{repo}/compare/{basehead}'>;
 
-interface RawCompare {
-  html_url: string;
-  status: Comparison['status'];
-  ahead_by: number;
-  behind_by: number;
-  total_commits: number;
-  commits: RawCommit[];
-}
-
-interface RawPull {
-  number: number;
-  title: string;
-  html_url: string;
-  state: string;
-  merged_at: string | null;
-  user: { login: string } | null;
-  base?: { ref?: string };
-}
-
-function toCommit(c: RawCommit): DiffCommit {
+function toCommit(c: CompareData['commits'][number]): DiffCommit {
   return {
     sha: c.sha,
     message: firstLine(c.commit.message),
@@ -59,7 +36,7 @@ export class GitHubCompare implements SourceCompare {
 
   async compare(repo: string, base: string, head: string): Promise<Comparison> {
     try {
-      const res = await this.etags.get<RawCompare>('GET /repos/{owner}/{repo}/compare/{basehead}', { ...splitRepo(repo), basehead: `${base}...${head}` });
+      const res = await this.etags.get<CompareData>('GET /repos/{owner}/{repo}/compare/{basehead}', { ...splitRepo(repo), basehead: `${base}...${head}` });
       const d = res.data;
       return {
         base,
@@ -82,7 +59,7 @@ export class GitHubCompare implements SourceCompare {
 
   async pullsForCommit(repo: string, sha: string): Promise<DiffPullRequest[]> {
     try {
-      const res = await this.etags.get<RawPull[]>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+      const res = await this.etags.get<RestData<'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls'>>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
         ...splitRepo(repo),
         commit_sha: sha,
         per_page: 100,

@@ -1,22 +1,9 @@
 import type { DeploymentLookup, SuccessfulDeployment } from '../../app/ports/deployment-lookup';
 import { EtagCache } from './etag-cache';
-import { githubError, splitRepo } from './github-commit-checks';
+import { githubError } from './github-commit-checks';
 import type { GitHubClient } from './github-client';
-
-interface RawDeployment {
-  id: number;
-  sha: string;
-  environment: string;
-  created_at: string;
-}
-
-interface RawDeploymentStatus {
-  id: number;
-  state: string;
-  created_at: string;
-  log_url?: string | null;
-  target_url?: string | null;
-}
+import type { RestData } from './rest-data';
+import { splitRepo } from './split-repo';
 
 /**
  * GitHub Deployments as the soak gate's fallback: the newest deployment of the SHA to the
@@ -39,7 +26,7 @@ export class GitHubDeploymentLookup implements DeploymentLookup {
 
   async lastSuccessful(repo: string, environment: string, sha: string): Promise<SuccessfulDeployment | undefined> {
     try {
-      const list = await this.etags.get<RawDeployment[]>('GET /repos/{owner}/{repo}/deployments', {
+      const list = await this.etags.get<RestData<'GET /repos/{owner}/{repo}/deployments'>>('GET /repos/{owner}/{repo}/deployments', {
         ...splitRepo(repo),
         environment,
         sha,
@@ -49,7 +36,7 @@ export class GitHubDeploymentLookup implements DeploymentLookup {
         .filter((d) => d.sha === sha && d.environment === environment)
         .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
       for (const d of deployments) {
-        const res = await this.etags.get<RawDeploymentStatus[]>('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+        const res = await this.etags.get<RestData<'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses'>>('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
           ...splitRepo(repo),
           deployment_id: d.id,
           per_page: 100,

@@ -1,30 +1,27 @@
+import type { operations } from '@octokit/openapi-types';
+import type { Endpoints } from '@octokit/types';
 import type { WorkflowJob, WorkflowRun, WorkflowRuns } from '../../app/ports/workflow-runs';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { githubFailure } from './github-failure';
 import type { GitHubClient } from './github-client';
 import type { EtagCache } from './etag-cache';
+import type { RestData } from './rest-data';
+import { splitRepo as split } from './split-repo';
 
-interface RawRun {
-  id: number;
-  name?: string | null;
-  run_number?: number;
-  html_url: string;
-  status: string | null;
-  conclusion: string | null;
-  head_sha: string;
-  event: string;
-  created_at: string;
-  updated_at?: string;
-  display_title?: string;
-  head_branch?: string | null;
-}
+/** A run as GitHub returns it alone or in a workflow's list (the same `workflow-run` schema). */
+type Run = RestData<'GET /repos/{owner}/{repo}/actions/runs/{run_id}'>;
 
-function split(repo: string): { owner: string; repo: string } {
-  const [owner, name] = repo.split('/');
-  return { owner: owner!, repo: name! };
-}
+const DISPATCH_URL = '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+const DISPATCH = `POST ${DISPATCH_URL}` as const;
+type DispatchOperation = operations['actions/create-workflow-dispatch'];
+/**
+ * The dispatch request with `return_run_details` and its 200 answer (GitHub 2026-02-19): newer
+ * than the schema @octokit/types 13 is built on, so typed from the current `@octokit/openapi-types`.
+ */
+type DispatchRequest = Endpoints[typeof DISPATCH]['parameters'] & DispatchOperation['requestBody']['content']['application/json'];
+type DispatchRunDetails = DispatchOperation['responses'][200]['content']['application/json'];
 
-function toRun(r: RawRun): WorkflowRun {
+function toRun(r: Run): WorkflowRun {
   return {
     id: r.id,
     name: r.name ?? `run ${r.id}`,
@@ -70,15 +67,16 @@ export class GitHubWorkflowRuns implements WorkflowRuns {
   }
 
   async dispatch(repo: string, workflow: string, ref: string, inputs: Record<string, string>): Promise<{ runId?: number }> {
-    const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
     try {
-      const res = await this.gh.request(route, { ...split(repo), workflow_id: workflow, ref, inputs, return_run_details: true } as never);
-      const data = res.data as unknown as { workflow_run_id?: number } | undefined;
-      return data && typeof data === 'object' && data.workflow_run_id ? { runId: data.workflow_run_id } : {};
+      const request: DispatchRequest = { ...split(repo), workflow_id: workflow, ref, inputs, return_run_details: true };
+      // 200 with the run's id; 204 and no body where GitHub ignores `return_run_details`
+      const res = await this.gh.request<Partial<DispatchRunDetails> | undefined>({ method: 'POST', url: DISPATCH_URL, ...request });
+      const data = res.data;
+      return data && typeof data === 'object' && data.workflow_run_id ? { runId: Number(data.workflow_run_id) } : {};
     } catch (e) {
       // Older GitHub Enterprise Server rejects the unknown field: dispatch plainly and find the run by listing.
       if (status(e) === 422 && /return_run_details/.test(e instanceof Error ? e.message : '')) {
-        await this.gh.request(route, { ...split(repo), workflow_id: workflow, ref, inputs });
+        await this.gh.request(DISPATCH, { ...split(repo), workflow_id: workflow, ref, inputs });
         return {};
       }
       if (status(e) === 404) throw new ShipgateError('github_error', `workflow ${workflow} not found in ${repo} (check strategy.workflow)`);
@@ -97,13 +95,13 @@ export class GitHubWorkflowRuns implements WorkflowRuns {
       ...(filter.headSha ? { head_sha: filter.headSha } : {}),
       ...(filter.since ? { created: `>=${filter.since.toISOString().replace(/\.\d{3}Z$/, 'Z')}` } : {}),
     });
-    return (res.data.workflow_runs as RawRun[]).map(toRun);
+    return res.data.workflow_runs.map(toRun);
   }
 
   async getRun(repo: string, runId: number): Promise<WorkflowRun> {
-    if (this.etags) return toRun((await this.etags.get<RawRun>('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...split(repo), run_id: runId })).data);
+    if (this.etags) return toRun((await this.etags.get<Run>('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...split(repo), run_id: runId })).data);
     const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...split(repo), run_id: runId });
-    return toRun(res.data as RawRun);
+    return toRun(res.data);
   }
 
   async listJobs(repo: string, runId: number): Promise<WorkflowJob[]> {

@@ -1,6 +1,8 @@
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
+import type { GitHubEvent } from '../../app/handle-github-event';
+import { readGitHubEvent } from '../github/github-webhook-event';
 import { githubWebhookPayload, protectionRuleEvent } from '../github/webhook-payload';
 import { verifyWebhookSignature } from '../github/webhook-signature';
 import { headerOf, sendJson, type RouteHandler } from './http-server';
@@ -16,7 +18,7 @@ export interface GitHubWebhookRouteDeps {
   previousSecret?: string | undefined;
   once: OnceGuard;
   /** Keeps what the event says and wakes the promotions waiting on it. */
-  events: { handle(event: string, payload: Record<string, unknown>): Promise<unknown> };
+  events: { handle(e: GitHubEvent): Promise<unknown> };
   protection: { handle(e: ProtectionRuleEvent): Promise<unknown> };
   logger: Logger;
   maxBodyBytes?: number;
@@ -61,7 +63,7 @@ export function githubWebhookRoute(d: GitHubWebhookRouteDeps): RouteHandler {
     sendJson(res, 202, { accepted: event });
     try {
       if (!(await d.once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
-      await d.events.handle(event, payload as Record<string, unknown>).catch((e: Error) => d.logger.warn({ err: e.message }, 'webhook wake failed'));
+      await d.events.handle(readGitHubEvent(event, payload)).catch((e: Error) => d.logger.warn({ err: e.message }, 'webhook wake failed'));
       if (protection) await d.protection.handle(protection).catch((e: Error) => d.logger.error({ err: e.message }, 'deployment protection rule answer failed'));
     } catch (e) {
       d.logger.error({ delivery, event, err: e instanceof Error ? e.message : String(e) }, 'GitHub webhook handling failed after it was accepted');

@@ -1,5 +1,6 @@
 import type { BranchStrategy } from '../../config/config-schema';
 import { outputOf } from '../../domain/execution-plan';
+import { isGate } from '../../domain/gates/gate-result';
 import { fromStored, link, mrk } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion } from '../../domain/promotion';
@@ -154,7 +155,7 @@ function mergeTitle(p: Promotion, sha: string): string {
 async function waitForChecks(d: ExecDeps, k: StepKit, p: Promotion, sha: string): Promise<void> {
   if (!d.checksFor) return;
   // the gates were re-checked right before execution: a pass seconds ago need not be read again
-  const recent = p.gates.find((g) => g.gate === 'checks');
+  const recent = p.gates.find(isGate('checks', 'checks_ok', 'no_required_checks'));
   const fresh = p.gatesEvaluatedAt && k.now().getTime() - Date.parse(p.gatesEvaluatedAt) < 60_000;
   if (recent && fresh && (recent.status === 'pass' || recent.status === 'warn') && recent.details?.sha === sha) return;
   const r = await d.checksFor(p, sha);

@@ -1,10 +1,9 @@
 import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
-import { emptyEvidence } from '../domain/evidence';
 import { candidateSha } from '../domain/gates/gate-result';
 import { DEFAULT_COMMIT_CAP, discountMerges, emptyDiff, planDiff, type DiffPullRequest, type Plan, type PlanCandidate, type PlanDiff, type PlanDiffBase } from '../domain/plan';
 import { requiredApprovals } from '../domain/policy';
-import type { Promotion } from '../domain/promotion';
+import { newPromotion } from '../domain/promotion';
 import { resolveTarget } from '../domain/resolve-request';
 import { isShipgateError } from '../domain/shipgate-error';
 import { resolveCandidate, type ResolvedCandidate } from './evaluate-promotion';
@@ -81,7 +80,7 @@ export class PlanPromotion {
       source: String((candidateGate.code === 'candidate_resolved' ? candidateGate.details?.source : undefined) ?? ''),
     };
 
-    const p: Promotion = {
+    const p = newPromotion({
       id: `plan-${service.name}-${env.name}`,
       kind: 'promotion',
       service: service.name,
@@ -95,16 +94,9 @@ export class PlanPromotion {
       ...(input.options.force ? { force: true } : {}),
       requester: { id: input.userId ?? 'shipgate-plan' },
       channel: '',
-      state: 'requested',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      at: now,
       requiredApprovals: requiredApprovals(env),
-      approvals: [],
-      gates: [],
-      steps: {},
-      evidence: { ...emptyEvidence(), ...(sha ? { sha } : {}) },
-      version: 0,
-    };
+    });
 
     const [gates, diff] = await Promise.all([this.d.gates.evaluate(p, 'request'), this.diff(service, env.name, sha, historyOk)]);
     return {

@@ -1,6 +1,6 @@
 import { ShipgateError } from './shipgate-error';
 import type { GateResult } from './gates/gate-result';
-import type { Evidence } from './evidence';
+import { emptyEvidence, type Evidence } from './evidence';
 import type { OutboxItem } from './outbox';
 import { stored, text, type Mrkdwn, type MrkdwnText } from './mrkdwn';
 
@@ -125,6 +125,61 @@ export interface Promotion {
   chat?: { shown?: string };
   /** Monotonic version for optimistic concurrency. */
   version: number;
+}
+
+/** What a new promotion (or rollback) is made of; everything else starts empty. */
+export interface NewPromotion {
+  id: string;
+  kind: Promotion['kind'];
+  service: string;
+  repo: string;
+  from: string;
+  env: string;
+  ref?: string;
+  /** Known up front for a rollback (its target); a promotion's candidate is resolved by the gates. */
+  sha?: string;
+  cr?: string;
+  reason?: string;
+  force?: boolean;
+  requester: Promotion['requester'];
+  channel: string;
+  requiredApprovals: number;
+  /** When it is requested (createdAt = updatedAt). */
+  at: Date;
+  /** How long approval may take (`approvalTimeout`), if limited. */
+  approvalTimeoutMs?: number;
+  rollback?: Promotion['rollback'];
+}
+
+/** A promotion as requested: state `requested`, no approvals, gates or steps yet, version 0. */
+export function newPromotion(n: NewPromotion): Promotion {
+  const at = n.at.toISOString();
+  return {
+    id: n.id,
+    kind: n.kind,
+    service: n.service,
+    repo: n.repo,
+    from: n.from,
+    env: n.env,
+    ...(n.ref ? { ref: n.ref } : {}),
+    ...(n.sha ? { sha: n.sha } : {}),
+    ...(n.cr ? { cr: n.cr } : {}),
+    ...(n.reason ? { reason: n.reason } : {}),
+    ...(n.force ? { force: true } : {}),
+    requester: n.requester,
+    channel: n.channel,
+    state: 'requested',
+    createdAt: at,
+    updatedAt: at,
+    ...(n.approvalTimeoutMs ? { expiresAt: new Date(n.at.getTime() + n.approvalTimeoutMs).toISOString() } : {}),
+    requiredApprovals: n.requiredApprovals,
+    approvals: [],
+    gates: [],
+    steps: {},
+    evidence: { ...emptyEvidence(), ...(n.sha ? { sha: n.sha } : {}) },
+    ...(n.rollback ? { rollback: n.rollback } : {}),
+    version: 0,
+  };
 }
 
 type Transition = { from: readonly PromotionState[]; to: PromotionState };

@@ -48,7 +48,7 @@ export interface EmergencyOverride {
   approvedBy?: { userId: string; at: string };
 }
 
-export interface StepRecord {
+export interface StepRecord<O extends object = Record<string, unknown>> {
   name: string;
   /**
    * started: a side effect was claimed and may be in flight; uncertain: the attempt ended
@@ -57,11 +57,43 @@ export interface StepRecord {
   status: 'started' | 'uncertain' | 'done' | 'failed';
   startedAt: string;
   finishedAt?: string;
-  output?: Record<string, unknown>;
+  output?: O;
   error?: string;
   /** The delivery attempt (job token) that claimed it. */
   owner?: string;
 }
+
+/**
+ * Output recorded by each named step (what a resumed execution reads back). A terminal step
+ * whose work failed is recorded done with the `error` (the outcome is not affected).
+ */
+export interface StepOutputs {
+  start_note: Record<string, never>;
+  rollback_commit: { sha: string; base: string; tree: string };
+  rollback_branch: { branch: string };
+  pull_request: { number: number; url: string };
+  merge: { sha: string };
+  dispatch: { runId?: number; workflow: string; ref: string; inputs: Record<string, string> };
+  find_run: { runId: number; workflow: string };
+  follow_run: { status: string; conclusion: string | null };
+  collect: Record<string, never>;
+  start: { error?: string };
+  finish: { outcome: 'succeeded' | 'failed'; reason?: string };
+  finish_note: { error?: string };
+  summary: { error?: string };
+  evidence_pack: { error?: string };
+  finalize: { error?: string };
+  /** The GitHub Deployment mirror. */
+  deployment: { id: number };
+  deployment_status: { state: string };
+  /** Where earlier versions recorded the deploy run. */
+  deploy_run: { runId?: number };
+}
+
+export type RecordedStep = keyof StepOutputs;
+
+/** The steps of an execution by name: the named steps typed by their output, other keys free-form. */
+export type PromotionSteps = { [S in RecordedStep]?: StepRecord<StepOutputs[S]> } & { [name: string]: StepRecord };
 
 /** The step engine's own bookkeeping. */
 export interface ExecutionState {
@@ -116,7 +148,7 @@ export interface Promotion {
   /** Gate results of the last evaluation (request time, then again right before execution). */
   gates: GateResult[];
   gatesEvaluatedAt?: string;
-  steps: Record<string, StepRecord>;
+  steps: PromotionSteps;
   evidence: Evidence;
   exec?: ExecutionState;
   /** What the thread is owed (see domain/outbox). */

@@ -119,7 +119,7 @@ export async function mergeStep(d: ExecDeps, k: StepKit, p0: Promotion, strategy
       throw new ShipgateError('github_error', `\`${head}\` moved since approval: it is at \`${pr.headSha.slice(0, 7)}\`, the approved SHA is \`${sha.slice(0, 7)}\`. Nothing was merged; request the promotion again.`);
     }
   }
-  const { p } = await k.effect<{ sha: string }>(p0, 'merge', {
+  const { p } = await k.effect<{ sha: string }, 'merge'>(p0, 'merge', {
     look: async () => {
       const pr = await d.pulls.get(p0.repo, number);
       return pr.merged && pr.mergeSha ? { sha: pr.mergeSha } : undefined;

@@ -1,7 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { groupsIn, mayApprove, principalsInclude, requiredApprovals } from '../domain/policy';
-import { approvalGateFor, approvalPolicyFor } from './gate-evaluator';
-import { refreshFreezeGate } from './freeze-gate-check';
+import { approvalGateFor, approvalPolicyFor } from '../domain/gates/approval-policy';
+import { refreshFreezeGate } from '../domain/gates/freeze-decision';
 import { joinMd, mrk, mention } from '../domain/mrkdwn';
 import { transition, type Promotion } from '../domain/promotion';
 import { withThreadPost } from '../domain/outbox';

@@ -1,9 +1,9 @@
 import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
-import { gate, type GateResult } from '../domain/gates/gate-result';
+import { candidateSha, gate, gatesAllow, type GateResult, type GateResultFor } from '../domain/gates/gate-result';
 import { transition, type Promotion } from '../domain/promotion';
 import { withThreadPost } from '../domain/outbox';
-import { findService } from '../domain/resolve-request';
-import { gatesAllow, type GateEvaluator } from './gate-evaluator';
+import { defaultSourceRef, findService } from '../domain/resolve-request';
+import type { GateEvaluator } from './gate-evaluator';
 import type { AuditLog } from './ports/audit-log';
 import type { Clock } from './ports/clock';
 import type { DeploymentHistory } from './ports/deployment-history';
@@ -36,11 +36,6 @@ function withoutIcon(m: Mrkdwn): Mrkdwn {
   return t.startsWith(':warning: ') ? fromStored(t.slice(':warning: '.length) as MrkdwnText) : m;
 }
 
-/** The ref a promotion ships when no `ref=` was given: what runs in `from` (shipgate's history), else the source's branch head. */
-export function defaultSourceRef(service: ServiceConfig, from: string): string {
-  return service.strategy.type === 'branch' ? (service.strategy.branches[from] ?? from) : service.strategy.ref;
-}
-
 /** Worker side of a request: resolves the candidate SHA, evaluates every gate, shows the result. */
 export class EvaluatePromotion {
   constructor(private readonly d: EvaluatePromotionDeps) {}
@@ -52,7 +47,7 @@ export class EvaluatePromotion {
     const service = findService(this.d.config, p.service);
 
     const shaGate = p.kind === 'rollback' ? await this.rollbackCandidate(p) : await this.resolveCandidate(p, service);
-    const sha = shaGate.status === 'pass' ? (shaGate.details?.sha as string) : undefined;
+    const sha = candidateSha(shaGate);
     let withSha: Promotion = sha ? { ...p, sha, evidence: { ...p.evidence, sha } } : p;
     // create mode: open the change first (once: it is found again by the promotion id on a retry)
     const envCfg = this.d.config.environments.find((e) => e.name === p.env);
@@ -125,7 +120,7 @@ export class EvaluatePromotion {
   }
 
   /** A rollback's target is fixed at request time; show what it removes before anyone approves. */
-  private async rollbackCandidate(p: Promotion): Promise<GateResult> {
+  private async rollbackCandidate(p: Promotion): Promise<GateResultFor<'candidate', 'rollback_target' | 'candidate_not_found'>> {
     const r = p.rollback;
     if (!p.sha || !r) return gate('candidate', 'block', 'candidate_not_found', 'rollback target missing');
     try {
@@ -162,10 +157,13 @@ export class EvaluatePromotion {
     );
   }
 
-  private async resolveCandidate(p: Promotion, service: ServiceConfig): Promise<GateResult> {
+  private async resolveCandidate(p: Promotion, service: ServiceConfig): Promise<ResolvedCandidate> {
     return resolveCandidate(p, service, this.d);
   }
 }
+
+/** What `resolveCandidate` decides: the candidate, or why there is none. */
+export type ResolvedCandidate = GateResultFor<'candidate', 'candidate_resolved' | 'ref_not_branch_head' | 'candidate_not_found'>;
 
 /**
  * The candidate SHA of a promotion. Workflow strategy: `ref=`, else what shipgate last
@@ -176,7 +174,7 @@ export async function resolveCandidate(
   p: Pick<Promotion, 'ref' | 'repo' | 'service' | 'from'>,
   service: ServiceConfig,
   d: { github: Pick<WorkflowRuns, 'resolveCommit'>; history: Pick<DeploymentHistory, 'list'> },
-): Promise<GateResult> {
+): Promise<ResolvedCandidate> {
   const resolve = async (ref: string) => d.github.resolveCommit(p.repo, ref);
   try {
     if (service.strategy.type === 'branch') {

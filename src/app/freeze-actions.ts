@@ -4,8 +4,8 @@ import { describeFreeze, formatOpenInstant } from '../domain/gates/freeze-gate';
 import { groupsIn, principalsInclude } from '../domain/policy';
 import { transition, type Promotion } from '../domain/promotion';
 import { ShipgateError } from '../domain/shipgate-error';
-import { approvalGateFor } from './gate-evaluator';
-import { freezeResultFor } from './freeze-gate-check';
+import { approvalGateFor } from '../domain/gates/approval-policy';
+import { freezeNextOpen, freezeResultFor } from '../domain/gates/freeze-decision';
 import type { AuditLog } from './ports/audit-log';
 import type { JobQueue } from './ports/job-queue';
 import { withThreadPost } from '../domain/outbox';
@@ -69,7 +69,7 @@ export class FreezeActions {
         const envCfg = this.d.config.environments.find((e) => e.name === cur.env)!;
         const gates = next.gates.map((g) =>
           g.gate === 'freeze'
-            ? freezeResultFor(g, next, new Date(String(g.details?.nextOpen)), this.d.config.timezone)
+            ? freezeResultFor(g, next, new Date(String(freezeNextOpen(g))), this.d.config.timezone)
             : g.gate === 'approval'
               ? approvalGateFor(this.d.config, envCfg, next)
               : g,

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig, ServiceConfig, ShipgateConfig } from '../config/config-schema';
-import { approvalGate } from '../domain/gates/approval-gate';
-import { gate, type GateResult } from '../domain/gates/gate-result';
+import { approvalGateFor } from '../domain/gates/approval-policy';
+import { gate, type GatePhase, type GateResult } from '../domain/gates/gate-result';
 import { pathGate } from '../domain/gates/path-gate';
 import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
@@ -8,7 +8,7 @@ import { ShipgateError } from '../domain/shipgate-error';
 import { isTransientError } from '../domain/transient-error';
 import type { Clock } from './ports/clock';
 
-export type GatePhase = 'request' | 'execute';
+export type { GatePhase };
 
 export interface GateContext {
   promotion: Promotion;
@@ -55,28 +55,4 @@ export class GateEvaluator {
     }
     return results;
   }
-}
-
-/**
- * The approval rules that apply to a promotion: the environment's, or for a rollback one
- * approval from `incidents.rollbackApprovers` (or, when that list is empty, from any
- * deployer of the environment, the requester included).
- */
-export function approvalPolicyFor(config: Pick<ShipgateConfig, 'incidents'>, env: EnvironmentConfig, p: Pick<Promotion, 'kind'>): EnvironmentConfig {
-  if (p.kind !== 'rollback') return env;
-  const approvers = config.incidents.rollbackApprovers;
-  return approvers.length
-    ? { ...env, approvers, requiredApprovals: 1, allowSelfApproval: false }
-    : { ...env, approvers: env.deployers, requiredApprovals: 1, allowSelfApproval: true };
-}
-
-/** The approval gate of a promotion, with the emergency requirement when it carries an override. */
-export function approvalGateFor(config: Pick<ShipgateConfig, 'emergency' | 'incidents'>, envCfg: EnvironmentConfig, p: Promotion): GateResult {
-  const env = approvalPolicyFor(config, envCfg, p);
-  return approvalGate(env, p.approvals, p.override && config.emergency ? { approvers: config.emergency.approvers, override: p.override } : undefined);
-}
-
-/** Whether results allow moving on in a phase (approval may still be pending at request time). */
-export function gatesAllow(results: readonly GateResult[], phase: GatePhase): boolean {
-  return results.every((r) => r.status === 'pass' || r.status === 'warn' || (phase === 'request' && r.status === 'pending'));
 }

@@ -1,13 +1,12 @@
 import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
-import { emptyEvidence } from '../domain/evidence';
-import type { GateResult } from '../domain/gates/gate-result';
+import { candidateSha } from '../domain/gates/gate-result';
 import { DEFAULT_COMMIT_CAP, discountMerges, emptyDiff, planDiff, type DiffPullRequest, type Plan, type PlanCandidate, type PlanDiff, type PlanDiffBase } from '../domain/plan';
 import { requiredApprovals } from '../domain/policy';
-import type { Promotion } from '../domain/promotion';
+import { newPromotion } from '../domain/promotion';
 import { resolveTarget } from '../domain/resolve-request';
 import { isShipgateError } from '../domain/shipgate-error';
-import { resolveCandidate } from './evaluate-promotion';
+import { resolveCandidate, type ResolvedCandidate } from './evaluate-promotion';
 import type { GateEvaluator } from './gate-evaluator';
 import type { Clock } from './ports/clock';
 import type { DeploymentHistory, DeploymentRecord } from './ports/deployment-history';
@@ -74,14 +73,14 @@ export class PlanPromotion {
     const historyOk = { ok: this.d.history !== undefined };
 
     const candidateGate = await this.resolveCandidate(service, from.name, input.options.ref, historyOk);
-    const sha = candidateGate.status === 'pass' ? (candidateGate.details?.sha as string) : undefined;
+    const sha = candidateSha(candidateGate);
     const candidate: PlanCandidate = {
       ...(sha ? { sha } : {}),
       ref: String(candidateGate.details?.ref ?? input.options.ref ?? ''),
-      source: String(candidateGate.details?.source ?? ''),
+      source: String((candidateGate.code === 'candidate_resolved' ? candidateGate.details?.source : undefined) ?? ''),
     };
 
-    const p: Promotion = {
+    const p = newPromotion({
       id: `plan-${service.name}-${env.name}`,
       kind: 'promotion',
       service: service.name,
@@ -95,16 +94,9 @@ export class PlanPromotion {
       ...(input.options.force ? { force: true } : {}),
       requester: { id: input.userId ?? 'shipgate-plan' },
       channel: '',
-      state: 'requested',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      at: now,
       requiredApprovals: requiredApprovals(env),
-      approvals: [],
-      gates: [],
-      steps: {},
-      evidence: { ...emptyEvidence(), ...(sha ? { sha } : {}) },
-      version: 0,
-    };
+    });
 
     const [gates, diff] = await Promise.all([this.d.gates.evaluate(p, 'request'), this.diff(service, env.name, sha, historyOk)]);
     return {
@@ -137,7 +129,7 @@ export class PlanPromotion {
    * that cannot be read counts as empty (and is flagged), and a failure keeps the error code
    * of the GitHub call so the CLI can tell a missing ref from GitHub being unusable.
    */
-  private async resolveCandidate(service: ServiceConfig, from: string, requested: string | undefined, historyOk: { ok: boolean }): Promise<GateResult> {
+  private async resolveCandidate(service: ServiceConfig, from: string, requested: string | undefined, historyOk: { ok: boolean }): Promise<ResolvedCandidate> {
     let lastError: unknown;
     const github = {
       resolveCommit: async (repo: string, ref: string): Promise<string> => {
@@ -159,13 +151,15 @@ export class PlanPromotion {
       github,
       history,
     });
-    if (result.status === 'block' && lastError !== undefined) {
+    // a block after a failed GitHub call is `candidate_not_found` (resolveCandidate's catch)
+    if (result.code === 'candidate_not_found' && result.status === 'block' && lastError !== undefined) {
       return { ...result, details: { ...result.details, errorCode: isShipgateError(lastError) ? lastError.code : 'internal' } };
     }
-    if (result.status === 'pass' && !historyOk.ok && typeof result.details?.source === 'string') {
-      const source = result.details.source.replace(/ \(no deployment of .* recorded by shipgate yet\)$/, " (shipgate's deployment history was not available)");
+    if (result.code === 'candidate_resolved' && result.status === 'pass' && !historyOk.ok && result.details && typeof result.details.source === 'string') {
+      const was = result.details.source;
+      const source = was.replace(/ \(no deployment of .* recorded by shipgate yet\)$/, " (shipgate's deployment history was not available)");
       // the summary shows the source as text (escaped): replace it as markup, escaped the same way
-      const summary = result.summary.replace(escapeMrkdwn(result.details.source), escapeMrkdwn(source)) as MrkdwnText;
+      const summary = result.summary.replace(escapeMrkdwn(was), escapeMrkdwn(source)) as MrkdwnText;
       return { ...result, summary, details: { ...result.details, source } };
     }
     return result;

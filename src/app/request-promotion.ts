@@ -1,8 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import type { PromoteOptions } from '../domain/command-parser';
-import { emptyEvidence } from '../domain/evidence';
 import { groupsIn, mayRequest, requiredApprovals } from '../domain/policy';
-import { transition, type Promotion } from '../domain/promotion';
+import { newPromotion, transition, type Promotion } from '../domain/promotion';
 import { displayFingerprint } from '../domain/outbox';
 import { promotionId } from '../domain/promotion-id';
 import { resolveTarget } from '../domain/resolve-request';
@@ -54,7 +53,7 @@ export class RequestPromotion {
     const now = this.d.clock.now();
     const tz = await this.d.directory.userTimeZone(input.userId);
     const timeout = env.approvalTimeout ? parseDuration(env.approvalTimeout) : undefined;
-    const p: Promotion = {
+    const p = newPromotion({
       id: promotionId('promotion', now, this.d.random),
       kind: 'promotion',
       service: service.name,
@@ -67,17 +66,10 @@ export class RequestPromotion {
       ...(input.options.force ? { force: true } : {}),
       requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
       channel: input.channelId,
-      state: 'requested',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      ...(timeout ? { expiresAt: new Date(now.getTime() + timeout).toISOString() } : {}),
+      at: now,
+      ...(timeout ? { approvalTimeoutMs: timeout } : {}),
       requiredApprovals: requiredApprovals(env),
-      approvals: [],
-      gates: [],
-      steps: {},
-      evidence: emptyEvidence(),
-      version: 0,
-    };
+    });
     const { promotion } = await openPromotion(this.d, p, {
       service: p.service,
       from: p.from,

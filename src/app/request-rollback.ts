@@ -1,7 +1,6 @@
 import type { PromoteOptions } from '../domain/command-parser';
-import { emptyEvidence } from '../domain/evidence';
 import { describeIncidentChannels, groupsIn, isIncidentChannel, mayRequest } from '../domain/policy';
-import type { Promotion } from '../domain/promotion';
+import { newPromotion, type Promotion } from '../domain/promotion';
 import { promotionId } from '../domain/promotion-id';
 import { findService, lastEnvironment } from '../domain/resolve-request';
 import { chooseRollbackTarget } from '../domain/rollback-target';
@@ -52,7 +51,7 @@ export class RequestRollback {
     const { current, target } = chooseRollbackTarget(history, env.name, input.options.to);
     const now = this.d.clock.now();
     const tz = await this.d.directory.userTimeZone(input.userId);
-    const p: Promotion = {
+    const p = newPromotion({
       id: promotionId('rollback', now, this.d.random),
       kind: 'rollback',
       service: service.name,
@@ -64,17 +63,10 @@ export class RequestRollback {
       ...(input.options.reason ? { reason: input.options.reason } : {}),
       requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
       channel: input.channelId,
-      state: 'requested',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      at: now,
       requiredApprovals: 1,
-      approvals: [],
-      gates: [],
-      steps: {},
-      evidence: { ...emptyEvidence(), sha: target.sha },
       rollback: { currentSha: current.sha, currentPromotionId: current.promotionId, targetPromotionId: target.promotionId },
-      version: 0,
-    };
+    });
     const opened = await openPromotion(this.d, p, { service: p.service, env: p.env, from: current.sha, to: target.sha, target: target.promotionId, reason: p.reason, channel: p.channel });
     this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env, target: target.sha }, 'rollback requested');
     return opened;

@@ -9,7 +9,7 @@ import { CR_PATTERN, parseForce, type PromoteOptions } from '../domain/command-p
 import { planBlocked, type Plan } from '../domain/plan';
 import { isShipgateError, ShipgateError } from '../domain/shipgate-error';
 import { parseCommand, withUsage, type CommandSpec } from './cli-args';
-import type { GateResult } from '../domain/gates/gate-result';
+import { isGate, type GateResult } from '../domain/gates/gate-result';
 import type { Logger } from '../app/logger';
 import type { Clock } from '../app/ports/clock';
 import type { DeploymentHistory } from '../app/ports/deployment-history';
@@ -456,7 +456,8 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
       throw e;
     }
     io.stdout(args.json ? `${JSON.stringify(jsonPlan(plan), null, 2)}\n` : humanPlan(plan));
-    const candidate = plan.gates.find((g) => g.gate === 'candidate');
+    // a failed GitHub call leaves its error code on the `candidate_not_found` block
+    const candidate = plan.gates.find(isGate('candidate', 'candidate_not_found'));
     const errorCode = candidate?.status === 'block' ? candidate.details?.errorCode : undefined;
     if (errorCode !== undefined && errorCode !== 'not_found') {
       io.stderr(`shipgate plan: GitHub could not be used: ${mrkdwnToPlain(candidate!.summary)}\n`);

@@ -1,5 +1,5 @@
 import type { ShipgateConfig } from '../config/config-schema';
-import type { GateResult } from './gates/gate-result';
+import { isGate, type GateResult } from './gates/gate-result';
 import type { EmergencyOverride } from './promotion';
 import { ShipgateError } from './shipgate-error';
 
@@ -29,8 +29,9 @@ export function buildOverride(config: Pick<ShipgateConfig, 'emergency'>, gates: 
   if (em.requireRollbackPlan && !rollbackPlan) problems.push('a rollback plan');
   if (em.requireOnCall && !req.onCall) problems.push('the on-call engineer');
   if (problems.length) throw new ShipgateError('bad_option', `An emergency override needs ${problems.join(', ')}.`);
-  const freeze = gates.find((g) => g.gate === 'freeze');
-  const windows = ((freeze?.details?.windows as Array<{ rule: string; start: string; end: string }> | undefined) ?? []).map((w) => ({ rule: w.rule, start: w.start, end: w.end }));
+  // overridable: the freeze gate is the `frozen` block
+  const freeze = gates.find(isGate('freeze', 'frozen'));
+  const windows = (freeze?.details?.windows ?? []).map((w) => ({ rule: w.rule, start: w.start, end: w.end }));
   return {
     requestedBy: req.userId,
     at: req.at.toISOString(),

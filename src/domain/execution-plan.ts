@@ -1,4 +1,6 @@
-import type { Promotion } from './promotion';
+import type { Promotion, RecordedStep, StepOutputs, StepRecord } from './promotion';
+
+export type { RecordedStep, StepOutputs };
 
 /**
  * The steps of an execution, in order. Each is short, records what it did before the next
@@ -31,38 +33,20 @@ export interface ExecContext {
   lastEnvironment: boolean;
 }
 
-/** Output recorded by each step (what a resumed execution reads back). */
-export interface StepOutputs {
-  start_note: Record<string, never>;
-  rollback_commit: { sha: string; base: string; tree: string };
-  rollback_branch: { branch: string };
-  pull_request: { number: number; url: string };
-  merge: { sha: string };
-  dispatch: { runId?: number; workflow: string; ref: string; inputs: Record<string, string> };
-  find_run: { runId: number; workflow: string };
-  follow_run: { status: string; conclusion: string | null };
-  collect: Record<string, never>;
-  finish: { outcome: 'succeeded' | 'failed'; reason?: string };
-  finish_note: Record<string, never>;
-  summary: Record<string, never>;
-  evidence_pack: Record<string, never>;
-}
-
-export type RecordedStep = keyof StepOutputs;
-
 export function stepDone(p: Promotion, step: string): boolean {
   return p.steps[step]?.status === 'done';
 }
 
 /** The output a finished step recorded (typed by step). */
 export function outputOf<S extends RecordedStep>(p: Promotion, step: S): StepOutputs[S] | undefined {
-  const r = p.steps[step];
-  return r?.status === 'done' ? (r.output as StepOutputs[S] | undefined) : undefined;
+  const named: { [K in RecordedStep]?: StepRecord<StepOutputs[K]> } = p.steps;
+  const r = named[step];
+  return r?.status === 'done' ? r.output : undefined;
 }
 
 /** The run the promotion follows, once known. */
 export function followedRunId(p: Promotion): number | undefined {
-  return outputOf(p, 'find_run')?.runId ?? outputOf(p, 'dispatch')?.runId ?? (p.steps.deploy_run?.output?.runId as number | undefined);
+  return outputOf(p, 'find_run')?.runId ?? outputOf(p, 'dispatch')?.runId ?? p.steps.deploy_run?.output?.runId;
 }
 
 /** Did execution begin (so terminal work applies)? A promotion that failed its re-check before starting has no history to write. */

@@ -1,6 +1,6 @@
 import { ShipgateError } from './shipgate-error';
 import type { GateResult } from './gates/gate-result';
-import type { Evidence } from './evidence';
+import { emptyEvidence, type Evidence } from './evidence';
 import type { OutboxItem } from './outbox';
 import { stored, text, type Mrkdwn, type MrkdwnText } from './mrkdwn';
 
@@ -48,7 +48,7 @@ export interface EmergencyOverride {
   approvedBy?: { userId: string; at: string };
 }
 
-export interface StepRecord {
+export interface StepRecord<O extends object = Record<string, unknown>> {
   name: string;
   /**
    * started: a side effect was claimed and may be in flight; uncertain: the attempt ended
@@ -57,11 +57,43 @@ export interface StepRecord {
   status: 'started' | 'uncertain' | 'done' | 'failed';
   startedAt: string;
   finishedAt?: string;
-  output?: Record<string, unknown>;
+  output?: O;
   error?: string;
   /** The delivery attempt (job token) that claimed it. */
   owner?: string;
 }
+
+/**
+ * Output recorded by each named step (what a resumed execution reads back). A terminal step
+ * whose work failed is recorded done with the `error` (the outcome is not affected).
+ */
+export interface StepOutputs {
+  start_note: Record<string, never>;
+  rollback_commit: { sha: string; base: string; tree: string };
+  rollback_branch: { branch: string };
+  pull_request: { number: number; url: string };
+  merge: { sha: string };
+  dispatch: { runId?: number; workflow: string; ref: string; inputs: Record<string, string> };
+  find_run: { runId: number; workflow: string };
+  follow_run: { status: string; conclusion: string | null };
+  collect: Record<string, never>;
+  start: { error?: string };
+  finish: { outcome: 'succeeded' | 'failed'; reason?: string };
+  finish_note: { error?: string };
+  summary: { error?: string };
+  evidence_pack: { error?: string };
+  finalize: { error?: string };
+  /** The GitHub Deployment mirror. */
+  deployment: { id: number };
+  deployment_status: { state: string };
+  /** Where earlier versions recorded the deploy run. */
+  deploy_run: { runId?: number };
+}
+
+export type RecordedStep = keyof StepOutputs;
+
+/** The steps of an execution by name: the named steps typed by their output, other keys free-form. */
+export type PromotionSteps = { [S in RecordedStep]?: StepRecord<StepOutputs[S]> } & { [name: string]: StepRecord };
 
 /** The step engine's own bookkeeping. */
 export interface ExecutionState {
@@ -116,7 +148,7 @@ export interface Promotion {
   /** Gate results of the last evaluation (request time, then again right before execution). */
   gates: GateResult[];
   gatesEvaluatedAt?: string;
-  steps: Record<string, StepRecord>;
+  steps: PromotionSteps;
   evidence: Evidence;
   exec?: ExecutionState;
   /** What the thread is owed (see domain/outbox). */
@@ -125,6 +157,61 @@ export interface Promotion {
   chat?: { shown?: string };
   /** Monotonic version for optimistic concurrency. */
   version: number;
+}
+
+/** What a new promotion (or rollback) is made of; everything else starts empty. */
+export interface NewPromotion {
+  id: string;
+  kind: Promotion['kind'];
+  service: string;
+  repo: string;
+  from: string;
+  env: string;
+  ref?: string;
+  /** Known up front for a rollback (its target); a promotion's candidate is resolved by the gates. */
+  sha?: string;
+  cr?: string;
+  reason?: string;
+  force?: boolean;
+  requester: Promotion['requester'];
+  channel: string;
+  requiredApprovals: number;
+  /** When it is requested (createdAt = updatedAt). */
+  at: Date;
+  /** How long approval may take (`approvalTimeout`), if limited. */
+  approvalTimeoutMs?: number;
+  rollback?: Promotion['rollback'];
+}
+
+/** A promotion as requested: state `requested`, no approvals, gates or steps yet, version 0. */
+export function newPromotion(n: NewPromotion): Promotion {
+  const at = n.at.toISOString();
+  return {
+    id: n.id,
+    kind: n.kind,
+    service: n.service,
+    repo: n.repo,
+    from: n.from,
+    env: n.env,
+    ...(n.ref ? { ref: n.ref } : {}),
+    ...(n.sha ? { sha: n.sha } : {}),
+    ...(n.cr ? { cr: n.cr } : {}),
+    ...(n.reason ? { reason: n.reason } : {}),
+    ...(n.force ? { force: true } : {}),
+    requester: n.requester,
+    channel: n.channel,
+    state: 'requested',
+    createdAt: at,
+    updatedAt: at,
+    ...(n.approvalTimeoutMs ? { expiresAt: new Date(n.at.getTime() + n.approvalTimeoutMs).toISOString() } : {}),
+    requiredApprovals: n.requiredApprovals,
+    approvals: [],
+    gates: [],
+    steps: {},
+    evidence: { ...emptyEvidence(), ...(n.sha ? { sha: n.sha } : {}) },
+    ...(n.rollback ? { rollback: n.rollback } : {}),
+    version: 0,
+  };
 }
 
 type Transition = { from: readonly PromotionState[]; to: PromotionState };

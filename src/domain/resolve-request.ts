@@ -59,3 +59,8 @@ export function resolveTarget(config: ShipgateConfig, serviceName: string, envNa
 export function lastEnvironment(service: ServiceConfig): string {
   return service.pipeline[service.pipeline.length - 1]!;
 }
+
+/** The ref a promotion ships when no `ref=` was given and shipgate's history names nothing: the source's branch (branch strategy) or the strategy's ref. */
+export function defaultSourceRef(service: ServiceConfig, from: string): string {
+  return service.strategy.type === 'branch' ? (service.strategy.branches[from] ?? from) : service.strategy.ref;
+}

@@ -9,7 +9,7 @@ import type { AuditLog } from '../app/ports/audit-log';
 import type { PromotionRepository } from '../app/ports/promotion-repository';
 import { runLabel } from '../domain/evidence';
 import { gate } from '../domain/gates/gate-result';
-import type { Promotion } from '../domain/promotion';
+import { newPromotion, type Promotion } from '../domain/promotion';
 import { RELEASES_CHANNEL } from './demo-workspace';
 import type { SeededDeployment } from './seed-github';
 
@@ -62,7 +62,7 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
         ? gate('approval', 'pass', 'approved', `Approved by <@${approver}>`)
         : gate('approval', 'pass', 'no_approval_needed', `No approval needed for ${d.env}`),
     ];
-    const p: Promotion = {
+    const requested = newPromotion({
       id: d.promotionId,
       kind: 'promotion',
       service: d.service,
@@ -74,14 +74,16 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
       ...(d.reason ? { reason: d.reason } : {}),
       requester: { id: requester },
       channel: RELEASES_CHANNEL,
-      state: 'succeeded',
-      createdAt: requestedAt,
-      updatedAt: finishedAt,
+      at: new Date(requestedAt),
       requiredApprovals: approvals.length,
+    });
+    const p: Promotion = {
+      ...requested,
+      state: 'succeeded',
+      updatedAt: finishedAt,
       approvals,
       gates,
       gatesEvaluatedAt: startedAt,
-      steps: {},
       evidence: {
         sha: d.sha,
         runs: d.runs.map((r) => ({ id: r.id, name: r.name, ...(r.runNumber ? { runNumber: r.runNumber } : {}), url: r.url, status: 'completed', conclusion: 'success', headSha: r.headSha })),
@@ -94,7 +96,6 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
         finishedAt,
         outcome: 'succeeded',
       },
-      version: 0,
     };
     await stores.repo.create(p);
     await stores.history.record({

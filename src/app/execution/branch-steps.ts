@@ -1,5 +1,6 @@
 import type { BranchStrategy } from '../../config/config-schema';
 import { outputOf } from '../../domain/execution-plan';
+import { isGate } from '../../domain/gates/gate-result';
 import { fromStored, link, mrk } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion } from '../../domain/promotion';
@@ -118,7 +119,7 @@ export async function mergeStep(d: ExecDeps, k: StepKit, p0: Promotion, strategy
       throw new ShipgateError('github_error', `\`${head}\` moved since approval: it is at \`${pr.headSha.slice(0, 7)}\`, the approved SHA is \`${sha.slice(0, 7)}\`. Nothing was merged; request the promotion again.`);
     }
   }
-  const { p } = await k.effect<{ sha: string }>(p0, 'merge', {
+  const { p } = await k.effect<{ sha: string }, 'merge'>(p0, 'merge', {
     look: async () => {
       const pr = await d.pulls.get(p0.repo, number);
       return pr.merged && pr.mergeSha ? { sha: pr.mergeSha } : undefined;
@@ -154,7 +155,7 @@ function mergeTitle(p: Promotion, sha: string): string {
 async function waitForChecks(d: ExecDeps, k: StepKit, p: Promotion, sha: string): Promise<void> {
   if (!d.checksFor) return;
   // the gates were re-checked right before execution: a pass seconds ago need not be read again
-  const recent = p.gates.find((g) => g.gate === 'checks');
+  const recent = p.gates.find(isGate('checks', 'checks_ok', 'no_required_checks'));
   const fresh = p.gatesEvaluatedAt && k.now().getTime() - Date.parse(p.gatesEvaluatedAt) < 60_000;
   if (recent && fresh && (recent.status === 'pass' || recent.status === 'warn') && recent.details?.sha === sha) return;
   const r = await d.checksFor(p, sha);

@@ -36,7 +36,7 @@ export function workflowInputs(p: Promotion, strategy: WorkflowStrategy): Record
 export async function dispatchStep(d: ExecDeps, k: StepKit, p0: Promotion, strategy: WorkflowStrategy): Promise<Promotion> {
   const inputs = workflowInputs(p0, strategy);
   const since = p0.steps.dispatch?.startedAt;
-  const { p, value } = await k.effect<{ runId?: number }>(p0, 'dispatch', {
+  const { p, value } = await k.effect<{ runId?: number }, 'dispatch'>(p0, 'dispatch', {
     look: async () => {
       if (!since) return undefined;
       const run = await findDispatchedRun(d, p0, strategy, new Date(since));
@@ -51,7 +51,7 @@ export async function dispatchStep(d: ExecDeps, k: StepKit, p0: Promotion, strat
     adopted: 'run_adopted',
     applied: (v) => ({ type: 'workflow_dispatched', data: { workflow: strategy.workflow, ref: strategy.ref, inputs, runId: v.runId } }),
   });
-  const runId = value.runId as number | undefined;
+  const runId = value?.runId;
   if (runId !== undefined) await d.runs.claim(p.repo, runId, p.id);
   return p;
 }

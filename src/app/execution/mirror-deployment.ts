@@ -1,3 +1,4 @@
+import { ShipgateError } from '../../domain/shipgate-error';
 import { executionBegan, followedRunId, needsMirror } from '../../domain/execution-plan';
 import { deployedSha, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';
@@ -73,7 +74,8 @@ export class MirrorDeployment {
         evidence: { ...cur.evidence, deployments: cur.evidence.deployments.some((x) => x.id === v.id) ? cur.evidence.deployments : [...cur.evidence.deployments, { id: v.id, environment: cur.env }] },
       }),
     });
-    const deploymentId = value.id as number;
+    const deploymentId = value?.id;
+    if (deploymentId === undefined) throw new ShipgateError('invalid_state', `promotion ${p0.id}: the deployment step recorded no deployment id`);
     const state = outcome === 'succeeded' ? 'success' : 'failure';
     const description = `${outcome} (${p0.id})`;
     const { p: after } = await k.effect(p, 'deployment_status', {

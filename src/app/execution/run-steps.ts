@@ -3,7 +3,7 @@ import { patternMatches, runLabel, withRun, type RunEvidence } from '../../domai
 import { followedRunId, outputOf } from '../../domain/execution-plan';
 import { link, mrk, type Mrkdwn } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
-import { deployedSha, type Promotion } from '../../domain/promotion';
+import { deployedSha, type Promotion, type StepRecord } from '../../domain/promotion';
 import { ShipgateError } from '../../domain/shipgate-error';
 import { wakeKeys } from '../../domain/wake-keys';
 import type { WorkflowRun } from '../ports/workflow-runs';
@@ -86,7 +86,8 @@ function reviewKey(runId: number, environmentId: number): string {
 /** Reviews an earlier attempt may have given (a crash or a lost answer): look them up and record them, once. */
 async function settleReviews(d: ExecDeps, k: StepKit, p0: Promotion, run: WorkflowRun, strategy: WorkflowStrategy | BranchStrategy): Promise<Promotion> {
   let p = p0;
-  const open = Object.values(p.steps).filter((s) => s.name.startsWith(`review:${run.id}:`) && s.status !== 'done' && s.status !== 'failed');
+  const records: StepRecord[] = Object.values(p.steps);
+  const open = records.filter((s) => s.name.startsWith(`review:${run.id}:`) && s.status !== 'done' && s.status !== 'failed');
   for (const rec of open) {
     const envId = Number(rec.name.split(':')[2]);
     const given = await lookReview(d, p, run.id, envId);
@@ -117,7 +118,7 @@ async function recordReview(
     state === 'approved'
       ? mrk`:white_check_mark: Approved the GitHub Environment *${environment}* review for \`${run.headSha.slice(0, 7)}\` (as approved in Slack).`
       : mrk`:no_entry: Rejected the GitHub Environment review of ${link(run.htmlUrl, runLabel(run))}: ${why ?? 'not the environment or SHA approved in Slack'}.`;
-  return k.done(p, key, { environment, state, sha: run.headSha }, (cur) => withThreadPost(cur, `${key}:said`, said, k.now()), [
+  return k.doneKeyed(p, key, { environment, state, sha: run.headSha }, (cur) => withThreadPost(cur, `${key}:said`, said, k.now()), [
     { type: state === 'approved' ? auditType : 'environment_review_refused', data: { runId: run.id, environment, sha: run.headSha, ...(why ? { reason: why.text } : {}) } },
   ]);
 }
@@ -142,7 +143,7 @@ async function answerReviews(d: ExecDeps, k: StepKit, p0: Promotion, run: Workfl
     const approvers = p.approvals.map((a) => `@${a.userId}`).join(', ');
     if (envOk && shaOk && dep.canApprove) {
       const comment = `Approved in Slack by ${approvers} (shipgate ${p.id}, ${run.headSha.slice(0, 7)} → ${p.env})`;
-      const { p: next } = await k.effect(p, key, {
+      const next = await k.effectKeyed(p, key, {
         look: () => lookReview(d, p, run.id, dep.environmentId),
         act: async () => {
           await d.reviews.review(p.repo, run.id, [dep.environmentId], 'approved', comment);
@@ -162,12 +163,12 @@ async function answerReviews(d: ExecDeps, k: StepKit, p0: Promotion, run: Workfl
         ? mrk`*${dep.environment}* is not the environment approved in Slack (*${p.env}*)`
         : mrk`the run deploys \`${run.headSha.slice(0, 7)}\`, not the SHA approved in Slack (\`${p.sha?.slice(0, 7) ?? 'unresolved'}\`)`;
     if (!dep.canApprove) {
-      p = await k.done(p, key, { environment: dep.environment, state: 'left', reason: why.text }, (cur) =>
+      p = await k.doneKeyed(p, key, { environment: dep.environment, state: 'left', reason: why.text }, (cur) =>
         withThreadPost(cur, `${key}:said`, mrk`:no_entry: Did not approve the GitHub Environment review of ${link(run.htmlUrl, runLabel(run))}: ${why}.`, k.now()),
       );
       continue;
     }
-    const { p: next } = await k.effect(p, key, {
+    const next = await k.effectKeyed(p, key, {
       look: () => lookReview(d, p, run.id, dep.environmentId),
       act: async () => {
         await d.reviews.review(p.repo, run.id, [dep.environmentId], 'rejected', `Rejected by shipgate ${p.id}: ${why.text.replace(/[*`]/g, '')}`);

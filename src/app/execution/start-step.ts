@@ -1,9 +1,8 @@
 import { formatDuration } from '../../domain/duration';
-import type { GateResult } from '../../domain/gates/gate-result';
+import { gatesAllow, type GateResult, type GateResultFor } from '../../domain/gates/gate-result';
 import { fromStored, joinMd, mrk } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import { transition, type Promotion } from '../../domain/promotion';
-import { gatesAllow } from '../gate-evaluator';
 import type { ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';
 import { StepWait } from './step-wait';
@@ -11,8 +10,10 @@ import { StepWait } from './step-wait';
 /** How long gates that could not be checked (a service answering 5xx) are retried before the promotion fails. */
 const UNCHECKABLE_RETRY_MS = 10 * 60_000;
 
+type WaitingGate = GateResultFor<'freeze', 'queued_for_window'> | GateResultFor<'changeRecord', 'cr_awaiting_approval' | 'cr_to_create'>;
+
 /** Gates that pass on their own in time: re-check later instead of failing. */
-function waitsOnItsOwn(r: GateResult): boolean {
+function waitsOnItsOwn(r: GateResult): r is WaitingGate {
   return r.status === 'pending' && ((r.gate === 'freeze' && r.code === 'queued_for_window') || (r.gate === 'changeRecord' && (r.code === 'cr_awaiting_approval' || r.code === 'cr_to_create')));
 }
 
@@ -26,7 +27,7 @@ export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<
   const results = await d.gates.evaluate(p, 'execute');
   const now = k.now();
   const waiting = results.filter(waitsOnItsOwn);
-  if (waiting.length && gatesAllow(results.filter((r) => !waiting.includes(r)), 'execute')) {
+  if (waiting.length && gatesAllow(results.filter((r) => !waitsOnItsOwn(r)), 'execute')) {
     const delays = waiting.map((r) => (r.gate === 'freeze' ? Date.parse(String(r.details?.scheduledFor)) - now.getTime() : d.timing.changeRecheckMs));
     const wait = Math.max(1000, Math.max(...delays));
     const freeze = waiting.find((r) => r.gate === 'freeze');

@@ -1,6 +1,6 @@
 import type { Mrkdwn } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
-import type { Promotion, StepRecord } from '../../domain/promotion';
+import type { Promotion, RecordedStep, StepOutputs, StepRecord } from '../../domain/promotion';
 import { isTransientError } from '../../domain/transient-error';
 import type { Clock } from '../ports/clock';
 import type { DeploymentRecord } from '../ports/deployment-history';
@@ -26,12 +26,12 @@ export interface AuditNote {
   actor?: string;
 }
 
-export interface Effect<T> {
+export interface Effect<T, O extends object = Record<string, unknown>> {
   /** Was it applied already (by an attempt that died or whose answer was lost)? */
   look?: () => Promise<T | undefined>;
   act: () => Promise<T>;
   /** What the step records as its output. */
-  output: (value: T) => Record<string, unknown>;
+  output: (value: T) => O;
   /** Further changes stored in the same update as the "done" record. */
   apply?: (cur: Promotion, value: T) => Promotion;
   /** Audit entry when a look found it applied already. */
@@ -76,8 +76,13 @@ export class StepKit {
   }
 
 
-  /** Records a step as done with its output (and further changes, and audit entries). */
-  async done(p: Promotion, name: string, output: Record<string, unknown> = {}, fn: (cur: Promotion) => Promotion = (c) => c, audit: readonly AuditNote[] = []): Promise<Promotion> {
+  /** Records a named step as done with its output (and further changes, and audit entries). */
+  async done<N extends RecordedStep>(p: Promotion, name: N, output: StepOutputs[N], fn: (cur: Promotion) => Promotion = (c) => c, audit: readonly AuditNote[] = []): Promise<Promotion> {
+    return this.doneKeyed(p, name, output, fn, audit);
+  }
+
+  /** Records a keyed step (a run's environment review) as done with its output. */
+  async doneKeyed(p: Promotion, name: string, output: Record<string, unknown>, fn: (cur: Promotion) => Promotion = (c) => c, audit: readonly AuditNote[] = []): Promise<Promotion> {
     const now = this.now().toISOString();
     return this.update(
       p,
@@ -92,11 +97,21 @@ export class StepKit {
     );
   }
 
+  /**
+   * A named step's side effect exactly once; its value is the output the step recorded (by
+   * this attempt or an earlier one).
+   */
+  async effect<T, N extends RecordedStep>(p0: Promotion, name: N, e: Effect<T, StepOutputs[N]>): Promise<{ p: Promotion; value: StepOutputs[N] | undefined }> {
+    const p = await this.effectKeyed(p0, name, e);
+    const named: { [K in RecordedStep]?: StepRecord<StepOutputs[K]> } = p.steps;
+    return { p, value: named[name]?.output };
+  }
+
   /** A side effect exactly once: look (when an earlier attempt may have applied it), claim, act, record. */
-  async effect<T>(p0: Promotion, name: string, e: Effect<T>): Promise<{ p: Promotion; value: Record<string, unknown> }> {
+  async effectKeyed<T>(p0: Promotion, name: string, e: Effect<T, Record<string, unknown>>): Promise<Promotion> {
     let p = p0;
     const rec = p.steps[name];
-    if (rec?.status === 'done') return { p, value: rec.output ?? {} };
+    if (rec?.status === 'done') return p;
     if (rec && (rec.status === 'started' || rec.status === 'uncertain')) {
       const age = this.now().getTime() - Date.parse(rec.startedAt);
       if (rec.status === 'started' && rec.owner !== this.token && age < this.d.leaseMs) {
@@ -105,7 +120,7 @@ export class StepKit {
       const found = e.look ? await e.look() : undefined;
       if (found !== undefined) {
         p = await this.record(p, name, e, found, { type: e.adopted ?? `${name}_adopted`, data: e.output(found) });
-        return { p, value: e.output(found) };
+        return p;
       }
     }
     const claimedAt = this.now().toISOString();
@@ -115,7 +130,7 @@ export class StepKit {
       if (r && r.startedAt !== rec?.startedAt) throw new StepWait(0, [], `${name} was claimed by another attempt`);
       return { ...cur, steps: { ...cur.steps, [name]: { name, status: 'started', startedAt: claimedAt, owner: this.token } } };
     });
-    if (p.steps[name]?.status === 'done') return { p, value: p.steps[name]?.output ?? {} };
+    if (p.steps[name]?.status === 'done') return p;
     let value: T;
     try {
       value = await e.act();
@@ -129,10 +144,10 @@ export class StepKit {
       throw err;
     }
     p = await this.record(p, name, e, value, e.applied?.(value));
-    return { p, value: e.output(value) };
+    return p;
   }
 
-  private async record<T>(p: Promotion, name: string, e: Effect<T>, value: T, audit?: AuditNote): Promise<Promotion> {
-    return this.done(p, name, e.output(value), (cur) => (e.apply ? e.apply(cur, value) : cur), audit ? [audit] : []);
+  private async record<T>(p: Promotion, name: string, e: Effect<T, Record<string, unknown>>, value: T, audit?: AuditNote): Promise<Promotion> {
+    return this.doneKeyed(p, name, e.output(value), (cur) => (e.apply ? e.apply(cur, value) : cur), audit ? [audit] : []);
   }
 }

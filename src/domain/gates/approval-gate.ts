@@ -2,7 +2,7 @@ import type { EnvironmentConfig } from '../../config/config-schema';
 import { joinMd, mrk, mention } from '../mrkdwn';
 import { describePrincipals, requiredApprovals } from '../policy';
 import type { EmergencyOverride } from '../promotion';
-import { gate, type GateResult } from './gate-result';
+import { gate, type GateResultFor } from './gate-result';
 
 export interface EmergencyRequirement {
   approvers: readonly string[];
@@ -17,7 +17,7 @@ export function approvalGate(
   env: Pick<EnvironmentConfig, 'name' | 'approvers' | 'requiredApprovals' | 'deployers'>,
   approvals: ReadonlyArray<{ userId: string }>,
   emergency?: EmergencyRequirement,
-): GateResult {
+): GateResultFor<'approval'> {
   const needed = requiredApprovals(env);
   const have = approvals.length;
   const emergencyMissing = emergency && !emergency.override.approvedBy;

@@ -1,4 +1,5 @@
-import { gate, type GateResult } from './gate-result';
+import type { CheckState, RequiredCheckOutcome } from './gate-details';
+import { gate, type GateResultFor } from './gate-result';
 import { joinMd, link, mrk, type Mrkdwn } from '../mrkdwn';
 
 /**
@@ -56,17 +57,7 @@ export interface ChecksGateContext {
   commitUrl?: string;
 }
 
-export type CheckState = 'green' | 'pending' | 'failed' | 'missing';
-
-export interface RequiredCheckOutcome {
-  name: string;
-  state: CheckState;
-  /** Where it came from: check run, commit status, both, or none. */
-  source: 'check_run' | 'status' | 'both' | 'none';
-  /** What GitHub said, e.g. "failure", "in_progress", "pending", "success". */
-  detail: string;
-  url?: string;
-}
+export type { CheckState, RequiredCheckOutcome };
 
 const GREEN_CONCLUSIONS = new Set(['success', 'neutral', 'skipped']);
 const PENDING_RUN_STATUSES = new Set(['queued', 'in_progress', 'waiting', 'requested', 'pending']);
@@ -159,7 +150,7 @@ function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
 
-export function checksGate(required: readonly string[], observed: ObservedChecks, ctx: ChecksGateContext): GateResult {
+export function checksGate(required: readonly string[], observed: ObservedChecks, ctx: ChecksGateContext): GateResultFor<'checks', 'no_required_checks' | 'checks_ok' | 'checks_pending' | 'checks_failed'> {
   const at = ctx.commitUrl ? link(ctx.commitUrl, mrk`\`${shortSha(ctx.sha)}\``) : mrk`\`${shortSha(ctx.sha)}\``;
   if (required.length === 0)
     return gate('checks', 'pass', 'no_required_checks', 'No required checks configured for this service', { sha: ctx.sha, required: [] });

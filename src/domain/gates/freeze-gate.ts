@@ -1,6 +1,7 @@
 import type { FreezeCheck, FreezeWindow, UnevaluatedRule } from '../freeze-calendar';
 import { formatLocal, formatWindowRange, isoUtc, zoneAbbreviation } from '../calendar/format';
-import { gate, type GateResult } from './gate-result';
+import type { FreezeDetails, FreezeWindowDetails } from './gate-details';
+import { gate, type GateResultFor } from './gate-result';
 
 export interface FreezeGateOptions {
   /** The requester's Slack time zone (users.info `tz`); the next open instant is also shown in it. */
@@ -39,7 +40,7 @@ function frozenText(check: FreezeCheck, zone: string, requesterTimeZone?: string
   return `Frozen by ${listText(check.windows.map((w) => windowText(w, zone)))}. Opens ${formatOpenInstant(check.nextOpen, zone, requesterTimeZone)}`;
 }
 
-function windowDetails(windows: FreezeWindow[]): Array<Record<string, string>> {
+function windowDetails(windows: FreezeWindow[]): FreezeWindowDetails[] {
   return windows.map((w) => ({ rule: w.rule, start: w.start.toISOString(), end: w.end.toISOString(), ...(w.label ? { label: w.label } : {}) }));
 }
 
@@ -48,11 +49,11 @@ function windowDetails(windows: FreezeWindow[]): Array<Record<string, string>> {
  * open instant). A rule whose calendar could not be read blocks with
  * `freeze_source_unavailable` — never silently open.
  */
-export function freezeGate(check: FreezeCheck, opts: FreezeGateOptions = {}): GateResult {
+export function freezeGate(check: FreezeCheck, opts: FreezeGateOptions = {}): GateResultFor<'freeze', 'not_frozen' | 'frozen' | 'freeze_source_unavailable'> {
   const zone = opts.calendarTimeZone ?? 'UTC';
   const reasons = new Map((opts.unevaluated ?? []).map((u) => [u.rule, u.reason]));
   const missing = [...new Set([...(opts.missingSources ?? []), ...reasons.keys()])];
-  const details: Record<string, unknown> = {
+  const details: FreezeDetails = {
     env: check.env,
     at: check.at.toISOString(),
     windows: windowDetails(check.windows),

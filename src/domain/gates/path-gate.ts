@@ -1,8 +1,8 @@
 import type { ServiceConfig } from '../../config/config-schema';
-import { gate, type GateResult } from './gate-result';
+import { gate, type GateResultFor } from './gate-result';
 
 /** `path`: the target follows the source in the service's pipeline; no skipping, no going back. */
-export function pathGate(service: Pick<ServiceConfig, 'name' | 'pipeline'>, from: string, to: string): GateResult {
+export function pathGate(service: Pick<ServiceConfig, 'name' | 'pipeline'>, from: string, to: string): GateResultFor<'path'> {
   const pipeline = service.pipeline;
   const shown = pipeline.join(' → ');
   const fi = pipeline.indexOf(from);

@@ -1,5 +1,5 @@
 import type { DeploymentEntry } from '../rollback-target';
-import { gate, type GateResult } from './gate-result';
+import { gate, type GateResultFor } from './gate-result';
 
 export interface RedeployInput {
   /** The candidate SHA. */
@@ -17,7 +17,7 @@ export interface RedeployInput {
  * when it runs and how to redeploy anyway; with it, a warning with its own code stays on the
  * card and in the evidence. Nothing when the candidate is something else.
  */
-export function redeployGate(input: RedeployInput): GateResult | undefined {
+export function redeployGate(input: RedeployInput): GateResultFor<'redeploy'> | undefined {
   const r = input.running;
   if (!r || (r.sha !== input.sha && r.approvedSha !== input.sha)) return undefined;
   const since = `${r.at.slice(0, 16).replace('T', ' ')} UTC`;

@@ -1,6 +1,6 @@
 import { formatLocal, isoUtc, zoneAbbreviation } from '../calendar/format';
 import { formatDuration } from '../duration';
-import { gate, type GateResult } from './gate-result';
+import { gate, type GateResultFor } from './gate-result';
 import { link, mrk, type Mrkdwn } from '../mrkdwn';
 
 /**
@@ -50,7 +50,7 @@ function where(d: SoakDeployment): Mrkdwn {
   return mrk`${d.source === 'shipgate' ? 'shipgate' : 'GitHub'} deployment${ref ? mrk` ${ref}` : ''}`;
 }
 
-export function soakGate(i: SoakGateInput): GateResult {
+export function soakGate(i: SoakGateInput): GateResultFor<'soak', 'soak_ok' | 'soak_not_reached' | 'soak_never_deployed'> {
   const short = `\`${i.sha.slice(0, 7)}\``;
   const base = { sha: i.sha, from: i.from, soak: i.soak, soakMs: i.soakMs };
   if (!i.deployed) {

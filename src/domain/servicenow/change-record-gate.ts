@@ -1,4 +1,5 @@
-import { gate, type GateResult } from '../gates/gate-result';
+import type { ChangeFailureCode } from '../gates/gate-details';
+import { gate, type GateResultFor } from '../gates/gate-result';
 import { IMPLEMENTABLE_STATES, formatSnDateTime, mrkdwnLink, type ChangeRecord } from './change-record';
 import { mrk } from '../mrkdwn';
 
@@ -31,8 +32,7 @@ export interface ChangeGateContext {
   env?: string;
 }
 
-export type ChangeFailureCode =
-  'cr_not_approved' | 'cr_wrong_state' | 'cr_on_hold' | 'cr_window_missing' | 'cr_window_future' | 'cr_window_ended' | 'cr_wrong_ci' | 'cr_wrong_type';
+export type { ChangeFailureCode };
 
 export interface ChangeFailure {
   code: ChangeFailureCode;
@@ -47,7 +47,7 @@ export interface ChangeFailure {
 
 const WAITING_STATES: readonly string[] = ['-5', '-4', '-3'];
 
-export function changeRecordGate(change: ChangeRecord | undefined, ctx: ChangeGateContext): GateResult {
+export function changeRecordGate(change: ChangeRecord | undefined, ctx: ChangeGateContext): GateResultFor<'changeRecord'> {
   const envText = ctx.env ? ` for *${ctx.env}*` : '';
   if (!change) {
     if (ctx.crGiven) {
@@ -193,7 +193,7 @@ function ciMatches(change: ChangeRecord, ci: string): boolean {
 }
 
 /** ServiceNow could not be asked: the gate blocks (fail closed) and says why. */
-export function changeRecordUnavailable(cr: string | undefined, reason: string): GateResult {
+export function changeRecordUnavailable(cr: string | undefined, reason: string): GateResultFor<'changeRecord', 'cr_unavailable'> {
   const what = cr ? `Change \`${cr}\`` : 'The change record';
   return gate('changeRecord', 'block', 'cr_unavailable', `${what} could not be checked: ${reason}`, { ...(cr ? { change: cr } : {}), error: reason });
 }

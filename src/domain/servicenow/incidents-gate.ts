@@ -1,4 +1,4 @@
-import { gate, type GateResult } from '../gates/gate-result';
+import { gate, type GateResultFor } from '../gates/gate-result';
 import { mrkdwnLink, type Incident } from './change-record';
 import { joinMd, mrk } from '../mrkdwn';
 
@@ -26,7 +26,7 @@ export function priorityText(priorities: readonly number[]): string {
     .join('/');
 }
 
-export function incidentsGate(incidents: readonly Incident[], ctx: IncidentsGateContext): GateResult {
+export function incidentsGate(incidents: readonly Incident[], ctx: IncidentsGateContext): GateResultFor<'incidents', 'incidents_none' | 'incidents_open'> {
   const prio = priorityText(ctx.priorities);
   const where = ctx.ci ? `\`${ctx.ci}\`` : `service ${ctx.service ?? ''}`.trim();
   const wanted = new Set(ctx.priorities);
@@ -48,7 +48,7 @@ export function incidentsGate(incidents: readonly Incident[], ctx: IncidentsGate
 }
 
 /** ServiceNow could not be asked: block (fail closed) and say why. */
-export function incidentsUnavailable(ctx: IncidentsGateContext, reason: string): GateResult {
+export function incidentsUnavailable(ctx: IncidentsGateContext, reason: string): GateResultFor<'incidents', 'incidents_unavailable'> {
   return gate('incidents', 'block', 'incidents_unavailable', `Open ${priorityText(ctx.priorities)} incidents could not be checked: ${reason}`, {
     ci: ctx.ci,
     error: reason,
@@ -56,7 +56,7 @@ export function incidentsUnavailable(ctx: IncidentsGateContext, reason: string):
 }
 
 /** `blockOnIncidents` is set but the service names no configuration item to look at. */
-export function incidentsNoCi(ctx: IncidentsGateContext): GateResult {
+export function incidentsNoCi(ctx: IncidentsGateContext): GateResultFor<'incidents', 'incidents_no_ci'> {
   return gate(
     'incidents',
     'block',

@@ -2,7 +2,12 @@ import { buildOverride, overridable } from '../../../src/domain/emergency-overri
 import { approvalGate } from '../../../src/domain/gates/approval-gate';
 import { gate } from '../../../src/domain/gates/gate-result';
 
-const frozen = gate('freeze', 'block', 'frozen', 'Frozen by *x*', { windows: [{ rule: 'x', start: '2026-12-15T00:00:00.000Z', end: '2026-12-16T00:00:00.000Z' }] });
+const frozen = gate('freeze', 'block', 'frozen', 'Frozen by *x*', {
+  env: 'prod',
+  at: '2026-12-15T10:00:00.000Z',
+  windows: [{ rule: 'x', start: '2026-12-15T00:00:00.000Z', end: '2026-12-16T00:00:00.000Z' }],
+  nextOpen: '2026-12-16T00:00:00.000Z',
+});
 const pathOk = gate('path', 'pass', 'path_ok', 'ok');
 const config = { emergency: { approvers: ['S0VPS'], requireRollbackPlan: true, requireOnCall: true } };
 const at = new Date('2026-12-15T10:00:00Z');

@@ -112,7 +112,7 @@ describe('plan diff model', () => {
   });
 
   it('blocked only by block (pending approval and warnings do not block a plan)', () => {
-    expect(planBlocked({ gates: [gate('approval', 'pending', 'approvals_missing', ''), gate('freeze', 'warn', 'x', '')] })).toBe(false);
+    expect(planBlocked({ gates: [gate('approval', 'pending', 'approvals_missing', ''), gate('freeze', 'warn', 'frozen_overridden', '')] })).toBe(false);
     expect(planBlocked({ gates: [gate('soak', 'block', 'soak_not_reached', '')] })).toBe(true);
   });
 });

@@ -1,0 +1,23 @@
+import type { EnvironmentConfig, ShipgateConfig } from '../../config/config-schema';
+import type { Promotion } from '../promotion';
+import { approvalGate } from './approval-gate';
+import type { GateResultFor } from './gate-result';
+
+/**
+ * The approval rules that apply to a promotion: the environment's, or for a rollback one
+ * approval from `incidents.rollbackApprovers` (or, when that list is empty, from any
+ * deployer of the environment, the requester included).
+ */
+export function approvalPolicyFor(config: Pick<ShipgateConfig, 'incidents'>, env: EnvironmentConfig, p: Pick<Promotion, 'kind'>): EnvironmentConfig {
+  if (p.kind !== 'rollback') return env;
+  const approvers = config.incidents.rollbackApprovers;
+  return approvers.length
+    ? { ...env, approvers, requiredApprovals: 1, allowSelfApproval: false }
+    : { ...env, approvers: env.deployers, requiredApprovals: 1, allowSelfApproval: true };
+}
+
+/** The approval gate of a promotion, with the emergency requirement when it carries an override. */
+export function approvalGateFor(config: Pick<ShipgateConfig, 'emergency' | 'incidents'>, envCfg: EnvironmentConfig, p: Pick<Promotion, 'kind' | 'approvals' | 'override'>): GateResultFor<'approval'> {
+  const env = approvalPolicyFor(config, envCfg, p);
+  return approvalGate(env, p.approvals, p.override && config.emergency ? { approvers: config.emergency.approvers, override: p.override } : undefined);
+}

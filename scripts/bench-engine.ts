@@ -42,12 +42,12 @@ function latencies(xs: number[]): string {
   return `p50 ${pct(s, 50).toFixed(0)} ms, p99 ${pct(s, 99).toFixed(0)} ms, max ${s[s.length - 1]!.toFixed(0)} ms (n=${s.length})`;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 50): Promise<T> {
+async function waitFor<T>(what: string | (() => string), probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`bench-engine: timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`bench-engine: timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -96,7 +96,8 @@ async function startRig(o: { name: string; redisUrl: string; config: string; rep
   for (const r of o.repos) {
     github.addRepo(r.repo, { defaultBranch: 'main' });
     github.addCommit(r.repo, 'main', { message: 'release' });
-    github.addWorkflow(r.repo, { file: 'deploy.yml', durations: { queuedMs: r.queuedMs, inProgressMs: r.inProgressMs }, logLines: ['run_id=1'] });
+    // run-name carries the promotion id (as the README asks when one workflow deploys many services)
+    github.addWorkflow(r.repo, { file: 'deploy.yml', runName: 'deploy {{ inputs.promotion }}', durations: { queuedMs: r.queuedMs, inProgressMs: r.inProgressMs }, logLines: ['run_id=1'] });
   }
   const dispatchedAt = new Map<string, number[]>();
   github.on('dispatch', (d: { inputs: Record<string, unknown> }) => {
@@ -204,13 +205,16 @@ async function clickToDispatch(redisUrl: string, throttle: boolean): Promise<Row
     await Promise.all([...long.values()].map((p) => approve(rig, p)));
     const longIds = new Set([...long.values()].map((p) => p.id));
     // every earlier promotion is following its run, which is in progress for 10 minutes
+    let seen = '';
     await waitFor(
-      `${n} 10-minute runs in progress, each followed by its promotion`,
+      () => `${n} 10-minute runs in progress, each followed by its promotion (${seen})`,
       async () => {
         const inProgress = new Set(rig.github.events.filter((e) => e.type === 'run' && (e.data as { status: string; run: { repository: { full_name: string } } }).status === 'in_progress' && (e.data as { run: { repository: { full_name: string } } }).run.repository.full_name === 'acme/long').map((e) => (e.data as { run: { id: number } }).run.id));
-        if (inProgress.size < n) return undefined;
         const ps = (await Promise.all([...longIds].map((id) => rig.app.repo.get(id)))) as Promotion[];
-        return ps.every((p) => p.state === 'running' && p.steps.follow_run?.status === 'started' && !p.steps.follow_run.output);
+        seen = `${inProgress.size} runs in progress; ${ps.map((p) => `${p.state}[${Object.entries(p.steps).map(([k, v]) => `${k}:${v.status}`).join(' ')}]`).slice(0, 2).join(', ')}`;
+        if (inProgress.size < n) return undefined;
+        // dispatched and its run known (from the dispatch answer or find_run), follow_run not done: each waits on its in-progress run
+        return ps.every((p) => p.state === 'running' && p.steps.dispatch?.status === 'done' && (p.steps.dispatch.output?.runId !== undefined || p.steps.find_run?.status === 'done') && p.steps.follow_run?.status !== 'done');
       },
       60_000 + n * 2000,
       100,

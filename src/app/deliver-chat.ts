@@ -39,46 +39,56 @@ export class DeliverChat {
   constructor(private readonly d: DeliverChatDeps) {}
 
   async deliver(id: string, token: string): Promise<Delivery> {
+    // the promotion as this delivery last stored or read it: each of our own updates returns
+    // what it stored (a concurrent writer's version comes back from the compare-and-set), so
+    // the promotion is read once per delivery, not once per item
+    let p = await this.d.repo.get(id);
     for (let i = 0; i < 200; i++) {
-      const p = await this.d.repo.get(id);
       if (!p?.messageTs) return { done: true };
       const item = nextUndelivered(p);
       // an evidence pack waits for the GitHub Deployment mirror: it then tells every call made
       if (item?.kind === 'evidence' && needsMirror(p)) return { done: false, waitMs: 500 };
       if (item) {
-        const wait = await this.deliverItem(p, item, token);
-        if (wait !== undefined) return { done: false, waitMs: wait };
+        const r = await this.deliverItem(p, item, token);
+        if (typeof r === 'number') return { done: false, waitMs: r };
+        p = r;
         continue;
       }
       const fingerprint = displayFingerprint(p);
       if (p.chat?.shown === fingerprint) return { done: true };
       await this.d.chat.show(p);
-      await this.d.repo.update(id, (cur) => (cur.chat?.shown === fingerprint ? undefined : { ...cur, chat: { ...cur.chat, shown: fingerprint } }), { known: p });
+      const shown = await this.d.repo.update(id, (cur) => (cur.chat?.shown === fingerprint ? undefined : { ...cur, chat: { ...cur.chat, shown: fingerprint } }), { known: p });
+      // an update that found nothing to change did not read what is stored now: look again
+      p = shown.changed ? shown.promotion : await this.d.repo.get(id);
     }
     return { done: false, waitMs: 0 };
   }
 
-  /** Returns a wait when another attempt is delivering this item, else undefined (delivered or given up). */
-  private async deliverItem(p: Promotion, item: OutboxItem, token: string): Promise<number | undefined> {
+  /**
+   * Returns a wait when another attempt is delivering this item, else the promotion as stored
+   * after it (delivered or given up).
+   */
+  private async deliverItem(p0: Promotion, item: OutboxItem, token: string): Promise<number | Promotion> {
     const now = this.d.clock.now();
+    let p = p0;
     if (item.state === 'sending') {
       const age = now.getTime() - Date.parse(item.claimedAt ?? item.at);
       if (!item.uncertain && item.owner !== token && age < this.d.leaseMs) return this.d.leaseMs - age;
       const ts = await this.look(p, item);
       if (ts !== undefined) return this.mark(p, item.key, (i) => ({ ...i, state: 'sent', ...(ts ? { ts } : {}) }));
     }
-    await this.mark(p, item.key, (i) => ({ ...i, state: 'sending', claimedAt: now.toISOString(), owner: token, uncertain: false }));
+    p = await this.mark(p, item.key, (i) => ({ ...i, state: 'sending', claimedAt: now.toISOString(), owner: token, uncertain: false }));
     try {
       const ts = await this.send(p, item);
-      await this.mark(p, item.key, (i) => ({ ...i, state: 'sent', ...(ts ? { ts } : {}) }), item.kind === 'evidence' ? [{ at: now.toISOString(), promotionId: p.id, type: 'evidence_published', ...(item.by ? { actor: item.by } : {}) }] : []);
+      return await this.mark(p, item.key, (i) => ({ ...i, state: 'sent', ...(ts ? { ts } : {}) }), item.kind === 'evidence' ? [{ at: now.toISOString(), promotionId: p.id, type: 'evidence_published', ...(item.by ? { actor: item.by } : {}) }] : []);
     } catch (e) {
       const attempts = (item.attempts ?? 0) + 1;
       const final = !isTransientError(e) || attempts >= (this.d.maxAttemptsPerItem ?? Infinity);
       this.d.logger.warn({ promotionId: p.id, item: item.key, attempts, err: e instanceof Error ? e.message : String(e) }, final ? 'Slack refused a thread message; giving up on it' : 'thread message not delivered yet; retrying');
-      await this.mark(p, item.key, (i) => (final ? { ...i, state: 'sent', error: e instanceof Error ? e.message : String(e) } : { ...i, uncertain: true, attempts }));
+      const marked = await this.mark(p, item.key, (i) => (final ? { ...i, state: 'sent', error: e instanceof Error ? e.message : String(e) } : { ...i, uncertain: true, attempts }));
       if (!final) throw e;
+      return marked;
     }
-    return undefined;
   }
 
   /** Was this item delivered by an attempt whose answer was lost? '' = yes (no ts known). */
@@ -103,8 +113,9 @@ export class DeliverChat {
     return undefined;
   }
 
-  private async mark(p: Promotion, key: string, fn: (i: OutboxItem) => OutboxItem, audit: AuditEntry[] = []): Promise<undefined> {
-    await this.d.repo.update(p.id, (cur) => replaceItem(cur, key, fn), { audit });
-    return undefined;
+  /** Changes one outbox item (compare-and-set against `p`, re-applied to a newer version) and returns the promotion as stored. */
+  private async mark(p: Promotion, key: string, fn: (i: OutboxItem) => OutboxItem, audit: AuditEntry[] = []): Promise<Promotion> {
+    const r = await this.d.repo.update(p.id, (cur) => replaceItem(cur, key, fn), { audit, known: p });
+    return r.changed ? r.promotion : ((await this.d.repo.get(p.id)) ?? r.promotion);
   }
 }

@@ -64,6 +64,8 @@ export function replaceItem(p: Promotion, key: string, fn: (i: OutboxItem) => Ou
 export function displayFingerprint(p: Promotion): string {
   const shown: Partial<Promotion> = { ...p };
   for (const k of NOT_SHOWN) delete shown[k];
+  // the GitHub call count is evidence-pack bookkeeping, counted after every job: not on the card
+  if (p.evidence?.githubCalls !== undefined) shown.evidence = { ...p.evidence, githubCalls: undefined };
   return fnv1a(JSON.stringify(shown));
 }
 

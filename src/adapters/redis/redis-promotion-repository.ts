@@ -56,7 +56,9 @@ return {1, ''}`;
  * when the promotion ends, or taken when asked and free), the index of promotions with
  * execution work (the sweeper's list) and of promotions that owe Slack a message.
  * KEYS: doc, lock, lock-since, holder doc, exec index, chat index. ARGV: expected version,
- * json, terminal now, lock mode ('' | 'take'), id, now ms, grace ms, active, owes chat,
+ * json, terminal now ('1' ended by this update: release the lock; '0' or 'was' ended before,
+ * its lock released then), lock mode ('' | 'take'), id, now ms, grace ms, active and owes chat
+ * ('1' add to the index, '0' remove, '-' was not in it and stays out: nothing to do),
  * expected holder, history json ('' = none; KEYS[9] list, KEYS[10] recorded set), then audit
  * entries as (type, json) pairs appended to KEYS[7] (all) and KEYS[8] (this promotion's) streams. Returns {1} stored, {0, current} version moved, {-1} missing, {2, holder}
  * lock held, {3} the lock changed hands since it was read (read it again).
@@ -75,14 +77,19 @@ if ARGV[4] == 'take' then
 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[3] == '1' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2], KEYS[3]) end
-if ARGV[8] == '1' then redis.call('ZADD', KEYS[5], ARGV[6], ARGV[5]) else redis.call('ZREM', KEYS[5], ARGV[5]) end
-if ARGV[9] == '1' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) else redis.call('ZREM', KEYS[6], ARGV[5]) end
+if ARGV[8] == '1' then redis.call('ZADD', KEYS[5], ARGV[6], ARGV[5]) elseif ARGV[8] == '0' then redis.call('ZREM', KEYS[5], ARGV[5]) end
+if ARGV[9] == '1' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) elseif ARGV[9] == '0' then redis.call('ZREM', KEYS[6], ARGV[5]) end
 if ARGV[11] ~= '' and redis.call('SADD', KEYS[10], ARGV[5]) == 1 then redis.call('LPUSH', KEYS[9], ARGV[11]) end
 for i = 12, #ARGV, 2 do
   redis.call('XADD', KEYS[7], '*', 'promotion', ARGV[5], 'type', ARGV[i], 'entry', ARGV[i + 1])
   redis.call('XADD', KEYS[8], '*', 'type', ARGV[i], 'entry', ARGV[i + 1])
 end
 return {1, ''}`;
+
+/** An index entry's change: '1' (re)add with the current time, '0' remove, '-' nothing (was out, stays out). */
+function indexFlag(now: boolean, before: boolean): '1' | '0' | '-' {
+  return now ? '1' : before ? '0' : '-';
+}
 
 /** A holder whose document cannot be found is treated as ended after this long. */
 const LOCK_GRACE_MS = 30_000;
@@ -174,13 +181,14 @@ export class RedisPromotionRepository implements PromotionRepository {
         `${historyKey}:recorded`,
         String(current.version),
         JSON.stringify(stored),
-        isTerminal(stored.state) ? '1' : '0',
+        // the version check makes `current` exactly what is stored: what it was decides what changes
+        isTerminal(stored.state) ? (isTerminal(current.state) ? 'was' : '1') : '0',
         o.takeLock ? 'take' : '',
         id,
         String(this.nowMs()),
         String(LOCK_GRACE_MS),
-        isExecutionActive(stored) ? '1' : '0',
-        owesChat(stored) ? '1' : '0',
+        indexFlag(isExecutionActive(stored), isExecutionActive(current)),
+        indexFlag(owesChat(stored), owesChat(current)),
         holder,
         o.history ? JSON.stringify(o.history) : '',
         ...audit,

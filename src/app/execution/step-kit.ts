@@ -1,5 +1,6 @@
 import type { Mrkdwn } from '../../domain/mrkdwn';
-import { withThreadPost } from '../../domain/outbox';
+import { displayFingerprint, owesChat, withThreadPost } from '../../domain/outbox';
+import { needsMirror } from '../../domain/execution-plan';
 import type { Promotion, RecordedStep, StepOutputs, StepRecord } from '../../domain/promotion';
 import { isTransientError } from '../../domain/transient-error';
 import type { Clock } from '../ports/clock';
@@ -40,6 +41,26 @@ export interface Effect<T, O extends object = Record<string, unknown>> {
   applied?: (value: T) => AuditNote;
 }
 
+/** The undelivered outbox items, as a comparable string. */
+function owed(p: Promotion): string {
+  return (p.outbox ?? [])
+    .filter((i) => i.state !== 'sent')
+    .map((i) => i.key)
+    .join('\n');
+}
+
+/**
+ * Does this change give the chat delivery something new to do: the message shows something
+ * else, the thread is owed another post, or the evidence pack stopped waiting for the
+ * Deployment mirror? Step records, leases and counters do not (each wake costs a BullMQ job
+ * and a read of the promotion); what is owed already was nudged by the change that owed it,
+ * and the sweeper re-nudges a delivery whose job was lost.
+ */
+export function wakesChat(before: Promotion, after: Promotion): boolean {
+  if (!owesChat(after)) return false;
+  return displayFingerprint(before) !== displayFingerprint(after) || owed(before) !== owed(after) || needsMirror(before) !== needsMirror(after);
+}
+
 /**
  * The execution's record keeping. Every change is one compare-and-set update of the
  * promotion (with the thread posts it owes, so a message is never lost nor said twice), and
@@ -60,13 +81,13 @@ export class StepKit {
 
   /**
    * One atomic update, with the audit entries it earns (appended in the same step, only when
-   * it changes the promotion); tells the chat delivery the thread or message may owe Slack.
+   * it changes the promotion); tells the chat delivery when the thread or message owes Slack.
    */
   async update(p: Promotion, fn: (cur: Promotion) => Promotion | undefined, audit: readonly AuditNote[] = [], history?: DeploymentRecord): Promise<Promotion> {
     const at = this.now().toISOString();
     const entries = audit.map((a) => ({ at, promotionId: p.id, type: a.type, ...(a.actor ? { actor: a.actor } : {}), ...(a.data ? { data: a.data } : {}) }));
     const { promotion, changed } = await this.d.repo.update(p.id, fn, { known: p, audit: entries, ...(history ? { history } : {}) });
-    if (changed) await this.d.queue.nudgeChat(promotion.id);
+    if (changed && wakesChat(p, promotion)) await this.d.queue.nudgeChat(promotion.id);
     return promotion;
   }
 

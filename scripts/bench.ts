@@ -6,6 +6,7 @@ import { benchFreeze } from './bench-freeze';
 import { benchAck } from './bench-ack';
 import { benchGithubCalls } from './bench-github-calls';
 import { benchEngine } from './bench-engine';
+import { benchResume } from './bench-resume';
 
 async function main(): Promise<void> {
   const rows: Array<{ name: string; value: string }> = [];
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchAck()));
   rows.push(...(await benchGithubCalls()));
   rows.push(...(await benchEngine()));
+  rows.push(...(await benchResume()));
   const w = Math.max(...rows.map((r) => r.name.length));
   process.stdout.write(`${'benchmark'.padEnd(w)} | result\n${'-'.repeat(w)}-|-${'-'.repeat(40)}\n`);
   for (const r of rows) process.stdout.write(`${r.name.padEnd(w)} | ${r.value}\n`);

@@ -135,13 +135,16 @@ export class StepKit {
     if (rec?.status === 'done') return p;
     if (rec && (rec.status === 'started' || rec.status === 'uncertain')) {
       const age = this.now().getTime() - Date.parse(rec.startedAt);
-      if (rec.status === 'started' && rec.owner !== this.token && age < this.d.leaseMs) {
-        throw new StepWait(this.d.leaseMs - age, [], `${name} is in flight in another attempt`);
-      }
+      // the look only reads, so it is safe while another attempt may still be in flight: an effect
+      // that already happened (the usual case after a crash) is adopted at once, not after the lease
       const found = e.look ? await e.look() : undefined;
       if (found !== undefined) {
         p = await this.record(p, name, e, found, { type: e.adopted ?? `${name}_adopted`, data: e.output(found) });
         return p;
+      }
+      // nothing found yet: act again only once the other attempt's request can no longer land
+      if (rec.status === 'started' && rec.owner !== this.token && age < this.d.leaseMs) {
+        throw new StepWait(this.d.leaseMs - age, [], `${name} is in flight in another attempt`);
       }
     }
     const claimedAt = this.now().toISOString();

@@ -183,7 +183,9 @@ export class ActionsRoom {
       }
     }
     if (Object.keys(inputs).length > 25) throw new GhError(422, 'you may only define up to 25 `inputs` for a `workflow_dispatch` event');
-    const displayTitle = workflow.runName ? workflow.runName.replace(/\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_m, k: string) => String(inputs[k] ?? '')) : workflow.name;
+    const displayTitle = workflow.runName
+      ? workflow.runName.replace(/\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_m, k: string) => String(inputs[k] ?? ''))
+      : workflow.name;
     const run = this.createRun(repo, workflow, { event: 'workflow_dispatch', branch: bare, sha, inputs, displayTitle, actor: q.login });
     const dispatch: DispatchRecord = {
       repo: repo.fullName,

@@ -177,7 +177,7 @@ export class ChecksRoom {
         repository: this.shapes.minimalRepoJson(repo),
         commit_url: `${this.shapes.apiRepoUrl(repo)}/commits/${sha}`,
         url: `${this.shapes.apiRepoUrl(repo)}/commits/${sha}/status`,
-      },
+      } satisfies Schemas['combined-commit-status'],
     };
   }
 
@@ -200,7 +200,17 @@ export class ChecksRoom {
     description: string | null,
     creator: string,
   ): StatusRec {
-    const status: StatusRec = { id: this.state.nextId(), repo: repo.fullName, sha, context, state, targetUrl, description, createdAt: this.state.now(), creator };
+    const status: StatusRec = {
+      id: this.state.nextId(),
+      repo: repo.fullName,
+      sha,
+      context,
+      state,
+      targetUrl,
+      description,
+      createdAt: this.state.now(),
+      creator,
+    };
     this.state.statuses.push(status);
     this.state.host.record('status', { repo: repo.fullName, sha, context, state });
     this.webhooks.send('status', {
@@ -252,7 +262,13 @@ export class ChecksRoom {
       conclusion: c.conclusion,
       started_at: iso(c.startedAt),
       completed_at: c.completedAt === null ? null : iso(c.completedAt),
-      output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.shapes.apiRepoUrl(repo)}/check-runs/${c.id}/annotations` },
+      output: {
+        title: null,
+        summary: null,
+        text: null,
+        annotations_count: 0,
+        annotations_url: `${this.shapes.apiRepoUrl(repo)}/check-runs/${c.id}/annotations`,
+      },
       name: c.name,
       check_suite: { id: c.checkSuiteId },
       app: this.shapes.actionsAppJson(),
@@ -276,7 +292,13 @@ export class ChecksRoom {
       conclusion: job.conclusion,
       started_at: job.started_at,
       completed_at: job.completed_at,
-      output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.shapes.apiRepoUrl(repo)}/check-runs/${run.jobId}/annotations` },
+      output: {
+        title: null,
+        summary: null,
+        text: null,
+        annotations_count: 0,
+        annotations_url: `${this.shapes.apiRepoUrl(repo)}/check-runs/${run.jobId}/annotations`,
+      },
       name: job.name,
       check_suite: { id: run.checkSuiteId },
       app: this.shapes.actionsAppJson(),

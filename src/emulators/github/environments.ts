@@ -35,7 +35,7 @@ export class EnvironmentsRoom {
       const { repo, run } = this.state.runParam(q);
       const list = this.state.approvals
         .filter((a) => a.runId === run.id)
-        .map((a) => {
+        .map((a): Schemas['environment-approvals'] => {
           const env = this.state.environments.find((e) => e.repo === repo.fullName && e.name === a.environment);
           return {
             environments: env ? [this.environmentJson(repo, env)] : [],

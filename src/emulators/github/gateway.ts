@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { isRecord, parseBody, sendJson, type RequestContext } from '../emulator-base';
 import { RouteTable } from '../route-table';
 import { DOCS, GhError, type Handler, type HandlerResult } from './rest';
+import type { Schemas } from './shapes';
 import type { GitHubState } from './state';
 
 export interface GitHubFault {
@@ -37,21 +38,11 @@ export class Gateway {
   readonly routes = new RouteTable<Handler>();
   private readonly faults: Array<GitHubFault & { remaining: number }> = [];
   private readonly rate: { limit: number; remaining: number; resetAt: number };
-  private readonly tokens: Set<string> | undefined;
-  private readonly callCount: () => number;
-  private readonly sync: () => void;
-  private readonly serveLog: (ctx: RequestContext) => void;
-  private readonly servePage: (ctx: RequestContext) => void;
 
   constructor(
     private readonly state: GitHubState,
-    options: GatewayOptions,
+    private readonly options: GatewayOptions,
   ) {
-    this.tokens = options.tokens;
-    this.callCount = options.callCount;
-    this.sync = options.sync;
-    this.serveLog = options.serveLog;
-    this.servePage = options.servePage;
     this.rate = { limit: options.rateLimit, remaining: options.rateLimit, resetAt: Math.floor(this.state.now() / 1000) + 3600 };
     const r = this.routes;
     r.add('GET', '/rate_limit', () => {
@@ -63,7 +54,7 @@ export class Gateway {
       };
       // search has its own budget (30 a minute); shipgate never searches, so it stays full
       const search = { limit: 30, used: 0, remaining: 30, reset: Math.floor(this.state.now() / 1000) + 60 };
-      return { status: 200, body: { resources: { core, search }, rate: core } };
+      return { status: 200, body: { resources: { core, search }, rate: core } satisfies Schemas['rate-limit-overview'] };
     });
   }
 
@@ -81,18 +72,18 @@ export class Gateway {
   handle(ctx: RequestContext): void {
     const path = ctx.path;
     if (path.startsWith('/_logs/jobs/')) {
-      this.serveLog(ctx);
+      this.options.serveLog(ctx);
       return;
     }
     const match = this.routes.match(ctx.method, path);
     const isApi = match !== undefined || /^\/(repos|user|rate_limit|app|orgs|users)(\/|$)/.test(path);
     if (!isApi && ctx.method === 'GET') {
-      this.servePage(ctx);
+      this.options.servePage(ctx);
       return;
     }
     const parsed = parseBody(ctx.raw, ctx.headers['content-type']);
     ctx.body = parsed;
-    this.sync();
+    this.options.sync();
 
     const fault = this.faults.find(
       (f) =>
@@ -110,7 +101,7 @@ export class Gateway {
     }
 
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(ctx.headers.authorization ?? '')?.[1];
-    if (!token || (this.tokens && !this.tokens.has(token))) {
+    if (!token || (this.options.tokens && !this.options.tokens.has(token))) {
       this.sendError(ctx, new GhError(401, 'Bad credentials'));
       return;
     }
@@ -167,7 +158,7 @@ export class Gateway {
     }
     if (path !== '/rate_limit') this.rate.remaining -= 1;
     headers['x-github-media-type'] = 'github.v3; format=json';
-    headers['x-github-request-id'] = `EMU:${this.callCount() + 1}`;
+    headers['x-github-request-id'] = `EMU:${this.options.callCount() + 1}`;
     if (result.body === undefined) {
       ctx.res.writeHead(result.status, { ...this.rateHeaders(), ...headers });
       ctx.res.end();

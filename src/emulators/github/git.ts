@@ -379,7 +379,7 @@ export class GitRoom {
         total_commits: ahead.length,
         commits: ahead.slice(0, 250).map((s) => this.commitJson(repo, this.commitRec(repo, s))),
         files: [],
-      },
+      } satisfies Schemas['commit-comparison'],
     };
   }
 

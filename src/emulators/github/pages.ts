@@ -38,7 +38,10 @@ export class PagesRoom {
         if (run) {
           const json = this.actions.runJson(run);
           title = `${str(json.name)} #${run.runNumber} · ${str(json.status)}${json.conclusion ? ` (${str(json.conclusion)})` : ''}`;
-          data = rest[2] === 'job' ? { job: this.actions.jobJson(run), log: this.actions.jobLog(run) } : { run: json, jobs: [this.actions.jobJson(run)], inputs: run.inputs };
+          data =
+            rest[2] === 'job'
+              ? { job: this.actions.jobJson(run), log: this.actions.jobLog(run) }
+              : { run: json, jobs: [this.actions.jobJson(run)], inputs: run.inputs };
         } else status = 404;
       } else if (kind === 'pull') {
         const pull = this.state.pulls.find((p) => p.repo === repo.fullName && p.number === Number(rest[0]));

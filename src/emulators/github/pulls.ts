@@ -211,7 +211,7 @@ export class PullsRoom {
     this.git.pushBranch(repo, pull.base, mergeSha, false);
     this.emitPull('closed', pull);
     this.state.host.record('merge', { repo: repo.fullName, number: pull.number, sha: mergeSha, method, base: pull.base, head: pull.head });
-    return { status: 200, body: { sha: mergeSha, merged: true, message: 'Pull Request successfully merged' } };
+    return { status: 200, body: { sha: mergeSha, merged: true, message: 'Pull Request successfully merged' } satisfies Schemas['pull-request-merge-result'] };
   }
 
   emitPull(action: string, pull: PullRec): void {

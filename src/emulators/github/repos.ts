@@ -4,7 +4,7 @@
  */
 import { GhError, paginate, type GitHubRoutes } from './rest';
 import type { GitRoom } from './git';
-import type { Shapes } from './shapes';
+import type { Schemas, Shapes } from './shapes';
 import type { GitHubState } from './state';
 
 export class ReposRoom {
@@ -22,12 +22,15 @@ export class ReposRoom {
   register(r: GitHubRoutes): void {
     const R = '/repos/:owner/:repo';
     r.add('GET', '/user', (q) => ({ status: 200, body: this.shapes.userJson(q.login) }));
-    r.add('GET', R, (q) => ({ status: 200, body: { ...this.shapes.repoJson(this.state.repoParam(q)), network_count: 0, subscribers_count: 0 } }));
+    r.add('GET', R, (q) => ({
+      status: 200,
+      body: { ...this.shapes.repoJson(this.state.repoParam(q)), network_count: 0, subscribers_count: 0 } satisfies Schemas['full-repository'],
+    }));
 
     // branches & refs
     r.add('GET', `${R}/branches`, (q) => {
       const repo = this.state.repoParam(q);
-      const list = [...repo.branches.entries()].map(([name, sha]) => ({
+      const list = [...repo.branches.entries()].map(([name, sha]): Schemas['short-branch'] => ({
         name,
         commit: { sha, url: `${this.shapes.apiRepoUrl(repo)}/commits/${sha}` },
         protected: repo.protection.has(name),
@@ -46,7 +49,7 @@ export class ReposRoom {
           contexts: protection.requiredChecks,
           checks: protection.requiredChecks.map((context) => ({ context, app_id: null })),
           contexts_url: `${this.shapes.apiRepoUrl(repo)}/branches/${q.params.branch}/protection/required_status_checks/contexts`,
-        },
+        } satisfies Schemas['status-check-policy'],
       };
     });
     r.add('GET', `${R}/rules/branches/:branch*`, (q) => {
@@ -83,7 +86,7 @@ export class ReposRoom {
           protected: repo.protection.has(name),
           protection: { enabled: repo.protection.has(name), required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
           protection_url: `${this.shapes.apiRepoUrl(repo)}/branches/${name}/protection`,
-        },
+        } satisfies Schemas['branch-with-protection'],
       };
     });
   }

@@ -22,6 +22,12 @@ type UserUrls = Pick<
   | 'received_events_url'
 >;
 
+/**
+ * A repository as GitHub's `repository` (webhooks, a PR's head and base) and, with
+ * `network_count` and `subscribers_count`, its `full-repository` (`GET /repos/{owner}/{repo}`).
+ */
+export type Repository = Schemas['repository'] & Omit<Schemas['full-repository'], 'network_count' | 'subscribers_count'>;
+
 /** Seconds-precision ISO instant, as GitHub writes them. */
 export function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -156,7 +162,7 @@ export class Shapes {
   }
 
   /** A repository as GitHub's full shape (`GET /repos/{owner}/{repo}`, webhooks' `repository`, a PR's head and base repo). */
-  repoJson(repo: RepoRec): Schemas['repository'] {
+  repoJson(repo: RepoRec): Repository {
     const host = new URL(this.state.url).host;
     return {
       ...this.minimalRepoJson(repo),

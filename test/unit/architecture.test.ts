@@ -39,3 +39,35 @@ describe('layering (DEVELOPERS.md)', () => {
     for (const f of files(root)) expect(path.basename(f)).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*(\.d)?\.ts$/);
   });
 });
+
+describe('GitHub emulator rooms (src/emulators/github/)', () => {
+  const rooms = files(path.join(root, 'emulators/github'));
+  const entry = path.join(root, 'emulators/github-emulator.ts');
+
+  it('every room and the entry are under 600 lines', () => {
+    const long = [...rooms, entry]
+      .map((f) => `${path.relative(root, f)}: ${readFileSync(f, 'utf8').split('\n').length} lines`)
+      .filter((line) => Number(/(\d+) lines$/.exec(line)?.[1]) >= 600);
+    expect(long).toEqual([]);
+  });
+
+  it('rooms import each other without a cycle', () => {
+    const deps = new Map(
+      rooms.map((f) => [
+        f,
+        imports(f)
+          .filter((s) => s.startsWith('./'))
+          .map((s) => path.join(path.dirname(f), `${s}.ts`)),
+      ]),
+    );
+    const done = new Set<string>();
+    const visit = (f: string, trail: string[]): void => {
+      if (trail.includes(f)) throw new Error(`import cycle: ${[...trail, f].map((x) => path.basename(x)).join(' → ')}`);
+      if (done.has(f)) return;
+      for (const d of deps.get(f) ?? []) visit(d, [...trail, f]);
+      done.add(f);
+    };
+    expect(() => rooms.forEach((f) => visit(f, []))).not.toThrow();
+    expect(rooms.length).toBeGreaterThanOrEqual(8);
+  });
+});

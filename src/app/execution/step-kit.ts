@@ -2,6 +2,7 @@ import type { Mrkdwn } from '../../domain/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion, StepRecord } from '../../domain/promotion';
 import { isTransientError } from '../../domain/transient-error';
+import type { Logger } from '../logger';
 import type { Clock } from '../ports/clock';
 import type { DeploymentRecord } from '../ports/deployment-history';
 import type { JobQueue } from '../ports/job-queue';
@@ -17,6 +18,11 @@ export interface StepKitDeps {
    * request can take): before that, a second attempt waits instead of looking and acting.
    */
   leaseMs: number;
+}
+
+/** The logger of one promotion's work: every line carries its id, service and environment. */
+export function promotionLogger(logger: Logger, p: Pick<Promotion, 'id' | 'service' | 'env'>): Logger {
+  return logger.child({ promotionId: p.id, service: p.service, env: p.env });
 }
 
 /** An audit entry of the promotion being changed. */
@@ -52,6 +58,8 @@ export class StepKit {
     private readonly d: StepKitDeps,
     /** This delivery attempt (BullMQ job token). */
     readonly token: string,
+    /** The promotion's logger: a child carrying promotionId, service and env, for every step. */
+    readonly log: Logger,
   ) {}
 
   now(): Date {

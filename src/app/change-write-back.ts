@@ -26,7 +26,7 @@ export interface ChangeWriteBackDeps {
   clock: Clock;
   /** Permalink of the promotion's Slack thread, when known. */
   threadLink: (p: Promotion) => string | undefined;
-  /** Web URL of a commit (e.g. main.ts's commitUrlFor). */
+  /** Web URL of a commit (adapters/github/commit-url.ts). */
   commitUrl?: (repo: string, sha: string) => string;
   /** Slack user id → name, when known (work notes are read by people outside Slack). */
   userName?: (userId: string) => string | undefined;

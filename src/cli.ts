@@ -142,11 +142,6 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'freeze': {
       const { freezeCommand } = await import('./cli/freeze-command');
       // servicenowBlackout rules are evaluated when ServiceNow is configured (else reported as unevaluated)
-      if (io.env.SERVICENOW_INSTANCE_URL) {
-        const { changeManagementFromEnv } = await import('./adapters/servicenow/change-management-from-env');
-        const changes = changeManagementFromEnv(io.env);
-        return freezeCommand(argv.slice(1), { ...io, blackoutSource: (name: string) => changes.blackoutSpans(name) });
-      }
       return freezeCommand(argv.slice(1), io);
     }
     case 'plan': {

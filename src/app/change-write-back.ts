@@ -26,7 +26,7 @@ export interface ChangeWriteBackDeps {
   clock: Clock;
   /** Permalink of the promotion's Slack thread, when known. */
   threadLink: (p: Promotion) => string | undefined;
-  /** Web URL of a commit (e.g. main.ts's commitUrlFor). */
+  /** Web URL of a commit (adapters/github/commit-url.ts). */
   commitUrl?: (repo: string, sha: string) => string;
   /** Slack user id → name, when known (work notes are read by people outside Slack). */
   userName?: (userId: string) => string | undefined;
@@ -85,7 +85,7 @@ export class ChangeWriteBack {
       );
       return { ...outcome, message: stored(mrk`${written} and moved it to *Review* (close code: successful)`) };
     } catch (e) {
-      this.d.logger?.warn({ promotionId: p.id, change: change.number, err: reason(e) }, 'could not move the change to Review');
+      this.d.logger?.warn({ promotionId: p.id, change: change.number, err: e }, 'could not move the change to Review');
       return {
         status: 'failed',
         change: change.number,
@@ -126,7 +126,7 @@ export class ChangeWriteBack {
         message: stored(mrk`:memo: Opened Normal change ${mrkdwnLink(change.url, change.number)} (planned window ${window}). It must be approved in ServiceNow (and scheduled) before this promotion can run; shipgate re-checks it.`),
       };
     } catch (e) {
-      this.d.logger?.warn({ promotionId: p.id, err: reason(e) }, 'could not open a change');
+      this.d.logger?.warn({ promotionId: p.id, err: e }, 'could not open a change');
       return { status: 'failed', message: stored(mrk`:warning: Could not open a change in ServiceNow: ${reason(e)}`) };
     }
   }
@@ -157,7 +157,7 @@ export class ChangeWriteBack {
     try {
       change = await this.changeFor(p);
     } catch (e) {
-      this.d.logger?.warn({ promotionId: p.id, err: reason(e) }, 'could not look up the change for a work note');
+      this.d.logger?.warn({ promotionId: p.id, err: e }, 'could not look up the change for a work note');
       const outcome: WriteBackOutcome = {
         status: 'failed',
         ...(p.cr ? { change: p.cr } : {}),
@@ -186,7 +186,7 @@ export class ChangeWriteBack {
       await this.d.changes.addWorkNote(change.sysId, text);
       return { outcome: { status: 'written', change: change.number, message: stored(mrk`:memo: Wrote the ${label} work note to ${link}`) }, change };
     } catch (e) {
-      this.d.logger?.warn({ promotionId: p.id, change: change.number, err: reason(e) }, 'could not write a work note');
+      this.d.logger?.warn({ promotionId: p.id, change: change.number, err: e }, 'could not write a work note');
       return {
         outcome: { status: 'failed', change: change.number, message: stored(mrk`:warning: Could not write the ${label} work note to ${link}: ${reason(e)}`) },
         change,

@@ -84,7 +84,7 @@ export class DeliverChat {
     } catch (e) {
       const attempts = (item.attempts ?? 0) + 1;
       const final = !isTransientError(e) || attempts >= (this.d.maxAttemptsPerItem ?? Infinity);
-      this.d.logger.warn({ promotionId: p.id, item: item.key, attempts, err: e instanceof Error ? e.message : String(e) }, final ? 'Slack refused a thread message; giving up on it' : 'thread message not delivered yet; retrying');
+      this.d.logger.warn({ promotionId: p.id, item: item.key, attempts, err: e }, final ? 'Slack refused a thread message; giving up on it' : 'thread message not delivered yet; retrying');
       const marked = await this.mark(p, item.key, (i) => (final ? { ...i, state: 'sent', error: e instanceof Error ? e.message : String(e) } : { ...i, uncertain: true, attempts }));
       if (!final) throw e;
       return marked;

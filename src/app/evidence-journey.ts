@@ -22,10 +22,6 @@ export interface JourneyDeps {
   logger?: Logger;
 }
 
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * The journey of a promotion's candidate to its environment, first environment first: for
  * each earlier environment of the pipeline, the successful deployment there of the commit the
@@ -94,7 +90,7 @@ async function fromGitHub(p: Promotion, env: string, sha: string, d: JourneyDeps
     }
     return { github: { pullRequests: pulls.map((pr) => ({ number: pr.number, url: pr.url, title: pr.title })), runs, matches } };
   } catch (e) {
-    d.logger?.warn({ promotionId: p.id, env, err: reason(e) }, 'journey stage not found on GitHub');
+    d.logger?.warn({ promotionId: p.id, env, err: e }, 'journey stage not found on GitHub');
     return {};
   }
 }

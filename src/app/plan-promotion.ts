@@ -119,7 +119,7 @@ export class PlanPromotion {
       return (await this.d.history.list(service, env, limit)).find((r) => r.outcome === 'succeeded');
     } catch (e) {
       historyOk.ok = false;
-      this.d.logger?.warn({ err: reason(e) }, 'deployment history unavailable for plan');
+      this.d.logger?.warn({ err: e }, 'deployment history unavailable for plan');
       return undefined;
     }
   }
@@ -193,7 +193,7 @@ export class PlanPromotion {
       if (comparison.status === 'behind' || comparison.status === 'diverged') {
         // what the target has that the candidate lacks: merge commits of earlier promotions do not count
         const behind = await this.d.compare.compare(service.repo, sha, base.sha).catch((e: unknown) => {
-          this.d.logger?.warn({ err: reason(e) }, 'could not list the commits only the target has');
+          this.d.logger?.warn({ err: e }, 'could not list the commits only the target has');
           return undefined;
         });
         if (behind) comparison = discountMerges(comparison, behind);

@@ -48,7 +48,7 @@ export class SweepPromotions {
       try {
         ctx = this.d.context(p);
       } catch (e) {
-        this.d.logger.warn({ promotionId: p.id, err: e instanceof Error ? e.message : String(e) }, 'sweeper: promotion no longer configured');
+        this.d.logger.warn({ promotionId: p.id, err: e }, 'sweeper: promotion no longer configured');
         continue;
       }
       if (nextStep(p, ctx) !== undefined) {

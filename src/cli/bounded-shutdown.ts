@@ -59,7 +59,7 @@ export async function boundedShutdown(close: () => Promise<void>, o: BoundedShut
   try {
     await close();
   } catch (e) {
-    o.log.error({ err: e instanceof Error ? e.message : String(e) }, 'error while stopping');
+    o.log.error({ err: e }, 'error while stopping');
   } finally {
     clearTimeout(deadline);
   }

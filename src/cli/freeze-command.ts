@@ -5,6 +5,12 @@ import { instantOfLocal, isLeapYear, MS_PER_DAY } from '../domain/calendar/days'
 import { formatLocal, isoUtc, zoneAbbreviation } from '../domain/calendar/format';
 import { loadCalendarSources, type BlackoutSource } from '../adapters/calendar/load-calendar-sources';
 import { parseCommand, usageError, withUsage, type CommandSpec } from './cli-args';
+import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
+import type { ChangeManagement } from '../app/ports/change-management';
+
+function blackoutSourceOf(changes: ChangeManagement): BlackoutSource {
+  return (name) => changes.blackoutSpans(name);
+}
 
 /**
  * `shipgate freeze check|list` (SPEC §4).
@@ -24,7 +30,10 @@ export interface FreezeCommandIO {
   stderr: (s: string) => void;
   now: () => Date;
   env: Record<string, string | undefined>;
-  /** Resolves a ServiceNow blackout schedule by name; without it such rules are reported as not evaluated. */
+  /**
+   * Resolves a ServiceNow blackout schedule by name (default: ServiceNow from SERVICENOW_* when
+   * SERVICENOW_INSTANCE_URL is set, wired like the bot's); without one such rules are reported as not evaluated.
+   */
   blackoutSource?: BlackoutSource;
   /** For https ICS calendars; defaults to the global fetch. */
   fetch?: typeof fetch;
@@ -171,8 +180,9 @@ async function freeze(argv: string[], io: FreezeCommandIO): Promise<number> {
   }
 
   // Calendar sources and engine
+  const blackouts = io.blackoutSource ?? (serviceNowConfigured(io.env) ? blackoutSourceOf(buildChangeManagement(io.env, config)) : undefined);
   const loadedSources = await loadCalendarSources(config, loaded.baseDir, {
-    ...(io.blackoutSource ? { blackoutSource: io.blackoutSource } : {}),
+    ...(blackouts ? { blackoutSource: blackouts } : {}),
     ...(io.fetch ? { fetch: io.fetch } : {}),
   });
   let calendar: FreezeCalendar;

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { configProblems, loadConfig, type LoadedConfig } from '../config/load-config';
 import { envSchema } from '../config/env-schema';
 import { formatIssues } from '../config/format-issues';
-import type { ShipgateConfig } from '../config/config-schema';
 import { CR_PATTERN, parseForce, type PromoteOptions } from '../domain/command-parser';
 import { planBlocked, type Plan } from '../domain/plan';
 import { isShipgateError, ShipgateError } from '../domain/shipgate-error';
@@ -13,20 +12,10 @@ import { isGate, type GateResult } from '../domain/gates/gate-result';
 import type { Logger } from '../app/logger';
 import type { Clock } from '../app/ports/clock';
 import type { DeploymentHistory } from '../app/ports/deployment-history';
-import { GateEvaluator } from '../app/gate-evaluator';
-import { freezeGateCheck } from '../app/freeze-gate-check';
-import { registerServiceNowGates } from '../app/servicenow-gates';
-import { registerGitHubGates } from '../app/github-gates';
-import { redeployGateCheck } from '../app/redeploy-gate-check';
 import { PlanPromotion } from '../app/plan-promotion';
-import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
-import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
-import { createGitHubClient } from '../adapters/github/github-client';
-import { GitHubWorkflowRuns } from '../adapters/github/github-workflow-runs';
-import { GitHubCommitChecks } from '../adapters/github/github-commit-checks';
-import { GitHubCompare } from '../adapters/github/github-compare';
-import { GitHubDeploymentLookup } from '../adapters/github/github-deployment-lookup';
-import { EtagCache } from '../adapters/github/etag-cache';
+import { buildGitHub } from '../wiring/build-github';
+import { buildFreezeCalendars, buildGates } from '../wiring/build-gates';
+import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
 import { RedisDeploymentHistory } from '../adapters/redis/redis-deployment-history';
 import { RedisKeys } from '../adapters/redis/redis-keys';
 
@@ -179,15 +168,6 @@ export function loadPlanEnv(raw: Record<string, string | undefined>): { env: Pla
   return { env: result.data };
 }
 
-/** The GitHub client the CLI uses: App auth when its three variables are set, else the token. */
-function githubClientFor(env: PlanEnv, logger: Logger): ReturnType<typeof createGitHubClient> {
-  const app =
-    env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY && env.GITHUB_APP_INSTALLATION_ID
-      ? { appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: env.GITHUB_APP_INSTALLATION_ID }
-      : undefined;
-  return createGitHubClient({ baseUrl: env.GITHUB_API_URL, ...(app ? { app } : { token: env.GITHUB_TOKEN ?? '' }), logger, maxRateLimitRetries: 1 });
-}
-
 function redact(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
 }
@@ -246,12 +226,17 @@ async function openRedisHistory(env: PlanEnv, timeoutMs: number): Promise<Histor
   }
 }
 
+/** An Error logged as `err` is shown by its message on the terminal (JSON.stringify would print `{}`). */
+function plainErrors(_key: string, value: unknown): unknown {
+  return value instanceof Error ? value.message : value;
+}
+
 function stderrLogger(io: PlanCommandIO): Logger {
   const logger: Logger = {
     info: () => undefined,
     debug: () => undefined,
-    warn: (o, m) => io.stderr(`warning: ${m ?? ''} ${JSON.stringify(o)}\n`),
-    error: (o, m) => io.stderr(`error: ${m ?? ''} ${JSON.stringify(o)}\n`),
+    warn: (o, m) => io.stderr(`warning: ${m ?? ''} ${JSON.stringify(o, plainErrors)}\n`),
+    error: (o, m) => io.stderr(`error: ${m ?? ''} ${JSON.stringify(o, plainErrors)}\n`),
     child: () => logger,
   };
   return logger;
@@ -363,33 +348,6 @@ function humanPlan(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The gates `shipgate plan` evaluates, wired like the bot's worker: freeze, ServiceNow, checks, soak. */
-export function planGates(
-  config: ShipgateConfig,
-  baseDir: string,
-  env: PlanEnv,
-  d: { clock: Clock; logger: Logger; gh: ReturnType<typeof createGitHubClient>; etags: EtagCache; history?: DeploymentHistory },
-): GateEvaluator {
-  const changes = changeManagementFromEnv(env, { logger: d.logger, defaultTimeZone: config.timezone });
-  const needsBlackouts = config.freezes.some((f) => f.servicenowBlackout !== undefined) && Boolean(env.SERVICENOW_INSTANCE_URL);
-  const calendars = new CachedFreezeCalendars(
-    config,
-    baseDir,
-    d.clock,
-    d.logger,
-    needsBlackouts ? { blackoutSource: (name) => changes.blackoutSpans(name) } : {},
-  );
-  const evaluator = new GateEvaluator({ config, clock: d.clock }).register('freeze', freezeGateCheck(calendars, config));
-  registerServiceNowGates(evaluator, { changes });
-  registerGitHubGates(evaluator, {
-    commitChecks: new GitHubCommitChecks(d.gh, { etags: d.etags }),
-    deployments: new GitHubDeploymentLookup(d.gh, { etags: d.etags }),
-    ...(d.history ? { history: d.history } : {}),
-    timeZone: config.timezone,
-  });
-  return d.history ? evaluator.register('redeploy', redeployGateCheck(d.history)) : evaluator;
-}
-
 export function planCommand(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps = {}): Promise<number> {
   return withUsage(io, () => plan(argv, io, deps));
 }
@@ -429,18 +387,14 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
         `warning: planning without shipgate's deployment history: ${handle.note ?? 'not available'}. The candidate defaults to the source branch head, what runs in the target is unknown unless it is a branch, and soak is read from GitHub Deployments only.\n`,
       );
     }
-    const gh = githubClientFor(env, logger);
-    const etags = new EtagCache(gh);
-    const gates = planGates(config, loaded.baseDir, env, { clock, logger, gh, etags, ...(handle.history ? { history: handle.history } : {}) });
-    const planner = new PlanPromotion({
-      config,
-      clock,
-      github: new GitHubWorkflowRuns(gh),
-      compare: new GitHubCompare(gh, { etags }),
-      ...(handle.history ? { history: handle.history } : {}),
-      gates,
-      logger,
-    });
+    // the bot's wiring (src/wiring/): the same GitHub adapters and the same gates as /promote plan; the
+    // terminal output shows SHAs without commit links (the full SHA is on the Candidate line)
+    const github = buildGitHub(env, logger, { maxRateLimitRetries: 1 });
+    const changes = buildChangeManagement(env, config, { logger });
+    const calendars = buildFreezeCalendars(config, loaded.baseDir, { clock, logger, ...(serviceNowConfigured(env) ? { blackouts: changes } : {}) });
+    const history = handle.history ? { history: handle.history } : {};
+    const gates = buildGates({ config, clock, calendars, changes, github, ...history });
+    const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {
       plan = await planner.execute({ service: args.service, env: args.env, options: args.options });

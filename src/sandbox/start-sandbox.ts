@@ -29,8 +29,8 @@ import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './se
 import { SandboxConsole } from './console/sandbox-console';
 import { ClockConsole } from './console/clock-console';
 import { SandboxClock } from './sandbox-clock';
-import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
-import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
+import { buildFreezeCalendars } from '../wiring/build-gates';
+import { buildChangeManagement } from '../wiring/build-change-management';
 
 export interface SandboxOptions {
   /** Port of the bot and the console (default 3000; 0 = a free one). */
@@ -235,11 +235,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const history: Pick<DeploymentHistory, 'list'> = { list: (service, e, limit) => appRef.app?.history.list(service, e, limit) ?? Promise.resolve([]) };
     const consoleUi = new SandboxConsole({ slack, github, servicenow, config, history, redisDescription: redis.description, clock: sandboxClock });
     cleanups.push(async () => consoleUi.close());
-    const changes = changeManagementFromEnv(env, { defaultTimeZone: config.timezone });
+    const changes = buildChangeManagement(env, config);
     const repos = [...new Set(config.services.map((s) => s.repo))];
     const clockControl = new ClockConsole({
       clock: sandboxClock,
-      calendars: new CachedFreezeCalendars(config, loaded.baseDir, sandboxClock, logger, { blackoutSource: (name) => changes.blackoutSpans(name) }),
+      calendars: buildFreezeCalendars(config, loaded.baseDir, { clock: sandboxClock, logger, blackouts: changes }),
       environments: config.environments.map((e) => e.name),
       timezone: config.timezone,
       // a run's steps are timed on the emulator's clock: moving it back would leave the run waiting for a future instant

@@ -63,10 +63,10 @@ export function githubWebhookRoute(d: GitHubWebhookRouteDeps): RouteHandler {
     sendJson(res, 202, { accepted: event });
     try {
       if (!(await d.once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
-      await d.events.handle(readGitHubEvent(event, payload)).catch((e: Error) => d.logger.warn({ err: e.message }, 'webhook wake failed'));
-      if (protection) await d.protection.handle(protection).catch((e: Error) => d.logger.error({ err: e.message }, 'deployment protection rule answer failed'));
+      await d.events.handle(readGitHubEvent(event, payload)).catch((e: unknown) => d.logger.warn({ err: e }, 'webhook wake failed'));
+      if (protection) await d.protection.handle(protection).catch((e: unknown) => d.logger.error({ err: e }, 'deployment protection rule answer failed'));
     } catch (e) {
-      d.logger.error({ delivery, event, err: e instanceof Error ? e.message : String(e) }, 'GitHub webhook handling failed after it was accepted');
+      d.logger.error({ delivery, event, err: e }, 'GitHub webhook handling failed after it was accepted');
     }
   };
 }

@@ -40,7 +40,7 @@ export class HttpServer {
       await route.handler(req, res);
     } catch (e) {
       // nothing a handler throws may take the process down: answer if nothing was answered yet, never write after the end
-      this.logger?.error({ route: route.path, err: e instanceof Error ? e.stack : String(e) }, 'HTTP handler failed');
+      this.logger?.error({ route: route.path, err: e }, 'HTTP handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
       else if (!res.writableEnded) res.end();
     }

@@ -81,7 +81,7 @@ export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
     try {
       first = await d.replays.claim(`slack-body:${digest}`, 2 * SLACK_SIGNATURE_WINDOW_S * 1000);
     } catch (e) {
-      log.error({ err: e instanceof Error ? e.message : String(e) }, 'could not check a Slack request against replays; refused');
+      log.error({ err: e }, 'could not check a Slack request against replays; refused');
       return sendJson(res, 503, { error: 'shipgate cannot check this request against replays right now; try again' });
     }
     if (!first) {

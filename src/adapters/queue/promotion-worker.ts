@@ -125,9 +125,9 @@ export function startPromotionWorkers(connection: Redis, queues: BullmqJobQueue,
   for (const w of [promotions, chat, mirror]) {
     w.on('failed', (job, err) => {
       if (err instanceof DelayedError) return;
-      logger.warn({ promotionId: job?.data.promotionId, job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job attempt failed; it is retried');
+      logger.warn({ promotionId: job?.data.promotionId, job: job?.name, attempt: job?.attemptsMade, err }, 'job attempt failed; it is retried');
     });
-    w.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
+    w.on('error', (err) => logger.error({ err }, 'worker error'));
   }
   return [promotions, chat, mirror];
 }

@@ -8,12 +8,12 @@ import { isShipgateError } from '../../domain/shipgate-error';
  */
 export function userMessage(e: unknown, logger: Logger, context: Record<string, unknown> = {}): Mrkdwn {
   if (isShipgateError(e)) {
-    if (e.code === 'internal' || e.code === 'redis_unavailable') logger.error({ ...context, code: e.code, err: e.message }, 'request failed');
+    if (e.code === 'internal' || e.code === 'redis_unavailable') logger.error({ ...context, code: e.code, err: e }, 'request failed');
     else logger.info({ ...context, code: e.code, reason: e.message }, 'request refused');
     const icon = e.code === 'not_authorized' || e.code === 'separation_of_duties' ? ':lock:' : ':warning:';
     return mrk`${icon} ${e.display}`;
   }
   const ref = Math.random().toString(36).slice(2, 8);
-  logger.error({ ...context, ref, err: e instanceof Error ? e.stack : String(e) }, 'unexpected error');
+  logger.error({ ...context, ref, err: e }, 'unexpected error');
   return mrk`:boom: Something went wrong on shipgate's side (ref \`${ref}\`). Check the promotion's message before retrying, or ask an admin to check the logs for that ref.`;
 }

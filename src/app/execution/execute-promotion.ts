@@ -10,7 +10,7 @@ import type { ExecDeps } from './exec-deps';
 import { evidencePackStep, finalizeStep, finishNoteStep, finishStep, startNoteStep, summaryStep } from './finish-steps';
 import { collectStep, followRunStep } from './run-steps';
 import { startStep } from './start-step';
-import { StepKit } from './step-kit';
+import { promotionLogger, StepKit } from './step-kit';
 import { StepWait } from './step-wait';
 
 /** What the job does next: nothing (the chain is complete) or look again after `waitMs` (woken earlier by `wakeOn`). */
@@ -43,9 +43,10 @@ export class ExecutePromotion {
 
   /** Runs steps until one must wait or nothing is left. `token` identifies this delivery attempt. */
   async advance(id: string, token: string): Promise<Advance> {
-    const k = new StepKit({ ...this.d, leaseMs: this.d.timing.leaseMs }, token);
     let p = await this.d.repo.get(id);
-    if (p) p = await this.noticeInterruption(k, p);
+    if (!p) return { done: true };
+    const k = new StepKit({ ...this.d, leaseMs: this.d.timing.leaseMs }, token, promotionLogger(this.d.logger, p));
+    p = await this.noticeInterruption(k, p);
     for (let i = 0; i < STEPS_PER_JOB && p; i++) {
       const step = nextStep(p, this.context(p));
       if (!step) return { done: true };
@@ -67,7 +68,7 @@ export class ExecutePromotion {
   private async noticeInterruption(k: StepKit, p: Promotion): Promise<Promotion> {
     const open = Object.values(p.steps).find((s) => (s.status === 'started' || s.status === 'uncertain') && s.owner !== k.token);
     if (!open || p.state !== 'running') return p;
-    this.d.logger.warn({ promotionId: p.id, service: p.service, env: p.env, step: open.name }, 'resuming an interrupted promotion');
+    k.log.warn({ step: open.name }, 'resuming an interrupted promotion');
     return k.say(p, `resume:${open.name}:${open.startedAt}`, mrk`:arrows_counterclockwise: Resuming after an interruption; completed steps are not repeated.`);
   }
 
@@ -117,7 +118,7 @@ export class ExecutePromotion {
   private async failed(k: StepKit, p: Promotion, step: ExecStep, e: unknown): Promise<Promotion> {
     const markup = isShipgateError(e) ? e.display : text(e instanceof Error ? e.message : String(e));
     const reason = markup.text;
-    this.d.logger.error({ promotionId: p.id, service: p.service, env: p.env, step, err: e instanceof Error ? e : reason }, 'promotion step failed');
+    k.log.error({ step, err: e instanceof Error ? e : reason }, 'promotion step failed');
     if (p.state === 'running') {
       return k.update(p, (cur) => (cur.state === 'running' && !cur.exec?.failure ? { ...cur, exec: { ...cur.exec, failure: stored(markup) } } : undefined), [{ type: 'step_failed', data: { step, reason } }]);
     }

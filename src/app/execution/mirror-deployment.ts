@@ -9,7 +9,7 @@ import type { GitHubDeployments } from '../ports/github-deployments';
 import type { JobQueue } from '../ports/job-queue';
 import type { PromotionRepository } from '../ports/promotion-repository';
 import type { ShipgateConfig } from '../../config/config-schema';
-import { StepKit } from './step-kit';
+import { promotionLogger, StepKit } from './step-kit';
 import { StepWait } from './step-wait';
 
 export interface MirrorDeploymentDeps {
@@ -32,15 +32,15 @@ export class MirrorDeployment {
 
   /** Returns a wait (ms) when another attempt holds a write, else undefined. */
   async mirror(id: string, token: string): Promise<number | undefined> {
-    const k = new StepKit(this.d, token);
     let p = await this.d.repo.get(id);
     if (!p || !needsMirror(p)) return undefined;
+    const k = new StepKit(this.d, token, promotionLogger(this.d.logger, p));
     try {
       p = await this.mirrorOnce(k, p);
     } catch (e) {
       if (e instanceof StepWait) return e.ms;
       if (isTransientError(e)) throw e;
-      this.d.logger.warn({ promotionId: id, err: e instanceof Error ? e.message : String(e) }, 'could not mirror the GitHub deployment');
+      k.log.warn({ err: e }, 'could not mirror the GitHub deployment');
     }
     await k.update(p, (cur) => (cur.exec?.mirrored ? undefined : { ...cur, exec: { ...cur.exec, mirrored: true } }));
     return undefined;

@@ -193,7 +193,7 @@ export async function collectStep(d: ExecDeps, k: StepKit, p: Promotion): Promis
     try {
       log = await d.logs.jobLog(p.repo, job.id);
     } catch (e) {
-      d.logger.warn({ promotionId: p.id, job: job.id, err: e instanceof Error ? e.message : String(e) }, 'job log unavailable');
+      k.log.warn({ job: job.id, err: e }, 'job log unavailable');
       continue;
     }
     for (const m of patternMatches(log, d.config.evidence.patterns, job.name)) if (!found.some((f) => f.name === m.name && f.value === m.value)) found.push(m);
@@ -204,7 +204,7 @@ export async function collectStep(d: ExecDeps, k: StepKit, p: Promotion): Promis
         const info = await d.databricks.describe(f.value);
         Object.assign(f, { state: info.state, ...(info.url ? { url: info.url } : {}) });
       } catch (e) {
-        d.logger.warn({ promotionId: p.id, runId: f.value, err: e instanceof Error ? e.message : String(e) }, 'Databricks run not enriched');
+        k.log.warn({ runId: f.value, err: e }, 'Databricks run not enriched');
       }
     }
   }

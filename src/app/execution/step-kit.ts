@@ -3,6 +3,7 @@ import { displayFingerprint, owesChat, withThreadPost } from '../../domain/outbo
 import { needsMirror } from '../../domain/execution-plan';
 import type { Promotion, RecordedStep, StepOutputs, StepRecord } from '../../domain/promotion';
 import { isTransientError } from '../../domain/transient-error';
+import type { Logger } from '../logger';
 import type { Clock } from '../ports/clock';
 import type { DeploymentRecord } from '../ports/deployment-history';
 import type { JobQueue } from '../ports/job-queue';
@@ -18,6 +19,11 @@ export interface StepKitDeps {
    * request can take): before that, a second attempt waits instead of looking and acting.
    */
   leaseMs: number;
+}
+
+/** The logger of one promotion's work: every line carries its id, service and environment. */
+export function promotionLogger(logger: Logger, p: Pick<Promotion, 'id' | 'service' | 'env'>): Logger {
+  return logger.child({ promotionId: p.id, service: p.service, env: p.env });
 }
 
 /** An audit entry of the promotion being changed. */
@@ -73,6 +79,8 @@ export class StepKit {
     private readonly d: StepKitDeps,
     /** This delivery attempt (BullMQ job token). */
     readonly token: string,
+    /** The promotion's logger: a child carrying promotionId, service and env, for every step. */
+    readonly log: Logger,
   ) {}
 
   now(): Date {

@@ -166,6 +166,27 @@ describe('shipgate freeze check with ServiceNow configured', () => {
   });
 });
 
+describe('shipgate freeze check reads ServiceNow like the bot (one wiring)', () => {
+  it('reads a blackout schedule without a time zone in the config timezone (Europe/London), not UTC', async () => {
+    const { ServiceNowEmulator } = await import('../../../src/emulators/servicenow-emulator');
+    const sn = new ServiceNowEmulator({ username: 'cli', password: 'pw' });
+    await sn.start();
+    try {
+      // summer time: 08:00-20:00 in London is 07:00Z-19:00Z
+      const { schedule } = sn.addBlackoutSchedule('Change Blackout', [{ start: '2026-07-14 08:00:00', end: '2026-07-14 20:00:00', name: 'DC move' }], { timeZone: 'UTC' });
+      schedule.time_zone = ''; // a schedule without a time zone: its spans are wall times
+      const env = { SERVICENOW_INSTANCE_URL: sn.url, SERVICENOW_USERNAME: 'cli', SERVICENOW_PASSWORD: 'pw' };
+      const t = io(env);
+      await main(['freeze', 'check', '--env', 'prod', '--at', '2026-07-14T12:00:00Z', '--config', example, '--json'], t.cli);
+      const out = JSON.parse(t.out.join('')) as { frozen: boolean; windows: Array<{ rule: string; start: string; end: string }> };
+      expect(out.frozen).toBe(true);
+      expect(out.windows.filter((w) => w.rule === 'servicenow blackouts')).toEqual([{ rule: 'servicenow blackouts', start: '2026-07-14T07:00:00.000Z', end: '2026-07-14T19:00:00.000Z' }]);
+    } finally {
+      await sn.stop();
+    }
+  });
+});
+
 describe('every subcommand: --help, and one usage-error path (node:util parseArgs)', () => {
   it.each([['serve'], ['config', 'validate'], ['freeze', 'check'], ['freeze', 'list'], ['plan'], ['sandbox']])('shipgate %s … --help prints its usage, exit 0', async (...cmd) => {
     const t = io();

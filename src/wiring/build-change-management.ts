@@ -1,0 +1,29 @@
+import type { ShipgateConfig } from '../config/config-schema';
+import type { Logger } from '../app/logger';
+import type { ChangeManagement } from '../app/ports/change-management';
+import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
+
+export interface ServiceNowEnv {
+  SERVICENOW_INSTANCE_URL?: string | undefined;
+  SERVICENOW_USERNAME?: string | undefined;
+  SERVICENOW_PASSWORD?: string | undefined;
+  SERVICENOW_TOKEN?: string | undefined;
+}
+
+/**
+ * ServiceNow for every command (`serve`, `plan`, `freeze`, the sandbox): the adapter when
+ * SERVICENOW_INSTANCE_URL is set (else one that fails every call naming the variables to set).
+ * A blackout schedule without a time zone is read in the config's `timezone`.
+ */
+export function buildChangeManagement(env: ServiceNowEnv, config: Pick<ShipgateConfig, 'timezone'>, o: { logger?: Logger; fetch?: typeof fetch } = {}): ChangeManagement {
+  return changeManagementFromEnv(env, {
+    ...(o.logger ? { logger: o.logger } : {}),
+    defaultTimeZone: config.timezone,
+    ...(o.fetch ? { client: { fetch: o.fetch } } : {}),
+  });
+}
+
+/** Whether ServiceNow is configured (blackout schedules can be read). */
+export function serviceNowConfigured(env: ServiceNowEnv): boolean {
+  return Boolean(env.SERVICENOW_INSTANCE_URL);
+}

@@ -6,7 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['src/domain/**/*.ts'],
+    files: ['src/domain/**/*.ts', 'src/shared/**/*.ts', 'src/calendar/**/*.ts'],
     rules: {
       // the domain is pure: no I/O, no SDKs, no ambient clock or environment
       'no-restricted-imports': [

@@ -2,7 +2,7 @@ import { configProblems, loadConfig, validateConfigFile } from './config/load-co
 import { loadEnv, type Role } from './config/env-schema';
 import { servicenowStartProblem } from './config/servicenow-requirements';
 import { createLogger } from './adapters/logging/create-logger';
-import { isShipgateError } from './domain/shipgate-error';
+import { isShipgateError } from './shared/shipgate-error';
 import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
 import { parseCommand, usageError, withUsage, type CommandSpec } from './cli/cli-args';
 import type { CliIo } from './cli/cli-io';

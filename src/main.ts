@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { ShipgateError } from './domain/shipgate-error';
+import { ShipgateError } from './shared/shipgate-error';
 import { buildAdapters } from './wiring/build-adapters';
 import { buildSharedUseCases, buildWebUseCases, buildWorkerUseCases } from './wiring/build-use-cases';
 import { buildSlackApp, type SlackApp } from './wiring/build-slack-app';

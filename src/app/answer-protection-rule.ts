@@ -4,36 +4,12 @@ import { findService } from '../domain/resolve-request';
 import type { JobQueue } from './ports/job-queue';
 import { withThreadPost } from '../domain/outbox';
 import type { PromotionRepository } from './ports/promotion-repository';
-import { githubEnvironmentMatches } from './execution/run-steps';
+import { githubEnvironmentMatches } from '../domain/github-environment';
+import type { ProtectionAttempt, ProtectionDecision, ProtectionRuleCallback, ProtectionRuleEvent } from './ports/protection-rules';
 import type { Logger } from './logger';
-import { mrk } from '../domain/mrkdwn';
+import { mrk } from '../shared/mrkdwn';
 
-/** Answers GitHub's custom deployment protection rule callback. */
-export interface ProtectionRuleCallback {
-  answer(callbackUrl: string, environment: string, state: 'approved' | 'rejected', comment: string): Promise<void>;
-}
-
-export interface ProtectionRuleEvent {
-  repo: string;
-  environment: string;
-  sha: string;
-  callbackUrl: string;
-}
-
-/** The answer an attempt chose, kept with the job before GitHub is called so a retry never decides anew. */
-export interface ProtectionDecision {
-  state: 'approved' | 'rejected';
-  promotionId?: string;
-}
-
-export interface ProtectionAttempt {
-  /** An earlier attempt may have answered (a retry, or a job resumed after a crash). */
-  retried?: boolean;
-  /** The decision of an earlier attempt of this job, when it recorded one. */
-  decided?: ProtectionDecision;
-  /** Records this attempt's decision with the job, before the answer is sent. */
-  remember?: (d: ProtectionDecision) => Promise<void>;
-}
+export type { ProtectionAttempt, ProtectionDecision, ProtectionRuleCallback, ProtectionRuleEvent } from './ports/protection-rules';
 
 /**
  * shipgate as a custom deployment protection rule: a deployment to a protected GitHub

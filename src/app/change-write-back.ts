@@ -3,7 +3,7 @@ import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { draftChange, type ChangeTemplate, type DraftExtras } from '../domain/servicenow/change-draft';
 import { formatSnDateTime, mrkdwnLink, type ChangeRecord } from '../domain/servicenow/change-record';
-import { fromStored, mrk, stored, type MrkdwnText } from '../domain/mrkdwn';
+import { fromStored, mrk, stored, type MrkdwnText } from '../shared/mrkdwn';
 import { finishWorkNote, startWorkNote } from '../domain/servicenow/work-notes';
 import type { Logger } from './logger';
 import type { ChangeManagement } from './ports/change-management';

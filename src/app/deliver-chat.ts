@@ -1,5 +1,5 @@
 import { needsMirror } from '../domain/execution-plan';
-import { fromStored } from '../domain/mrkdwn';
+import { fromStored } from '../shared/mrkdwn';
 import { displayFingerprint, nextUndelivered, replaceItem, type OutboxItem } from '../domain/outbox';
 import type { Promotion } from '../domain/promotion';
 import type { EvidencePack } from '../domain/evidence-pack';

@@ -1,9 +1,9 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { runLabel } from '../domain/evidence';
-import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../domain/mrkdwn';
+import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../shared/mrkdwn';
 import { deployedSha, isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { PromotionLocks } from './ports/promotion-locks';

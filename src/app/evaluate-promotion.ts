@@ -11,7 +11,7 @@ import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
 import type { JobQueue } from './ports/job-queue';
-import { fromStored, joinMd, mrk, stored, type Mrkdwn, type MrkdwnText } from '../domain/mrkdwn';
+import { fromStored, joinMd, mrk, stored, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 
 export interface EvaluatePromotionDeps {
   config: ShipgateConfig;

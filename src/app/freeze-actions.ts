@@ -3,7 +3,7 @@ import { buildOverride, overridable } from '../domain/emergency-override';
 import { describeFreeze, formatOpenInstant } from '../domain/gates/freeze-gate';
 import { groupsIn, principalsInclude } from '../domain/policy';
 import { transition, type Promotion } from '../domain/promotion';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import { approvalGateFor } from '../domain/gates/approval-policy';
 import { freezeNextOpen, freezeResultFor } from '../domain/gates/freeze-decision';
 import type { AuditLog } from './ports/audit-log';
@@ -15,7 +15,7 @@ import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
 import type { LockGuard } from './lock-guard';
-import { joinMd, mrk, mention } from '../domain/mrkdwn';
+import { joinMd, mrk, mention } from '../shared/mrkdwn';
 
 export interface FreezeActionsDeps {
   config: ShipgateConfig;

@@ -1,11 +1,11 @@
 import type { ShipgateConfig } from '../config/config-schema';
-import { formatWindowRange } from '../domain/calendar/format';
+import { formatWindowRange } from '../calendar/format';
 import type { FreezeWindow } from '../domain/freeze-calendar';
 import type { Clock } from './ports/clock';
 import type { FreezeCalendars } from './ports/freeze-calendars';
 import type { OnceGuard } from './ports/once-guard';
 import type { Logger } from './logger';
-import { mrk, type Mrkdwn } from '../domain/mrkdwn';
+import { mrk, type Mrkdwn } from '../shared/mrkdwn';
 
 const DAY = 86_400_000;
 /** An end is still announced if the tick comes this late (a restart, a slow replica). */

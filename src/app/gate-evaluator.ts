@@ -4,7 +4,7 @@ import { gate, type GatePhase, type GateResult } from '../domain/gates/gate-resu
 import { pathGate } from '../domain/gates/path-gate';
 import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import { isTransientError } from '../domain/transient-error';
 import type { Clock } from './ports/clock';
 

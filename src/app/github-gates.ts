@@ -1,7 +1,7 @@
 import { checksGate } from '../domain/gates/checks-gate';
 import { gate } from '../domain/gates/gate-result';
 import { soakGate, type SoakDeployment } from '../domain/gates/soak-gate';
-import { parseDuration } from '../domain/duration';
+import { parseDuration } from '../shared/duration';
 import type { GateCheck, GateEvaluator } from './gate-evaluator';
 import type { CommitChecks } from './ports/commit-checks';
 import type { DeploymentHistory } from './ports/deployment-history';

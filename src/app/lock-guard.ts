@@ -1,10 +1,10 @@
 import { isTerminal, transition, type Promotion } from '../domain/promotion';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import type { JobQueue } from './ports/job-queue';
 import { withThreadPost } from '../domain/outbox';
 import type { Clock } from './ports/clock';
 import type { PromotionRepository, UpdateOptions } from './ports/promotion-repository';
-import { link, mrk, mention } from '../domain/mrkdwn';
+import { link, mrk, mention } from '../shared/mrkdwn';
 
 export interface LockGuardDeps {
   clock: Clock;

@@ -5,7 +5,7 @@ import { DEFAULT_COMMIT_CAP, discountMerges, emptyDiff, planDiff, type DiffPullR
 import { requiredApprovals } from '../domain/policy';
 import { newPromotion } from '../domain/promotion';
 import { resolveTarget } from '../domain/resolve-request';
-import { isShipgateError } from '../domain/shipgate-error';
+import { isShipgateError } from '../shared/shipgate-error';
 import { resolveCandidate, type ResolvedCandidate } from './evaluate-promotion';
 import type { GateEvaluator } from './gate-evaluator';
 import type { Clock } from './ports/clock';
@@ -13,7 +13,7 @@ import type { DeploymentHistory, DeploymentRecord } from './ports/deployment-his
 import type { SourceCompare } from './ports/source-compare';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
-import { escapeMrkdwn, type MrkdwnText } from '../domain/mrkdwn';
+import { escapeMrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 
 export interface PlanPromotionDeps {
   config: ShipgateConfig;

@@ -2,14 +2,14 @@ import type { ShipgateConfig } from '../config/config-schema';
 import { buildEvidencePack, type AuditLine, type EvidencePack, type JourneyStage } from '../domain/evidence-pack';
 import { isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import { traceJourney, type JourneyDeps } from './evidence-journey';
 import type { AuditLog } from './ports/audit-log';
 import type { JobQueue } from './ports/job-queue';
 import { withEvidenceUpload } from '../domain/outbox';
 import type { Directory } from './ports/directory';
 import type { PromotionRepository } from './ports/promotion-repository';
-import { mrk, mention } from '../domain/mrkdwn';
+import { mrk, mention } from '../shared/mrkdwn';
 
 export interface PublishEvidenceDeps {
   repo: Pick<PromotionRepository, 'get' | 'update'>;

@@ -4,9 +4,9 @@ import { newPromotion, type Promotion } from '../domain/promotion';
 import { promotionId } from '../domain/promotion-id';
 import { findService, lastEnvironment } from '../domain/resolve-request';
 import { chooseRollbackTarget } from '../domain/rollback-target';
-import { ShipgateError } from '../domain/shipgate-error';
-import { closestNames } from '../domain/closest-names';
-import { mrk } from '../domain/mrkdwn';
+import { ShipgateError } from '../shared/shipgate-error';
+import { closestNames } from '../shared/closest-names';
+import { mrk } from '../shared/mrkdwn';
 import type { DeploymentHistory } from './ports/deployment-history';
 import { openPromotion, type RequestPromotionDeps } from './request-promotion';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

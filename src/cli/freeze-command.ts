@@ -1,8 +1,8 @@
 import { loadConfig, configProblems, type LoadedConfig } from '../config/load-config';
 import { FreezeCalendar, type FreezeWindow } from '../domain/freeze-calendar';
-import { isShipgateError } from '../domain/shipgate-error';
-import { instantOfLocal, isLeapYear, MS_PER_DAY } from '../domain/calendar/days';
-import { formatLocal, isoUtc, zoneAbbreviation } from '../domain/calendar/format';
+import { isShipgateError } from '../shared/shipgate-error';
+import { instantOfLocal, isLeapYear, MS_PER_DAY } from '../calendar/days';
+import { formatLocal, isoUtc, zoneAbbreviation } from '../calendar/format';
 import { loadCalendarSources, type BlackoutSource } from '../adapters/calendar/load-calendar-sources';
 import { parseCommand, usageError, withUsage, type CommandSpec } from './cli-args';
 import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';

@@ -6,7 +6,7 @@ import { envSchema } from '../config/env-schema';
 import { formatIssues } from '../config/format-issues';
 import { CR_PATTERN, parseForce, type PromoteOptions } from '../domain/command-parser';
 import { planBlocked, type Plan } from '../domain/plan';
-import { isShipgateError, ShipgateError } from '../domain/shipgate-error';
+import { isShipgateError, ShipgateError } from '../shared/shipgate-error';
 import { parseCommand, withUsage, type CommandSpec } from './cli-args';
 import { isGate, type GateResult } from '../domain/gates/gate-result';
 import type { Logger } from '../app/logger';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IcsSource } from '../domain/calendar/ics-source';
+import { IcsSource } from '../calendar/ics-source';
 
 /**
  * The `ics` files a config names (paths relative to the config's directory): each must

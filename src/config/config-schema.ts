@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
-import { parseDuration } from '../domain/duration';
-import { closestNames } from '../domain/closest-names';
+import { parseDuration } from '../shared/duration';
+import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
 
 /**

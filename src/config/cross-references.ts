@@ -1,4 +1,4 @@
-import { holidaySpecIssue } from '../domain/calendar/holidays';
+import { holidaySpecIssue } from '../calendar/holidays';
 
 /**
  * Cross-reference checks of `shipgate.yml` (names that must match across sections). They

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatIssues } from './format-issues';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 const url = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
 

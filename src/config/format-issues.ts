@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { closestNames } from '../domain/closest-names';
+import { closestNames } from '../shared/closest-names';
 
 /** Renders a zod/YAML path the way a person reads YAML: `services[1].pipeline[2]`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { configSchema, type ShipgateConfig } from './config-schema';
 import { formatIssues } from './format-issues';
 import { calendarFileProblems } from './calendar-files';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 export interface LoadedConfig {
   config: ShipgateConfig;

@@ -1,7 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { isGate, type GateResult } from './gates/gate-result';
 import type { EmergencyOverride } from './promotion';
-import { ShipgateError } from './shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 export interface OverrideRequest {
   userId: string;

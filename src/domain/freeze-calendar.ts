@@ -1,9 +1,9 @@
 import type { FreezeRule, FreezeRuleKind, ShipgateConfig } from '../config/config-schema';
-import { parseDuration } from './duration';
-import { ShipgateError } from './shipgate-error';
-import { MS_PER_DAY } from './calendar/days';
-import { HolidayDays, type HolidaySpec } from './calendar/holidays';
-import { IcsSource } from './calendar/ics-source';
+import { parseDuration } from '../shared/duration';
+import { ShipgateError } from '../shared/shipgate-error';
+import { MS_PER_DAY } from '../calendar/days';
+import { HolidayDays, type HolidaySpec } from '../calendar/holidays';
+import { IcsSource } from '../calendar/ics-source';
 import {
   AnnualSource,
   DatesSource,
@@ -13,7 +13,7 @@ import {
   SpanSource,
   type RawWindow,
   type WindowSource,
-} from './calendar/rule-sources';
+} from '../calendar/rule-sources';
 
 /**
  * The freeze-calendar engine (SPEC §3 "Freeze semantics"). Pure: time is always passed

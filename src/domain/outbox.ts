@@ -1,5 +1,7 @@
-import { stored, type Mrkdwn, type MrkdwnText } from './mrkdwn';
-import type { Promotion } from './promotion';
+import { stored, type Mrkdwn } from '../shared/mrkdwn';
+import type { OutboxItem, Promotion } from './promotion';
+
+export type { OutboxItem } from './promotion';
 
 /**
  * What a promotion's thread is owed. Use-cases never call Slack for a promotion's thread or
@@ -7,31 +9,6 @@ import type { Promotion } from './promotion';
  * change, and a separate delivery job posts each item once, in order, when Slack answers.
  * So a Slack failure can never fail or stall a promotion, and nothing said is lost.
  */
-export interface OutboxItem {
-  /** Unique per promotion: appending an existing key is a no-op (a step resumed twice says it once). */
-  key: string;
-  kind: 'thread' | 'evidence';
-  /** The markup to post (`thread`) or the upload's comment (`evidence`), in stored form. */
-  text: MrkdwnText;
-  /** Who asked for an evidence pack (`/promote evidence`). */
-  by?: string;
-  at: string;
-  /** pending → sending (claimed by a delivery attempt) → sent. */
-  state: 'pending' | 'sending' | 'sent';
-  /** When the current delivery attempt claimed it (a crashed attempt is looked up, not re-sent blindly). */
-  claimedAt?: string;
-  /** The delivery attempt (job token) that claimed it. */
-  owner?: string;
-  /** An attempt failed after it may have reached Slack: look before sending again. */
-  uncertain?: boolean;
-  /** Slack ts of the delivered message. */
-  ts?: string;
-  /** Failed delivery attempts so far. */
-  attempts?: number;
-  /** Slack refused it for good (e.g. the channel is gone): given up, logged. */
-  error?: string;
-}
-
 /** Appends a thread message (once per key). */
 export function withThreadPost(p: Promotion, key: string, text: Mrkdwn, at: Date): Promotion {
   return withItem(p, { key, kind: 'thread', text: stored(text), at: at.toISOString(), state: 'pending' });

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../config/config-schema';
-import { channelMention, joinMd, mrk, mention, text, userGroup, type Mrkdwn } from './mrkdwn';
+import { channelMention, joinMd, mrk, mention, text, userGroup, type Mrkdwn } from '../shared/mrkdwn';
 
 /** Members of Slack user groups (S…), resolved by the app layer through a port. */
 export type GroupMembers = Readonly<Record<string, readonly string[]>>;

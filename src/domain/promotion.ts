@@ -1,8 +1,7 @@
-import { ShipgateError } from './shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import { emptyEvidence, type Evidence } from './evidence';
-import type { OutboxItem } from './outbox';
-import { stored, text, type Mrkdwn, type MrkdwnText } from './mrkdwn';
+import { stored, text, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -306,4 +305,30 @@ export function deployedSha(p: Pick<Promotion, 'sha' | 'evidence'>): string | un
 
 export function isTerminal(state: PromotionState): boolean {
   return TERMINAL_STATES.includes(state);
+}
+
+/** One message the thread is owed (see domain/outbox: appended in the same update as the change, delivered once, in order). */
+export interface OutboxItem {
+  /** Unique per promotion: appending an existing key is a no-op (a step resumed twice says it once). */
+  key: string;
+  kind: 'thread' | 'evidence';
+  /** The markup to post (`thread`) or the upload's comment (`evidence`), in stored form. */
+  text: MrkdwnText;
+  /** Who asked for an evidence pack (`/promote evidence`). */
+  by?: string;
+  at: string;
+  /** pending → sending (claimed by a delivery attempt) → sent. */
+  state: 'pending' | 'sending' | 'sent';
+  /** When the current delivery attempt claimed it (a crashed attempt is looked up, not re-sent blindly). */
+  claimedAt?: string;
+  /** The delivery attempt (job token) that claimed it. */
+  owner?: string;
+  /** An attempt failed after it may have reached Slack: look before sending again. */
+  uncertain?: boolean;
+  /** Slack ts of the delivered message. */
+  ts?: string;
+  /** Failed delivery attempts so far. */
+  attempts?: number;
+  /** Slack refused it for good (e.g. the channel is gone): given up, logged. */
+  error?: string;
 }

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig, ServiceConfig, ShipgateConfig } from '../config/config-schema';
-import { closestNames } from './closest-names';
+import { closestNames } from '../shared/closest-names';
 import type { PromoteOptions } from './command-parser';
-import { ShipgateError } from './shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 export interface ResolvedTarget {
   service: ServiceConfig;

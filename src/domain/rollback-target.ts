@@ -1,4 +1,4 @@
-import { ShipgateError } from './shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 export interface DeploymentEntry {
   /** What runs in the environment now (a branch promotion: the merge commit). */

@@ -1,4 +1,4 @@
-import { ShipgateError } from './shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 const NETWORK_CODES = new Set([
   'ECONNRESET',

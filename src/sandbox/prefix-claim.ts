@@ -6,7 +6,7 @@
  * died without releasing it frees the prefix when the TTL runs out.
  */
 import { Redis } from 'ioredis';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 
 export interface PrefixClaim {
   release(): Promise<void>;

@@ -1,7 +1,7 @@
 import { parseCommand, usageError, withUsage, type CommandSpec } from '../cli/cli-args';
 import type { CliIo } from '../cli/cli-io';
 import { boundedShutdown, firstSignal, type ShutdownLog } from '../cli/bounded-shutdown';
-import { isShipgateError } from '../domain/shipgate-error';
+import { isShipgateError } from '../shared/shipgate-error';
 import { DEMO_CHANNELS, DEMO_USERS, TRY_COMMANDS } from './demo-workspace';
 import type { Sandbox, SandboxOptions } from './start-sandbox';
 

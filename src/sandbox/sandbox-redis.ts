@@ -8,7 +8,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import { lockDataDir } from './data-dir-lock';
 import { spawnGuarded, type GuardedProcess } from './spawn-guarded';
 

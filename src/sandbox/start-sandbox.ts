@@ -16,7 +16,7 @@ import { createLogger } from '../adapters/logging/create-logger';
 import { silentLogger } from '../app/logger';
 import type { DeploymentHistory } from '../app/ports/deployment-history';
 import { startShipgate, type Shipgate } from '../main';
-import { ShipgateError } from '../domain/shipgate-error';
+import { ShipgateError } from '../shared/shipgate-error';
 import { SlackEmulator } from '../emulators/slack-emulator';
 import { GitHubEmulator } from '../emulators/github-emulator';
 import { ServiceNowEmulator } from '../emulators/servicenow-emulator';

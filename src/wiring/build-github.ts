@@ -8,7 +8,7 @@ import type { PullRequests } from '../app/ports/pull-requests';
 import type { RunLogs } from '../app/ports/run-logs';
 import type { SourceCompare } from '../app/ports/source-compare';
 import type { WorkflowRuns } from '../app/ports/workflow-runs';
-import type { ProtectionRuleCallback } from '../app/answer-protection-rule';
+import type { ProtectionRuleCallback } from '../app/ports/protection-rules';
 import type { EvaluatePromotionDeps } from '../app/evaluate-promotion';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../adapters/github/github-client';
 import { EtagCache } from '../adapters/github/etag-cache';

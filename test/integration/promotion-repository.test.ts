@@ -4,7 +4,7 @@ import { RedisKeys } from '../../src/adapters/redis/redis-keys';
 import { emptyEvidence } from '../../src/domain/evidence';
 import type { Promotion } from '../../src/domain/promotion';
 import { displayFingerprint } from '../../src/domain/outbox';
-import { mrk, stored } from '../../src/domain/mrkdwn';
+import { mrk, stored } from '../../src/shared/mrkdwn';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis-prefix';
 
 /**

@@ -12,7 +12,7 @@ import { findService } from '../../src/domain/resolve-request';
 import type { Promotion } from '../../src/domain/promotion';
 import { ServiceNowEmulator } from '../../src/emulators/servicenow-emulator';
 import { SHA, promotion, snConfig } from '../unit/servicenow/servicenow-fixtures';
-import { mrk, stored } from '../../src/domain/mrkdwn';
+import { mrk, stored } from '../../src/shared/mrkdwn';
 
 const NOW = Date.UTC(2026, 2, 2, 11, 0, 0);
 const THREAD = 'https://acme.slack.com/archives/C0RELEASES/p1700000000000100';

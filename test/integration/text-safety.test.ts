@@ -4,7 +4,7 @@ import { waitUntil } from '../helpers/wait-until';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
 import { OVERRIDE_CALLBACK } from '../../src/adapters/slack/blocks/override-modal';
 import { REJECT_CALLBACK } from '../../src/adapters/slack/blocks/reject-modal';
-import { mention } from '../../src/domain/mrkdwn';
+import { mention } from '../../src/shared/mrkdwn';
 
 /** What people type, as in the issue: it would ping the channel and plant a link if it reached Slack raw. */
 const HOSTILE = '<!channel> & <http://x|y>';

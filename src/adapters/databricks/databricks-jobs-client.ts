@@ -1,5 +1,5 @@
 import type { DatabricksRunInfo, DatabricksRuns } from '../../app/ports/databricks-runs';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 
 /** Jobs API 2.1 `GET /api/2.1/jobs/runs/get?run_id=` with a bearer token (DATABRICKS_HOST / DATABRICKS_TOKEN). */
 export class DatabricksJobsClient implements DatabricksRuns {

@@ -1,6 +1,6 @@
 import type { CommitChecks } from '../../app/ports/commit-checks';
 import type { ObservedCheckRun, ObservedChecks, ObservedStatus } from '../../domain/gates/checks-gate';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { EtagCache } from './etag-cache';
 import type { GitHubClient } from './github-client';
 import type { RestData } from './rest-data';

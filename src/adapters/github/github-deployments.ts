@@ -1,5 +1,5 @@
 import type { DeploymentState, GitHubDeployments as DeploymentsPort } from '../../app/ports/github-deployments';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import type { GitHubClient } from './github-client';
 import { splitRepo } from './split-repo';
 

@@ -1,4 +1,4 @@
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { isTransientError } from '../../domain/transient-error';
 
 export function statusOf(e: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import type { GitData } from '../../app/ports/git-data';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { messageOf, statusOf } from './github-failure';
 import type { GitHubClient } from './github-client';
 import { splitRepo } from './split-repo';

@@ -1,4 +1,4 @@
-import type { ProtectionRuleCallback } from '../../app/answer-protection-rule';
+import type { ProtectionRuleCallback } from '../../app/ports/protection-rules';
 import type { GitHubClient } from './github-client';
 
 /**

@@ -1,7 +1,7 @@
 import type { operations } from '@octokit/openapi-types';
 import type { Endpoints } from '@octokit/types';
 import type { WorkflowJob, WorkflowRun, WorkflowRuns } from '../../app/ports/workflow-runs';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { githubFailure } from './github-failure';
 import type { GitHubClient } from './github-client';
 import type { EtagCache } from './etag-cache';

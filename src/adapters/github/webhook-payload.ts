@@ -11,7 +11,7 @@ import type {
   WorkflowRunEvent,
 } from '@octokit/webhooks-types';
 import { z } from 'zod';
-import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
+import type { ProtectionRuleEvent } from '../../app/ports/protection-rules';
 
 /** Some fields of a GitHub webhook object, typed as `@octokit/webhooks-types` has them, each one optional. */
 type Some<T, K extends keyof T> = { [P in K]?: T[P] | undefined };

@@ -1,6 +1,6 @@
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
-import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
+import type { ProtectionRuleEvent } from '../../app/ports/protection-rules';
 import type { GitHubEvent } from '../../app/handle-github-event';
 import { readGitHubEvent } from '../github/github-webhook-event';
 import { githubWebhookPayload, protectionRuleEvent } from '../github/webhook-payload';

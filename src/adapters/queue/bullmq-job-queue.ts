@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { JobQueue } from '../../app/ports/job-queue';
-import type { ProtectionRuleEvent } from '../../app/answer-protection-rule';
+import type { ProtectionRuleEvent } from '../../app/ports/protection-rules';
 
 /** Gate evaluation, execution steps, expiries, announcements and the sweeper. */
 export const QUEUE_NAME = 'promotions';

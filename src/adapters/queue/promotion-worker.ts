@@ -1,7 +1,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../app/logger';
-import type { ProtectionAttempt, ProtectionDecision, ProtectionRuleEvent } from '../../app/answer-protection-rule';
+import type { ProtectionAttempt, ProtectionDecision, ProtectionRuleEvent } from '../../app/ports/protection-rules';
 import { BullmqJobQueue, CHAT_QUEUE, MIRROR_QUEUE, QUEUE_NAME } from './bullmq-job-queue';
 
 /** What a step job answers: done, or look again after `waitMs` (the job sleeps in the delayed set, holding no worker). */

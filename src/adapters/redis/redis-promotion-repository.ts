@@ -3,7 +3,7 @@ import type { LockedCreate, PromotionRepository, UpdateOptions } from '../../app
 import { isExecutionActive } from '../../domain/execution-plan';
 import { owesChat } from '../../domain/outbox';
 import { isTerminal, TERMINAL_STATES, type Promotion } from '../../domain/promotion';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import type { RedisKeys } from './redis-keys';
 
 const TERMINAL_LUA = `local terminal = {${TERMINAL_STATES.map((s) => `['${s}']=true`).join(',')}}`;

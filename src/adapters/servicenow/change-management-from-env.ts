@@ -1,6 +1,6 @@
 import type { Logger } from '../../app/logger';
 import type { ChangeManagement } from '../../app/ports/change-management';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { serviceNowClientFromEnv, type ServiceNowClientOptions } from './servicenow-client';
 import { ServiceNowChangeManagement } from './servicenow-change-management';
 

@@ -1,7 +1,7 @@
 import type { ChangeManagement, NewChange } from '../../app/ports/change-management';
 import type { BlackoutSpan } from '../../domain/freeze-calendar';
 import { changeStateLabel, formatSnDateTime, incidentStateLabel, recordUrl, type ChangeRecord, type Incident } from '../../domain/servicenow/change-record';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import type { ServiceNowClient, SnRecord } from './servicenow-client';
 import { fieldDisplay, fieldValue, isSysId, isTimeZone, parseScheduleDateTime, parseSnDateTime } from './servicenow-fields';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../app/logger';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 
 /**
  * ServiceNow REST client (Table API and friends) on the global fetch.

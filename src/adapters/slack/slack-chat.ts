@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Chat } from '../../app/ports/chat';
-import type { Mrkdwn } from '../../domain/mrkdwn';
+import type { Mrkdwn } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
 
 function slackError(e: unknown, what: string): ShipgateError {

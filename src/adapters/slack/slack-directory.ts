@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Directory, GroupLookup } from '../../app/ports/directory';
 import type { Clock } from '../../app/ports/clock';
 import type { GroupMembers } from '../../domain/policy';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 
 interface SlackUser {
   name?: string;

@@ -1,6 +1,6 @@
 import type { Logger } from '../../app/logger';
-import { mrk, type Mrkdwn } from '../../domain/mrkdwn';
-import { isShipgateError } from '../../domain/shipgate-error';
+import { mrk, type Mrkdwn } from '../../shared/mrkdwn';
+import { isShipgateError } from '../../shared/shipgate-error';
 
 /**
  * The one place errors become what a person reads in Slack. A message is text (it may echo

@@ -1,10 +1,10 @@
 import type { BranchStrategy } from '../../config/config-schema';
 import { outputOf } from '../../domain/execution-plan';
 import { isGate } from '../../domain/gates/gate-result';
-import { fromStored, link, mrk } from '../../domain/mrkdwn';
+import { fromStored, link, mrk } from '../../shared/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import type { Promotion } from '../../domain/promotion';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { wakeKeys } from '../../domain/wake-keys';
 import { pollDelay, type ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';

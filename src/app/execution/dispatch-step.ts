@@ -1,7 +1,7 @@
 import type { WorkflowStrategy } from '../../config/config-schema';
 import { outputOf } from '../../domain/execution-plan';
 import type { Promotion } from '../../domain/promotion';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { renderTemplate } from '../../domain/template';
 import { wakeKeys } from '../../domain/wake-keys';
 import type { WorkflowRun } from '../ports/workflow-runs';

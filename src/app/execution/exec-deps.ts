@@ -1,6 +1,6 @@
 import type { ShipgateConfig } from '../../config/config-schema';
 import type { GateResult } from '../../domain/gates/gate-result';
-import type { MrkdwnText } from '../../domain/mrkdwn';
+import type { MrkdwnText } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import type { GateEvaluator } from '../gate-evaluator';
 import type { Logger } from '../logger';

@@ -2,8 +2,8 @@ import { nextStep, type ExecContext, type ExecStep } from '../../domain/executio
 import { transition, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';
 import { isTransientError } from '../../domain/transient-error';
-import { isShipgateError } from '../../domain/shipgate-error';
-import { mrk, stored, text } from '../../domain/mrkdwn';
+import { isShipgateError } from '../../shared/shipgate-error';
+import { mrk, stored, text } from '../../shared/mrkdwn';
 import { findDeployRunStep, mergeStep, pullRequestStep, rollbackBranchStep, rollbackCommitStep } from './branch-steps';
 import { dispatchStep, findDispatchedRunStep } from './dispatch-step';
 import type { ExecDeps } from './exec-deps';

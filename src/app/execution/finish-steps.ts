@@ -1,5 +1,5 @@
 import { executionBegan, followedRunId } from '../../domain/execution-plan';
-import { fromStored, joinMd, link, mention, mrk, type Mrkdwn } from '../../domain/mrkdwn';
+import { fromStored, joinMd, link, mention, mrk, type Mrkdwn } from '../../shared/mrkdwn';
 import { withEvidenceUpload, withThreadPost } from '../../domain/outbox';
 import { runLabel } from '../../domain/evidence';
 import { deployedSha, transition, type Promotion } from '../../domain/promotion';

@@ -1,4 +1,4 @@
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { executionBegan, followedRunId, needsMirror } from '../../domain/execution-plan';
 import { deployedSha, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';

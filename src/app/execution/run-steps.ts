@@ -1,24 +1,19 @@
 import type { BranchStrategy, WorkflowStrategy } from '../../config/config-schema';
 import { patternMatches, runLabel, withRun, type RunEvidence } from '../../domain/evidence';
 import { followedRunId, outputOf } from '../../domain/execution-plan';
-import { link, mrk, type Mrkdwn } from '../../domain/mrkdwn';
+import { link, mrk, type Mrkdwn } from '../../shared/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import { deployedSha, type Promotion, type StepRecord } from '../../domain/promotion';
-import { ShipgateError } from '../../domain/shipgate-error';
+import { ShipgateError } from '../../shared/shipgate-error';
 import { wakeKeys } from '../../domain/wake-keys';
 import type { WorkflowRun } from '../ports/workflow-runs';
 import { pollDelay, type ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';
 import { StepWait } from './step-wait';
+import { githubEnvironmentMatches } from '../../domain/github-environment';
 
-/** Does a GitHub Environment name stand for a shipgate environment? (`DataBricks-Prod` ~ `prod`) */
-export function githubEnvironmentMatches(githubEnv: string, env: string, mapping: Record<string, string>): boolean {
-  const configured = mapping[env];
-  if (configured) return githubEnv === configured;
-  const g = githubEnv.toLowerCase();
-  const e = env.toLowerCase();
-  return g === e || g.endsWith(`-${e}`) || g.endsWith(`_${e}`) || g.endsWith(` ${e}`) || g.endsWith(`/${e}`);
-}
+export { githubEnvironmentMatches } from '../../domain/github-environment';
+
 
 
 /** A run as evidence; `deployed` is the commit it deploys (a dispatched run's head SHA is only the head of the workflow ref). */

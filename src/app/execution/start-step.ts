@@ -1,6 +1,6 @@
-import { formatDuration } from '../../domain/duration';
+import { formatDuration } from '../../shared/duration';
 import { gatesAllow, type GateResult, type GateResultFor } from '../../domain/gates/gate-result';
-import { fromStored, joinMd, mrk } from '../../domain/mrkdwn';
+import { fromStored, joinMd, mrk } from '../../shared/mrkdwn';
 import { withThreadPost } from '../../domain/outbox';
 import { transition, type Promotion } from '../../domain/promotion';
 import type { ExecDeps } from './exec-deps';

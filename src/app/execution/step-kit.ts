@@ -1,4 +1,4 @@
-import type { Mrkdwn } from '../../domain/mrkdwn';
+import type { Mrkdwn } from '../../shared/mrkdwn';
 import { displayFingerprint, owesChat, withThreadPost } from '../../domain/outbox';
 import { needsMirror } from '../../domain/execution-plan';
 import type { Promotion, RecordedStep, StepOutputs, StepRecord } from '../../domain/promotion';

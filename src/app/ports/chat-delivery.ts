@@ -1,4 +1,4 @@
-import type { Mrkdwn } from '../../domain/mrkdwn';
+import type { Mrkdwn } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 
 export interface EvidenceFile {

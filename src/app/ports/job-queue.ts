@@ -1,4 +1,4 @@
-import type { ProtectionRuleEvent } from '../answer-protection-rule';
+import type { ProtectionRuleEvent } from './protection-rules';
 
 export interface JobQueue {
   /** Evaluate the gates of a newly requested promotion (jobId `eval-<id>`). */

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../../config/config-schema';
-import { joinMd, mrk, mention } from '../mrkdwn';
+import { joinMd, mrk, mention } from '../../shared/mrkdwn';
 import { describePrincipals, requiredApprovals } from '../policy';
 import type { EmergencyOverride } from '../promotion';
 import { gate, type GateResultFor } from './gate-result';

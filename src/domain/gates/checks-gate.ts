@@ -1,6 +1,6 @@
 import type { CheckState, RequiredCheckOutcome } from './gate-details';
 import { gate, type GateResultFor } from './gate-result';
-import { joinMd, link, mrk, type Mrkdwn } from '../mrkdwn';
+import { joinMd, link, mrk, type Mrkdwn } from '../../shared/mrkdwn';
 
 /**
  * `checks`: every `requiredChecks` name is green on the candidate SHA (SPEC §3), read from

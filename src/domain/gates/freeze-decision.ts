@@ -1,4 +1,4 @@
-import { fromStored, mrk, mention } from '../mrkdwn';
+import { fromStored, mrk, mention } from '../../shared/mrkdwn';
 import type { Promotion } from '../promotion';
 import type { FreezeDetails } from './gate-details';
 import { formatOpenInstant } from './freeze-gate';

@@ -1,5 +1,5 @@
 import type { FreezeCheck, FreezeWindow, UnevaluatedRule } from '../freeze-calendar';
-import { formatLocal, formatWindowRange, isoUtc, zoneAbbreviation } from '../calendar/format';
+import { formatLocal, formatWindowRange, isoUtc, zoneAbbreviation } from '../../calendar/format';
 import type { FreezeDetails, FreezeWindowDetails } from './gate-details';
 import { gate, type GateResultFor } from './gate-result';
 

@@ -1,4 +1,4 @@
-import type { MrkdwnText } from '../mrkdwn';
+import type { MrkdwnText } from '../../shared/mrkdwn';
 
 /**
  * The reason codes of every gate, each with the shape of its `details` (what audit, metrics,

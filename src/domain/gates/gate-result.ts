@@ -1,4 +1,4 @@
-import { stored, text, type Mrkdwn, type MrkdwnText } from '../mrkdwn';
+import { stored, text, type Mrkdwn, type MrkdwnText } from '../../shared/mrkdwn';
 import type { GateDetailMap } from './gate-details';
 
 /**

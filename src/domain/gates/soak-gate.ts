@@ -1,7 +1,7 @@
-import { formatLocal, isoUtc, zoneAbbreviation } from '../calendar/format';
-import { formatDuration } from '../duration';
+import { formatLocal, isoUtc, zoneAbbreviation } from '../../calendar/format';
+import { formatDuration } from '../../shared/duration';
 import { gate, type GateResultFor } from './gate-result';
-import { link, mrk, type Mrkdwn } from '../mrkdwn';
+import { link, mrk, type Mrkdwn } from '../../shared/mrkdwn';
 
 /**
  * `soak`: the candidate SHA ran successfully in the source environment at least

@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../../config/config-schema';
-import { parseDuration } from '../duration';
+import { parseDuration } from '../../shared/duration';
 import type { Promotion } from '../promotion';
 import { renderTemplate } from '../template';
 import type { ChangeDraft } from './change-record';

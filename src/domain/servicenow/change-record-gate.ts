@@ -1,7 +1,7 @@
 import type { ChangeFailureCode } from '../gates/gate-details';
 import { gate, type GateResultFor } from '../gates/gate-result';
 import { IMPLEMENTABLE_STATES, formatSnDateTime, mrkdwnLink, type ChangeRecord } from './change-record';
-import { mrk } from '../mrkdwn';
+import { mrk } from '../../shared/mrkdwn';
 
 /**
  * The `changeRecord` gate (pure). Checks a ServiceNow change against the promotion:

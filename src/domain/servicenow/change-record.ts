@@ -4,7 +4,7 @@
  * (change_request.state -5..4, incident.state 1..8, incident.priority 1..5).
  */
 
-import { link, type Mrkdwn } from '../mrkdwn';
+import { link, type Mrkdwn } from '../../shared/mrkdwn';
 
 export const CHANGE_STATES = {
   '-5': 'New',

@@ -1,6 +1,6 @@
 import { gate, type GateResultFor } from '../gates/gate-result';
 import { mrkdwnLink, type Incident } from './change-record';
-import { joinMd, mrk } from '../mrkdwn';
+import { joinMd, mrk } from '../../shared/mrkdwn';
 
 /**
  * The `incidents` gate (pure): blocks while an open incident of one of the configured

@@ -1,6 +1,6 @@
 import { FreezeCalendar } from '../../../src/domain/freeze-calendar';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
-import { RecurringSource } from '../../../src/domain/calendar/rule-sources';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
+import { RecurringSource } from '../../../src/calendar/rule-sources';
 import { configWith, iso, minus1m, triples } from './calendar-helpers';
 
 /*

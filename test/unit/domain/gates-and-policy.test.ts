@@ -3,7 +3,7 @@ import { approvalGate } from '../../../src/domain/gates/approval-gate';
 import { mayApprove, mayRequest, requiredApprovals } from '../../../src/domain/policy';
 import { resolveTarget } from '../../../src/domain/resolve-request';
 import { parseConfig } from '../../../src/config/load-config';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
 
 const svc = { name: 'jobs', pipeline: ['dev', 'test', 'prod'] };
 

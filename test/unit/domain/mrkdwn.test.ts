@@ -13,7 +13,7 @@ import {
   stored,
   text,
   userGroup,
-} from '../../../src/domain/mrkdwn';
+} from '../../../src/shared/mrkdwn';
 
 const HOSTILE = '<!channel> & <http://x|y>';
 const ESCAPED = '&lt;!channel&gt; &amp; &lt;http://x|y&gt;';
@@ -97,7 +97,7 @@ describe('Slack mrkdwn escaping', () => {
 
 describe('markup is built in one place', () => {
   it('the tag is not `md`: prettier would reformat md`…` templates as Markdown', () => {
-    expect(readFileSync(path.join(__dirname, '../../../src/domain/mrkdwn.ts'), 'utf8')).not.toMatch(/export function md\(/);
+    expect(readFileSync(path.join(__dirname, '../../../src/shared/mrkdwn.ts'), 'utf8')).not.toMatch(/export function md\(/);
   });
 
   const root = path.join(__dirname, '../../../src');
@@ -107,10 +107,10 @@ describe('markup is built in one place', () => {
       return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
     });
   // the evidence pack's Markdown file is a file, not a Slack message
-  const NOT_SLACK = ['domain/mrkdwn.ts', 'domain/evidence-pack.ts'];
+  const NOT_SLACK = ['shared/mrkdwn.ts', 'domain/evidence-pack.ts'];
 
   it('no use-case, domain or Slack adapter writes <@…>, <url|…> or <!…> by hand', () => {
-    const offenders = ['app', 'domain', 'adapters/slack']
+    const offenders = ['app', 'domain', 'shared', 'calendar', 'adapters/slack']
       .flatMap((d) => files(path.join(root, d)))
       .filter((f) => !NOT_SLACK.includes(path.relative(root, f)))
       .flatMap((f) =>

@@ -1,6 +1,6 @@
 import { canTransition, transition, type Promotion, type PromotionEvent, type PromotionState } from '../../../src/domain/promotion';
 import { emptyEvidence } from '../../../src/domain/evidence';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
 
 const at = new Date('2026-11-21T10:00:00Z');
 

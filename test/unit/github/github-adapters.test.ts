@@ -5,7 +5,7 @@ import { EtagCache, type RequestLike } from '../../../src/adapters/github/etag-c
 import { GitHubCommitChecks } from '../../../src/adapters/github/github-commit-checks';
 import { GitHubCompare } from '../../../src/adapters/github/github-compare';
 import { GitHubDeploymentLookup } from '../../../src/adapters/github/github-deployment-lookup';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
 import { GitHubEmulator } from '../../../src/emulators/github-emulator';
 
 const TOKEN = 'ghp_adapter_tests';

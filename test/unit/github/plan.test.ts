@@ -15,11 +15,11 @@ import { PlanPromotion } from '../../../src/app/plan-promotion';
 import { GateEvaluator } from '../../../src/app/gate-evaluator';
 import { parseConfig } from '../../../src/config/load-config';
 import { gate } from '../../../src/domain/gates/gate-result';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
 import { loadPlanEnv, mrkdwnToPlain, parsePlanArgs } from '../../../src/cli/plan-command';
 import type { DeploymentRecord } from '../../../src/app/ports/deployment-history';
 import type { SourceCompare } from '../../../src/app/ports/source-compare';
-import { mrk } from '../../../src/domain/mrkdwn';
+import { mrk } from '../../../src/shared/mrkdwn';
 
 const sha = (i: number): string => i.toString(16).padStart(40, '0');
 const commit = (i: number, patch: Partial<DiffCommit> = {}): DiffCommit => ({

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServiceNowClient, retryAfterMs, serviceNowClientFromEnv, type ServiceNowClientOptions } from '../../../src/adapters/servicenow/servicenow-client';
 import { ServiceNowEmulator } from '../../../src/emulators/servicenow-emulator';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
 
 const USER = 'shipgate.integration';
 const PASS = 'pa55-w0rd-never-shown';

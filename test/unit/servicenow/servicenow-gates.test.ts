@@ -2,7 +2,7 @@ import { GateEvaluator } from '../../../src/app/gate-evaluator';
 import type { ChangeManagement } from '../../../src/app/ports/change-management';
 import { changeRecordCheck, incidentsCheck, registerServiceNowGates } from '../../../src/app/servicenow-gates';
 import type { ChangeRecord, Incident } from '../../../src/domain/servicenow/change-record';
-import { ShipgateError } from '../../../src/domain/shipgate-error';
+import { ShipgateError } from '../../../src/shared/shipgate-error';
 import { findService } from '../../../src/domain/resolve-request';
 import type { Promotion } from '../../../src/domain/promotion';
 import { promotion, snConfig } from './servicenow-fixtures';

@@ -1,4 +1,4 @@
-import { clipMrkdwn, type Mrkdwn } from '../../../domain/mrkdwn';
+import { clipMrkdwn, type Mrkdwn } from '../../../shared/mrkdwn';
 
 /** Minimal Block Kit types (the subset shipgate renders), checked against Slack's documented limits. */
 export interface TextObject {

@@ -1,7 +1,7 @@
 import type { ShipgateConfig } from '../../../config/config-schema';
 import { FORCE_HELP, PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
-import { joinMd, mrk, type Mrkdwn } from '../../../domain/mrkdwn';
+import { joinMd, mrk, type Mrkdwn } from '../../../shared/mrkdwn';
 import { mrkdwn, plain, type Block } from './block-kit';
 
 export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Block[] } {

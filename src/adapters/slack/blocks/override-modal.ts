@@ -1,4 +1,4 @@
-import { mrk, type Mrkdwn } from '../../../domain/mrkdwn';
+import { mrk, type Mrkdwn } from '../../../shared/mrkdwn';
 import { mrkdwn, plain } from './block-kit';
 
 export const OVERRIDE_CALLBACK = 'promotion_override_modal';

@@ -1,4 +1,4 @@
-import { joinMd, link, mrk, type Mrkdwn } from '../../../domain/mrkdwn';
+import { joinMd, link, mrk, type Mrkdwn } from '../../../shared/mrkdwn';
 import { planBlocked, type DiffCommit, type DiffPullRequest, type Plan } from '../../../domain/plan';
 import { LIMITS, mrkdwn, plain, type Block } from './block-kit';
 import { gateLine } from './promotion-message';

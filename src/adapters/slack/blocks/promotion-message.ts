@@ -1,6 +1,6 @@
 import { runLabel } from '../../../domain/evidence';
 import type { GateResult } from '../../../domain/gates/gate-result';
-import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../domain/mrkdwn';
+import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../shared/mrkdwn';
 import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
 import { clip, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
 

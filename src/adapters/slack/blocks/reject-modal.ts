@@ -1,4 +1,4 @@
-import { mrk } from '../../../domain/mrkdwn';
+import { mrk } from '../../../shared/mrkdwn';
 import { mrkdwn, plain } from './block-kit';
 
 export const REJECT_CALLBACK = 'promotion_reject_modal';

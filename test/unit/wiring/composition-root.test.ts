@@ -18,6 +18,6 @@ describe('one composition (src/wiring/)', () => {
   it('GitHub adapters are constructed in one wiring function', () => {
     const files = ['main.ts', 'cli/plan-command.ts', 'sandbox/start-sandbox.ts', 'wiring/build-adapters.ts', 'wiring/build-use-cases.ts', 'wiring/build-gates.ts'];
     for (const f of files) expect(`${f}: ${read(f).match(/new GitHub(?!Emulator)[A-Za-z]+\(/g)?.join(', ') ?? ''}`).toBe(`${f}: `);
-    expect(read('wiring/build-github.ts')).toMatch(/new GitHubPromotionApi\(/);
+    expect(read('wiring/build-github.ts')).toMatch(/new GitHubPullRequests\(/);
   });
 });

@@ -20,9 +20,9 @@ async function threadOf(h: Harness, p: Promotion, channel: string): Promise<stri
 }
 
 /** The GitHub Deployment shipgate mirrored for a promotion (its `ref` is what GitHub then says runs there). */
-function mirrored(h: Harness, repo: string, id: string): { ref: string; sha: string } {
-  const d = h.github.deployments(repo).find((x) => (x.payload as { shipgate?: string } | undefined)?.shipgate === id);
-  if (!d) throw new Error(`no GitHub deployment for ${id}`);
+async function mirrored(h: Harness, repo: string, id: string): Promise<{ ref: string; sha: string }> {
+  // the mirror is its own low-priority job after the deploy: wait for it (bounded)
+  const d = await waitUntil(`a GitHub deployment for ${id}`, () => h.github.deployments(repo).find((x) => (x.payload as { shipgate?: string } | undefined)?.shipgate === id));
   return { ref: String(d.ref), sha: String(d.sha) };
 }
 
@@ -44,7 +44,7 @@ describe('a rollback names the SHA actually deployed', () => {
     }
     // main's head is B: every dispatch runs the workflow file of main at B, whatever SHA it deploys
     expect(h.github.branchHead('acme/markets', 'main')).toBe(b);
-    expect(mirrored(h, 'acme/markets', deployed[0]!.id).sha).toBe(a);
+    expect((await mirrored(h, 'acme/markets', deployed[0]!.id)).sha).toBe(a);
 
     const r = await h.request('markets-pipeline', USERS.engineer, 'awaiting_approval', '/rollback', INCIDENT_CHANNEL);
     expect(r.sha).toBe(a);
@@ -59,7 +59,7 @@ describe('a rollback names the SHA actually deployed', () => {
     const summary = thread.find((t) => t.includes('*Succeeded*'))!;
     expect(summary.split('\n')[0]).toBe(`:large_green_circle: *Succeeded*: *prod* now runs \`${a}\` (rolled back from \`${short(b)}\`).`);
     // GitHub's own record of the deployment says A runs in prod, not B
-    expect(mirrored(h, 'acme/markets', r.id).sha).toBe(a);
+    expect((await mirrored(h, 'acme/markets', r.id)).sha).toBe(a);
     expect(done.evidence.runs[0]).toMatchObject({ deployedSha: a });
     const card = JSON.stringify(h.slack.message(INCIDENT_CHANNEL, r.messageTs!)?.blocks);
     expect(card).toContain(`*Now in prod*`);
@@ -97,7 +97,7 @@ describe('a rollback names the SHA actually deployed', () => {
     expect(summary.split('\n')[0]).toBe(
       `:large_green_circle: *Succeeded*: *test* now runs \`${head}\` (rolled back from \`${short(b.evidence.mergeSha!)}\`; restores the tree of \`${short(a.evidence.mergeSha!)}\`).`,
     );
-    expect(mirrored(h, 'acme/platform', r.id).sha).toBe(head);
+    expect((await mirrored(h, 'acme/platform', r.id)).sha).toBe(head);
     const card = JSON.stringify(h.slack.message(INCIDENT_CHANNEL, r.messageTs!)?.blocks);
     expect(card).toMatch(new RegExp(`Now in test\\*\\\\n<[^|]+\\|\`${short(head)}\`>`));
 

@@ -393,7 +393,7 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
     const changes = buildChangeManagement(env, config, { logger });
     const calendars = buildFreezeCalendars(config, loaded.baseDir, { clock, logger, ...(serviceNowConfigured(env) ? { blackouts: changes } : {}) });
     const history = handle.history ? { history: handle.history } : {};
-    const gates = buildGates({ config, clock, calendars, changes, github, ...history });
+    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, ...history });
     const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {

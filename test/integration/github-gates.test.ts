@@ -427,7 +427,8 @@ describe('GitHub gates and plan over HTTP', () => {
       ]);
       const checks = (json.gates as Array<{ gate: string; summary: string }>).find((g) => g.gate === 'checks')!;
       expect(checks.summary).toMatch(
-        new RegExp(`^All 2 required checks green on \`${next.slice(0, 7)}\`: unit-tests \\(${emu.url}/acme/markets/runs/\\d+\\), \`ci-test\`$`),
+        // the same gate wiring as the bot: the SHA links to its commit (plain text in the terminal)
+        new RegExp(`^All 2 required checks green on \`${next.slice(0, 7)}\` \\(${emu.url}/acme/markets/commit/${next}\\): unit-tests \\(${emu.url}/acme/markets/runs/\\d+\\), \`ci-test\`$`),
       );
 
       const human = await cli(['markets-pipeline', 'prod']);
@@ -452,7 +453,7 @@ describe('GitHub gates and plan over HTTP', () => {
       const r = await cli(['markets-pipeline', 'prod', 'from=test']);
       expect(r.code).toBe(3);
       expect(r.out).toMatch(
-        /^checks\s+BLOCK\s+checks_failed\s+Required check failing on `[0-9a-f]{7}`: unit-tests \(http:\/\/127\.0\.0\.1:\d+\/acme\/markets\/runs\/\d+\) \(failure\); still waiting for `ci-test` \(not reported yet\)$/m,
+        /^checks\s+BLOCK\s+checks_failed\s+Required check failing on `[0-9a-f]{7}` \(http:\/\/127\.0\.0\.1:\d+\/acme\/markets\/commit\/[0-9a-f]{40}\): unit-tests \(http:\/\/127\.0\.0\.1:\d+\/acme\/markets\/runs\/\d+\) \(failure\); still waiting for `ci-test` \(not reported yet\)$/m,
       );
       expect(r.out).toContain('soak reached at Tue 3 Mar 2026 08:00 GMT (2026-03-03T08:00:00Z)');
       expect(r.out).toContain('Result: BLOCKED by checks, soak (exit 3)');

@@ -98,7 +98,7 @@ function buildSlack(o: ShipgateOptions, outbound: OutboundFetch, clock: Clock): 
   }).start();
   const renderOptions = { commitUrl: commitUrlFor(env.GITHUB_API_URL), emergencyEnabled: Boolean(config.emergency) };
   return {
-    chat: new SlackChat(client, renderOptions),
+    chat: new SlackChat(client, renderOptions, deliveryClient),
     directory: new SlackDirectory(client, clock),
     auth,
     delivery: new SlackChatDelivery(deliveryClient, renderOptions),

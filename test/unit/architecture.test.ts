@@ -41,9 +41,13 @@ describe('layering (DEVELOPERS.md)', () => {
   });
 });
 
-describe('GitHub emulator rooms (src/emulators/github/)', () => {
-  const rooms = files(path.join(root, 'emulators/github'));
-  const entry = path.join(root, 'emulators/github-emulator.ts');
+describe.each([
+  ['GitHub', 'github'],
+  ['Slack', 'slack'],
+  ['ServiceNow', 'servicenow'],
+])('%s emulator rooms (src/emulators/%s/)', (_name, folder) => {
+  const rooms = files(path.join(root, 'emulators', folder));
+  const entry = path.join(root, `emulators/${folder}-emulator.ts`);
 
   it('every room and the entry are under 600 lines', () => {
     const long = [...rooms, entry]

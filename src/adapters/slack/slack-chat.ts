@@ -26,7 +26,7 @@ export class SlackChat implements Chat {
   async postPromotion(p: Promotion): Promise<string> {
     const msg = promotionMessage(p, this.render);
     try {
-      const res = await this.client.chat.postMessage({ channel: p.channel, text: msg.text.text, blocks: msg.blocks as never, unfurl_links: false });
+      const res = await this.client.chat.postMessage({ channel: p.channel, text: msg.text.text, blocks: msg.blocks, unfurl_links: false });
       return res.ts as string;
     } catch (e) {
       throw slackError(e, 'the approval message');

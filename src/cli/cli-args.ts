@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ShipgateError } from '../shared/shipgate-error';
 
 export interface OptionSpec {
@@ -52,14 +52,16 @@ export async function withUsage(io: { stderr: (s: string) => void }, run: () => 
  * naming the fix.
  */
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
-  const options = Object.fromEntries(Object.entries({ ...spec.options, help: { type: 'boolean' } }).map(([k, o]) => [k, { type: o.type, ...(k === 'help' ? { short: 'h' } : {}) }]));
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [k, o] of Object.entries(spec.options)) options[k] = { type: o.type };
+  options.help = { type: 'boolean', short: 'h' };
   const list = (): string =>
     Object.keys(spec.options)
       .map((k) => `--${k}`)
       .join(', ');
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: options as never, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (e) {
     const err = e as { code?: string; message?: string };
     const named = /'(-[-\w]+)/.exec(err.message ?? '')?.[1]?.replace(/ .*/, '') ?? '';

@@ -264,13 +264,13 @@ function swallow(res: http.ServerResponse): http.ServerResponse {
     fake.statusCode = status;
     sent = true;
     return fake;
-  }) as never;
-  fake.write = (() => true) as never;
+  });
+  fake.write = () => true;
   fake.end = (() => {
     sent = true;
     ended = true;
     return fake;
-  }) as never;
+  });
   return fake;
 }
 

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'github_error'
   | 'slack_error'
   | 'servicenow_error'
+  | 'databricks_error'
   | 'redis_unavailable'
   /** A service did not answer or answered 5xx/429 (transient: the step is retried). */
   | 'unavailable'

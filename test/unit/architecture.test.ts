@@ -36,6 +36,15 @@ describe('layering (DEVELOPERS.md)', () => {
     }
   });
 
+  it('no `as never` cast in src/ (vendor shapes are typed by their libraries: @slack/types, the web-api, node:util)', () => {
+    const casts = files(root).flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\bas never\b/.test(line.replace(/\/\/.*$|\/\*.*?\*\/|^\s*\*.*$/g, '')) ? [`${path.relative(root, f)}:${i + 1}`] : [])),
+    );
+    expect(casts).toEqual([]);
+  });
+
   it('file names are kebab-case', () => {
     for (const f of files(root)) expect(path.basename(f)).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*(\.d)?\.ts$/);
   });

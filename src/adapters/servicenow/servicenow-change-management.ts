@@ -2,8 +2,19 @@ import type { ChangeManagement, NewChange } from '../../app/ports/change-managem
 import type { BlackoutSpan } from '../../domain/freeze-calendar';
 import { changeStateLabel, formatSnDateTime, incidentStateLabel, recordUrl, type ChangeRecord, type Incident } from '../../domain/servicenow/change-record';
 import { ShipgateError } from '../../shared/shipgate-error';
-import type { ServiceNowClient, SnRecord } from './servicenow-client';
+import type { ServiceNowClient } from './servicenow-client';
 import { fieldDisplay, fieldValue, isSysId, isTimeZone, parseScheduleDateTime, parseSnDateTime } from './servicenow-fields';
+import {
+  changeApiCreated,
+  changeRequestRecord,
+  describeMismatch,
+  incidentRecord,
+  parseRecord,
+  parseRecords,
+  scheduleRecord,
+  scheduleSpanRecord,
+  sysIdRecord,
+} from './servicenow-schemas';
 
 /**
  * ChangeManagement on ServiceNow: change_request / incident / cmdb_ci through the Table
@@ -152,15 +163,24 @@ export class ServiceNowChangeManagement implements ChangeManagement {
     let start = '';
     let end = '';
     if (created !== undefined) {
-      const result = typeof created === 'object' && created !== null ? (created as { result?: unknown }).result : undefined;
-      const rec = typeof result === 'object' && result !== null && !Array.isArray(result) ? (result as SnRecord) : undefined;
-      sysId = rec ? fieldValue(rec, 'sys_id') : undefined;
-      start = rec ? fieldValue(rec, 'start_date') : '';
-      end = rec ? fieldValue(rec, 'end_date') : '';
-      if (!sysId) throw new ShipgateError('servicenow_error', 'the ServiceNow Change Management API created a change but returned no sys_id');
+      const answer = changeApiCreated.safeParse(created);
+      if (!answer.success) {
+        throw new ShipgateError('servicenow_error', `the ServiceNow Change Management API created a change but answered ${describeMismatch(answer.error, created)}`, {
+          table: 'change_request',
+        });
+      }
+      const rec = answer.data.result;
+      sysId = fieldValue(rec, 'sys_id');
+      start = fieldValue(rec, 'start_date');
+      end = fieldValue(rec, 'end_date');
     } else {
       // the Change Management API is not active on this instance: the Table API does the same
-      const rec = await this.client.create('change_request', { ...fields, type: f.type }, { fields: ['sys_id', 'start_date', 'end_date'] });
+      const rec = parseRecord(
+        sysIdRecord,
+        'change_request',
+        await this.client.create('change_request', { ...fields, type: f.type }, { fields: ['sys_id', 'start_date', 'end_date'] }),
+        this.instanceUrl,
+      );
       sysId = fieldValue(rec, 'sys_id');
       start = fieldValue(rec, 'start_date');
       end = fieldValue(rec, 'end_date');
@@ -175,12 +195,13 @@ export class ServiceNowChangeManagement implements ChangeManagement {
   }
 
   async moveToReview(changeSysId: string, closeCode: 'successful' | 'successful_issues' | 'unsuccessful', closeNotes: string): Promise<void> {
-    const rec = await this.client.get('change_request', changeSysId, {
+    const found = await this.client.get('change_request', changeSysId, {
       fields: ['sys_id', 'number', 'state'],
       displayValue: 'all',
       excludeReferenceLink: true,
     });
-    if (!rec) throw new ShipgateError('servicenow_error', `no change_request with sys_id ${changeSysId}`);
+    if (!found) throw new ShipgateError('servicenow_error', `no change_request with sys_id ${changeSysId}`);
+    const rec = parseRecord(changeRequestRecord.pick({ sys_id: true, number: true, state: true }), 'change_request', found, this.instanceUrl);
     const state = fieldValue(rec, 'state');
     const number = fieldValue(rec, 'number');
     if (CLOSED_STATES.includes(state)) return; // already in Review or beyond
@@ -219,17 +240,23 @@ export class ServiceNowChangeManagement implements ChangeManagement {
     if (page.records.length === 0) {
       throw new ShipgateError('config_invalid', `ServiceNow has no schedule named "${scheduleName}" (cmn_schedule); check servicenowBlackout in shipgate.yml`);
     }
-    const schedule = page.records.find((r) => fieldValue(r, 'type') === 'blackout');
+    const schedules = parseRecords(scheduleRecord, 'cmn_schedule', page.records, this.instanceUrl);
+    const schedule = schedules.find((r) => fieldValue(r, 'type') === 'blackout');
     if (!schedule) {
-      const types = page.records.map((r) => fieldValue(r, 'type') || '(empty)').join(', ');
+      const types = schedules.map((r) => fieldValue(r, 'type') || '(empty)').join(', ');
       throw new ShipgateError('config_invalid', `ServiceNow schedule "${scheduleName}" is not a blackout schedule (type ${types}, needed blackout)`);
     }
     const scheduleTz = fieldValue(schedule, 'time_zone');
     const tz = isTimeZone(scheduleTz) ? scheduleTz : this.o.defaultTimeZone && isTimeZone(this.o.defaultTimeZone) ? this.o.defaultTimeZone : 'UTC';
-    const rows = await this.client.listAll('cmn_schedule_span', {
-      query: `schedule=${fieldValue(schedule, 'sys_id')}^ORDERBYstart_date_time`,
-      fields: ['sys_id', 'name', 'start_date_time', 'end_date_time', 'repeat_type', 'all_day'],
-    });
+    const rows = parseRecords(
+      scheduleSpanRecord,
+      'cmn_schedule_span',
+      await this.client.listAll('cmn_schedule_span', {
+        query: `schedule=${fieldValue(schedule, 'sys_id')}^ORDERBYstart_date_time`,
+        fields: ['sys_id', 'name', 'start_date_time', 'end_date_time', 'repeat_type', 'all_day'],
+      }),
+      this.instanceUrl,
+    );
     const spans: BlackoutSpan[] = [];
     for (const r of rows) {
       const name = fieldValue(r, 'name');
@@ -266,7 +293,7 @@ export class ServiceNowChangeManagement implements ChangeManagement {
         'servicenow_error',
         `ServiceNow has no configuration item named "${ci}" (cmdb_ci); check services[].servicenow.ci in shipgate.yml`,
       );
-    const sysId = fieldValue(rec, 'sys_id');
+    const sysId = fieldValue(parseRecord(sysIdRecord, 'cmdb_ci', rec, this.instanceUrl), 'sys_id');
     this.ciCache.set(ci, { sysId, at: this.now() });
     return sysId;
   }
@@ -280,10 +307,11 @@ export class ServiceNowChangeManagement implements ChangeManagement {
         'servicenow_error',
         `ServiceNow has no assignment group named "${group}" (sys_user_group); check changeTemplate.assignmentGroup in shipgate.yml`,
       );
-    return fieldValue(rec, 'sys_id');
+    return fieldValue(parseRecord(sysIdRecord, 'sys_user_group', rec, this.instanceUrl), 'sys_id');
   }
 
-  private toChange(rec: SnRecord): ChangeRecord {
+  private toChange(answer: unknown): ChangeRecord {
+    const rec = parseRecord(changeRequestRecord, 'change_request', answer, this.instanceUrl);
     const sysId = fieldValue(rec, 'sys_id');
     const state = fieldValue(rec, 'state');
     const start = parseSnDateTime(fieldValue(rec, 'start_date'));
@@ -309,7 +337,8 @@ export class ServiceNowChangeManagement implements ChangeManagement {
     };
   }
 
-  private toIncident(rec: SnRecord): Incident {
+  private toIncident(answer: unknown): Incident {
+    const rec = parseRecord(incidentRecord, 'incident', answer, this.instanceUrl);
     const sysId = fieldValue(rec, 'sys_id');
     const state = fieldValue(rec, 'state');
     const ciSysId = fieldValue(rec, 'cmdb_ci');

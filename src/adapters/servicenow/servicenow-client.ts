@@ -1,5 +1,6 @@
 import type { Logger } from '../../app/logger';
 import { ShipgateError } from '../../shared/shipgate-error';
+import { tableList, tableRecord } from './servicenow-schemas';
 
 /**
  * ServiceNow REST client (Table API and friends) on the global fetch.
@@ -119,10 +120,10 @@ export class ServiceNowClient {
   /** `GET /api/now/table/{table}` → the records and `X-Total-Count`. */
   async list(table: string, q: TableQueryOptions = {}): Promise<TablePage> {
     const res = await this.send('GET', `/api/now/table/${encodeURIComponent(table)}`, { query: tableParams(q), table, op: 'read' });
-    const records = resultOf(res.body);
-    if (!Array.isArray(records)) throw this.shapeError(table, 'a list in "result"');
+    const page = tableList.safeParse(res.body);
+    if (!page.success) throw this.shapeError(table, Array.isArray(resultOf(res.body)) ? 'a list of records in "result"' : 'a list in "result"');
     const total = Number(res.headers?.get('x-total-count') ?? Number.NaN);
-    return { records: records.filter(isObject), ...(Number.isFinite(total) ? { total } : {}) };
+    return { records: page.data.result, ...(Number.isFinite(total) ? { total } : {}) };
   }
 
   /** Pages through `list` (sysparm_offset) until every record is read or `max` is reached. */
@@ -145,17 +146,13 @@ export class ServiceNowClient {
       allowNotFound: true,
     });
     if (res.status === 404) return undefined;
-    const rec = resultOf(res.body);
-    if (!isObject(rec)) throw this.shapeError(table, 'a record in "result"');
-    return rec;
+    return this.recordOf(res.body, table, 'a record in "result"');
   }
 
   /** `POST /api/now/table/{table}` → the created record. */
   async create(table: string, fields: Record<string, string>, q: Omit<TableQueryOptions, 'query' | 'limit' | 'offset'> = {}): Promise<SnRecord> {
     const res = await this.send('POST', `/api/now/table/${encodeURIComponent(table)}`, { query: tableParams(q), body: fields, table, op: 'create' });
-    const rec = resultOf(res.body);
-    if (!isObject(rec)) throw this.shapeError(table, 'the created record in "result"');
-    return rec;
+    return this.recordOf(res.body, table, 'the created record in "result"');
   }
 
   /** `PATCH /api/now/table/{table}/{sys_id}` → the updated record. */
@@ -166,9 +163,7 @@ export class ServiceNowClient {
       table,
       op: 'update',
     });
-    const rec = resultOf(res.body);
-    if (!isObject(rec)) throw this.shapeError(table, 'the updated record in "result"');
-    return rec;
+    return this.recordOf(res.body, table, 'the updated record in "result"');
   }
 
   /** Any other REST call (e.g. the Change Management API); returns the parsed JSON body, or undefined on an allowed 404. */
@@ -316,6 +311,12 @@ export class ServiceNowClient {
       );
     }
     return new ShipgateError('servicenow_error', `ServiceNow refused ${where} (HTTP ${status}${said ? ` ${said}` : ''})`, d);
+  }
+
+  private recordOf(body: unknown, table: string, what: string): SnRecord {
+    const r = tableRecord.safeParse(body);
+    if (!r.success) throw this.shapeError(table, what);
+    return r.data.result;
   }
 
   private shapeError(table: string, what: string): ShipgateError {

@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { FilesUploadV2Arguments, WebClient } from '@slack/web-api';
 import type { ChatDelivery, EvidenceFile } from '../../app/ports/chat-delivery';
 import type { Mrkdwn } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
@@ -38,7 +38,7 @@ export class SlackChatDelivery implements ChatDelivery {
     if (!p.messageTs) return;
     const msg = promotionMessage(p, this.render);
     try {
-      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text.text, blocks: msg.blocks as never });
+      await this.client.chat.update({ channel: p.channel, ts: p.messageTs, text: msg.text.text, blocks: msg.blocks });
     } catch (e) {
       throw failure(e, 'the message update');
     }
@@ -67,12 +67,11 @@ export class SlackChatDelivery implements ChatDelivery {
 
   async upload(p: Promotion, files: EvidenceFile[], comment: Mrkdwn): Promise<void> {
     try {
-      await this.client.files.uploadV2({
-        channel_id: p.channel,
-        ...(p.messageTs ? { thread_ts: p.messageTs } : {}),
-        initial_comment: comment.text,
-        file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title })),
-      } as never);
+      const file_uploads = files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title }));
+      const args: FilesUploadV2Arguments = p.messageTs
+        ? { channel_id: p.channel, thread_ts: p.messageTs, initial_comment: comment.text, file_uploads }
+        : { channel_id: p.channel, initial_comment: comment.text, file_uploads };
+      await this.client.files.uploadV2(args);
     } catch (e) {
       throw failure(e, 'the evidence pack upload');
     }

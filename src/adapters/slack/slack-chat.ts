@@ -46,7 +46,7 @@ export class SlackChat implements Chat {
         const res = await client.chat.postMessage({
           channel: p.channel,
           text: msg.text.text,
-          blocks: msg.blocks as never,
+          blocks: msg.blocks,
           unfurl_links: false,
           metadata: { event_type: CARD_EVENT, event_payload: { promotion: p.id } },
         });

@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { ShipgateConfig } from '../../config/config-schema';
 import type { Logger } from '../../app/logger';
 import type { RequestPromotion } from '../../app/request-promotion';
@@ -42,8 +43,8 @@ export interface ListenerDeps {
   onAck?: (kind: string, ms: number) => void;
 }
 
-async function ephemeral(respond: RespondFn, message: Mrkdwn, blocks?: unknown[]): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(blocks ? { blocks: blocks as never } : {}) });
+async function ephemeral(respond: RespondFn, message: Mrkdwn, blocks?: KnownBlock[]): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(blocks ? { blocks } : {}) });
 }
 
 /** Slack sends `&`, `<`, `>` typed in a command as entities: parse the text that was typed (it is escaped again on the way out). */
@@ -178,7 +179,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       }
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: rejectModal(id, `${p.service} ${p.from} → ${p.env}`, { channelId: p.channel, messageTs: p.messageTs ?? '' }) as never,
+        view: rejectModal(id, `${p.service} ${p.from} → ${p.env}`, { channelId: p.channel, messageTs: p.messageTs ?? '' }),
       });
     } catch (e) {
       await ephemeral(respond, userMessage(e, log));
@@ -207,7 +208,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
         view: overrideModal(id, `${p.service} ${p.from} → ${p.env}`, freeze ? fromStored(freeze.summary) : mrk``, {
           rollbackPlan: d.config.emergency?.requireRollbackPlan ?? true,
           onCall: d.config.emergency?.requireOnCall ?? true,
-        }) as never,
+        }),
       });
     } catch (e) {
       await ephemeral(respond, userMessage(e, log));

@@ -2,9 +2,10 @@ import type { ShipgateConfig } from '../../../config/config-schema';
 import { FORCE_HELP, PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
 import { joinMd, mrk, type Mrkdwn } from '../../../shared/mrkdwn';
-import { mrkdwn, plain, type Block } from './block-kit';
+import type { KnownBlock } from '@slack/types';
+import { mrkdwn, plain } from './block-kit';
 
-export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Block[] } {
+export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: KnownBlock[] } {
   const services = config.services.map((s) => `• *${s.name}* (${s.repo}, ${s.strategy.type}): ${s.pipeline.join(' → ')}`).join('\n');
   const envs = joinMd(
     config.environments.map((e) => {

@@ -1,12 +1,13 @@
 import { mrk, type Mrkdwn } from '../../../shared/mrkdwn';
+import type { ModalView } from '@slack/types';
 import { mrkdwn, plain } from './block-kit';
 
 export const OVERRIDE_CALLBACK = 'promotion_override_modal';
 
 /** Emergency override form (SPEC §2): justification, rollback plan, on-call engineer. */
-export function overrideModal(promotionId: string, title: string, freezeSummary: Mrkdwn, req: { rollbackPlan: boolean; onCall: boolean }) {
+export function overrideModal(promotionId: string, title: string, freezeSummary: Mrkdwn, req: { rollbackPlan: boolean; onCall: boolean }): ModalView {
   return {
-    type: 'modal' as const,
+    type: 'modal',
     callback_id: OVERRIDE_CALLBACK,
     private_metadata: JSON.stringify({ id: promotionId }),
     title: plain('Emergency override', 24),

@@ -1,6 +1,7 @@
 import { joinMd, link, mrk, type Mrkdwn } from '../../../shared/mrkdwn';
 import { planBlocked, type DiffCommit, type DiffPullRequest, type Plan } from '../../../domain/plan';
-import { LIMITS, mrkdwn, plain, type Block } from './block-kit';
+import type { KnownBlock } from '@slack/types';
+import { LIMITS, mrkdwn, plain } from './block-kit';
 import { gateLine } from './promotion-message';
 
 export interface PlanRenderOptions {
@@ -85,13 +86,13 @@ export function planText(plan: Plan): Mrkdwn {
 }
 
 /** The ephemeral answer to `/promote plan`: gates and what would ship (pure). */
-export function planMessage(plan: Plan, o: PlanRenderOptions = {}): { text: Mrkdwn; blocks: Block[] } {
+export function planMessage(plan: Plan, o: PlanRenderOptions = {}): { text: Mrkdwn; blocks: KnownBlock[] } {
   const blocked = plan.gates.filter((g) => g.status === 'block');
   const pending = plan.gates.filter((g) => g.status === 'pending');
   const d = plan.diff;
   const candidate = plan.candidate.sha ? mrk`${shaLink(plan, plan.candidate.sha, o)} from ${plan.candidate.source}` : mrk`_unresolved_ (\`${plan.candidate.ref}\`)`;
   const base = d.base ? mrk`${shaLink(plan, d.base.sha, o)} (${d.base.source})` : mrk`_unknown_`;
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     { type: 'header', block_id: 'title', text: plain(`Plan: ${plan.service} ${plan.from} → ${plan.env} (dry run)`, LIMITS.header) },
     {
       type: 'section',

@@ -2,7 +2,8 @@ import { runLabel } from '../../../domain/evidence';
 import type { GateResult } from '../../../domain/gates/gate-result';
 import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../shared/mrkdwn';
 import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
-import { clip, LIMITS, mrkdwn, plain, type Block, type ButtonElement } from './block-kit';
+import type { Button, KnownBlock } from '@slack/types';
+import { clip, LIMITS, mrkdwn, plain } from './block-kit';
 
 export interface RenderOptions {
   /** Web URL of a commit, e.g. https://github.com/acme/markets/commit/<sha>. */
@@ -77,7 +78,7 @@ export function promotionText(p: Promotion): Mrkdwn {
 }
 
 /** The one approval message of a promotion, rendered from its state (pure). */
-export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn; blocks: Block[] } {
+export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn; blocks: KnownBlock[] } {
   const title = p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env}` : `Promote ${p.service}: ${p.from} → ${p.env}`;
   const sha = p.sha ? link(o.commitUrl(p.repo, p.sha), mrk`\`${p.sha.slice(0, 7)}\``) : mrk`${p.state === 'requested' ? '_resolving…_' : '_unresolved_'}`;
   const fields = [
@@ -90,7 +91,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
   if (deployed) fields.push(mrkdwn(mrk`*Now in ${p.env}*\n${link(o.commitUrl(p.repo, deployed), mrk`\`${deployed.slice(0, 7)}\``)}`));
   if (p.cr) fields.push(mrkdwn(mrk`*Change record*\n${p.cr}`));
   if (p.reason) fields.push(mrkdwn(mrk`*Reason*\n${clip(p.reason, 300)}`));
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     { type: 'header', block_id: 'title', text: plain(title, LIMITS.header) },
     { type: 'section', block_id: 'fields', fields: fields.slice(0, 10) },
     { type: 'section', block_id: 'state', text: mrkdwn(stateText(p)) },
@@ -121,7 +122,7 @@ function blockedByFreezeOnly(p: Promotion): boolean {
   return p.state === 'blocked' && blocking.length > 0 && blocking.every((g) => g.gate === 'freeze' && g.code === 'frozen');
 }
 
-function actionButtons(p: Promotion, o: RenderOptions): ButtonElement[] {
+function actionButtons(p: Promotion, o: RenderOptions): Button[] {
   const target = p.kind === 'rollback' ? `roll back ${p.service} in ${p.env}` : `promote ${p.service} to ${p.env}`;
   const shaText = p.sha ? ` at \`${p.sha.slice(0, 7)}\`` : '';
   if (p.state === 'awaiting_approval') {

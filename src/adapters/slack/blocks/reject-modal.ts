@@ -1,12 +1,13 @@
 import { mrk } from '../../../shared/mrkdwn';
+import type { ModalView } from '@slack/types';
 import { mrkdwn, plain } from './block-kit';
 
 export const REJECT_CALLBACK = 'promotion_reject_modal';
 
 /** Modal asking for the reason of a rejection; private_metadata carries only the promotion id and origin. */
-export function rejectModal(promotionId: string, title: string, origin: { channelId: string; messageTs: string }) {
+export function rejectModal(promotionId: string, title: string, origin: { channelId: string; messageTs: string }): ModalView {
   return {
-    type: 'modal' as const,
+    type: 'modal',
     callback_id: REJECT_CALLBACK,
     private_metadata: JSON.stringify({ id: promotionId, ...origin }),
     title: plain('Reject promotion', 24),

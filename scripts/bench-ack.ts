@@ -62,3 +62,17 @@ export async function benchAck(n = 300): Promise<Array<{ name: string; value: st
     await dropPrefix(redisUrl, prefix);
   }
 }
+
+// `node dist/scripts/bench-ack.js`: this row alone
+if (require.main === module) {
+  benchAck().then(
+    (rows) => {
+      for (const r of rows) process.stdout.write(`${r.name} | ${r.value}\n`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

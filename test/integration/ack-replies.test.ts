@@ -1,4 +1,4 @@
-import { startHarness, USERS, type Harness } from '../helpers/harness';
+import { CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
 
 /** SPEC §10: replies known at once travel inside the ack (no response_url call afterwards). */
@@ -38,5 +38,12 @@ describe('replies known at once are the body of the Slack ack', () => {
     expect(requested.source).toBe('response_url');
     const second = await h.promote('markets-pipeline prod');
     expect(ackText(second.body)).toContain('is locked by promotion');
+  });
+
+  it('/rollback outside an incident channel: the refusal is the ack', async () => {
+    const before = h.slack.ephemerals(USERS.engineer).length;
+    const res = await h.slack.sendSlashCommand({ command: '/rollback', text: 'markets-pipeline', userId: USERS.engineer, channelId: CHANNEL });
+    expect(ackText(res.body)).toContain('works only in incident channels');
+    expect(h.slack.ephemerals(USERS.engineer).slice(before).map((e) => e.source)).toEqual(['ack']);
   });
 });

@@ -23,7 +23,7 @@ import { userMessage } from './user-message';
 
 export interface SlackUseCases {
   request: Pick<RequestPromotion, 'execute'> & Partial<Pick<RequestPromotion, 'precheck'>>;
-  rollback: Pick<RequestRollback, 'execute'>;
+  rollback: Pick<RequestRollback, 'execute'> & Partial<Pick<RequestRollback, 'precheck'>>;
   plan: Pick<PlanPromotion, 'execute'>;
   describe: Pick<DescribeDeployments, 'status' | 'historyOf'>;
   evidence: Pick<PublishEvidence, 'publish'>;
@@ -180,16 +180,11 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       const parsed = parseRollbackCommand(typed(command.text));
       if (parsed.kind === 'error') throw new ShipgateError('bad_command', parsed.message);
       if (parsed.kind !== 'rollback') throw new ShipgateError('bad_command', 'usage: `/rollback <service> [env] [to=<sha|promotion-id>] [reason="…"]`');
+      const input = { service: parsed.service, ...(parsed.env ? { env: parsed.env } : {}), channelId: command.channel_id, channelName: command.channel_name };
+      // refusals known from the config go inside the ack; a held lock may be pre-empted, so it is decided after
+      d.useCases.rollback.precheck?.(input);
       await reply.ack();
-      const { promotion: p, preempted } = await d.useCases.rollback.execute({
-        service: parsed.service,
-        ...(parsed.env ? { env: parsed.env } : {}),
-        options: parsed.options,
-        userId: command.user_id,
-        userName: command.user_name,
-        channelId: command.channel_id,
-        channelName: command.channel_name,
-      });
+      const { promotion: p, preempted } = await d.useCases.rollback.execute({ ...input, options: parsed.options, userId: command.user_id, userName: command.user_name });
       return await reply.send(
         mrk`:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7) ?? 'unresolved'}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
       );

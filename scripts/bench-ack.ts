@@ -47,6 +47,7 @@ export async function benchAck(n = 300): Promise<Array<{ name: string; value: st
     const help: number[] = [];
     const promote: number[] = [];
     for (let i = 0; i < n; i++) help.push((await slack.sendSlashCommand({ command: '/promote', text: 'help', userId: 'U0BENCH', channelId: 'C0BENCH' })).ackMs);
+    const afterAck = slack.ephemerals('U0BENCH').filter((e) => e.source === 'response_url').length;
     for (let i = 0; i < Math.min(n, 100); i++) promote.push((await slack.sendSlashCommand({ command: '/promote', text: 'svc prod', userId: 'U0BENCH', channelId: 'C0BENCH' })).ackMs);
     const fmt = (xs: number[]) => {
       const s = [...xs].sort((a, b) => a - b);
@@ -55,10 +56,25 @@ export async function benchAck(n = 300): Promise<Array<{ name: string; value: st
     return [
       { name: 'ack latency: /promote help', value: fmt(help) },
       { name: 'ack latency: /promote svc prod', value: fmt(promote) },
+      { name: 'replies posted after the ack: /promote help', value: `${afterAck} by response_url for ${help.length} commands (target 0: the reply is the ack)` },
     ];
   } finally {
     await app.close();
     await Promise.all([slack.stop(), github.stop()]);
     await dropPrefix(redisUrl, prefix);
   }
+}
+
+// `node dist/scripts/bench-ack.js`: this row alone
+if (require.main === module) {
+  benchAck().then(
+    (rows) => {
+      for (const r of rows) process.stdout.write(`${r.name} | ${r.value}\n`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }

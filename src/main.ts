@@ -47,8 +47,9 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     a.disconnect();
   };
   let port: number;
+  const host = o.host ?? env.HOST;
   try {
-    port = await server.listen(env.PORT, o.host ?? '0.0.0.0');
+    port = await server.listen(env.PORT, host);
     if (slack?.socketMode) await slack.app.start();
   } catch (e) {
     // nothing may keep the process alive after a failed start (port taken, Socket Mode refused)
@@ -56,8 +57,9 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     const code = (e as NodeJS.ErrnoException).code;
     throw code === 'EADDRINUSE' ? new ShipgateError('internal', `port ${env.PORT} is already in use: stop what uses it or set PORT`) : e;
   }
-  logger.info({ port, role: o.role, socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'shipgate started');
+  logger.info({ host, port, role: o.role, socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'shipgate started');
 
   const { redis, keys, repo, audit, history, queue } = a;
-  return { url: `http://127.0.0.1:${port}`, port, redis, keys, repo, audit, history, queue, workers, slackAuth: a.slack.auth, close: () => close(true) };
+  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${local}:${port}`, port, redis, keys, repo, audit, history, queue, workers, slackAuth: a.slack.auth, close: () => close(true) };
 }

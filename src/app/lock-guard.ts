@@ -4,6 +4,7 @@ import type { JobQueue } from './ports/job-queue';
 import { withThreadPost } from '../domain/outbox';
 import type { Clock } from './ports/clock';
 import type { PromotionRepository, UpdateOptions } from './ports/promotion-repository';
+import type { PromotionLocks } from './ports/promotion-locks';
 import { link, mrk, mention } from '../shared/mrkdwn';
 
 export interface LockGuardDeps {
@@ -11,6 +12,8 @@ export interface LockGuardDeps {
   repo: Pick<PromotionRepository, 'get' | 'update' | 'createLocked'>;
   queue: Pick<JobQueue, 'nudgeChat'>;
   promotionLink?: (p: Promotion) => string | undefined;
+  /** Reads who holds a lock (the early refusal inside a Slack ack); without it nothing is refused early. */
+  holders?: Pick<PromotionLocks, 'holder'>;
 }
 
 const PREEMPTIBLE: ReadonlyArray<Promotion['state']> = ['requested', 'awaiting_approval', 'blocked'];
@@ -40,6 +43,18 @@ export class LockGuard {
       throw this.locked(p, holder);
     }
     throw new ShipgateError('locked', `${p.service} in \`${p.env}\` is busy; try again.`);
+  }
+
+  /**
+   * Refuses early, from the store alone, a promotion whose (service, environment) is held by a
+   * live promotion or rollback: the same "locked by …" that open() would give. Only a hint:
+   * open() still decides atomically.
+   */
+  async assertFree(p: Pick<Promotion, 'service' | 'env'>): Promise<void> {
+    const id = await this.d.holders?.holder(p.service, p.env);
+    if (!id) return;
+    const holder = await this.d.repo.get(id);
+    if (holder && !isTerminal(holder.state)) throw this.locked(p, holder);
   }
 
   /** Brings an existing promotion (blocked, then overridden or queued) back under the lock, in the same atomic update as `fn`. */

@@ -25,7 +25,7 @@ export interface RequestPromotionDeps {
   chat: Pick<Chat, 'postPromotion'>;
   directory: Directory;
   queue: Pick<JobQueue, 'enqueueEvaluation'>;
-  locks: Pick<LockGuard, 'open'>;
+  locks: Pick<LockGuard, 'open'> & Partial<Pick<LockGuard, 'assertFree'>>;
   logger: Logger;
 }
 
@@ -44,6 +44,20 @@ export interface PromoteInput {
  */
 export class RequestPromotion {
   constructor(private readonly d: RequestPromotionDeps) {}
+
+  /**
+   * What can be refused from the config and the promotion store alone, before the Slack ack:
+   * unknown service or environment, a bad option, a user not among deployers that name no
+   * user group, a lock held by a live promotion. The rest (user groups) needs Slack.
+   */
+  async precheck(input: Pick<PromoteInput, 'service' | 'env' | 'options' | 'userId'>): Promise<void> {
+    const { service, env } = resolveTarget(this.d.config, input.service, input.env, input.options);
+    if (groupsIn(env.deployers).length === 0) {
+      const allowed = mayRequest(env, input.userId, {});
+      if (!allowed.ok) throw new ShipgateError('not_authorized', allowed.message, { env: env.name });
+    }
+    await this.d.locks.assertFree?.({ service: service.name, env: env.name });
+  }
 
   async execute(input: PromoteInput): Promise<Promotion> {
     const { service, env, from } = resolveTarget(this.d.config, input.service, input.env, input.options);

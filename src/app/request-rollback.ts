@@ -28,7 +28,12 @@ export interface RollbackInput {
 export class RequestRollback {
   constructor(private readonly d: RequestPromotionDeps & { history: Pick<DeploymentHistory, 'list'> }) {}
 
-  async execute(input: RollbackInput): Promise<{ promotion: Promotion; preempted?: Promotion }> {
+  /** What can be refused from the config alone, before the Slack ack: outside an incident channel, unknown service or environment. */
+  precheck(input: Pick<RollbackInput, 'service' | 'env' | 'channelId' | 'channelName'>): void {
+    this.target(input);
+  }
+
+  private target(input: Pick<RollbackInput, 'service' | 'env' | 'channelId' | 'channelName'>) {
     const { config } = this.d;
     if (!isIncidentChannel(config.incidents.channels, input.channelId, input.channelName)) {
       const where = config.incidents.channels.length ? describeIncidentChannels(config.incidents.channels) : mrk`no channel yet (set \`incidents.channels\` in shipgate.yml)`;
@@ -40,7 +45,12 @@ export class RequestRollback {
       const close = closestNames(envName, service.pipeline, 1);
       throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${service.name}. Pipeline: ${service.pipeline.map((e) => `\`${e}\``).join(' → ')}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`);
     }
-    const env = config.environments.find((e) => e.name === envName)!;
+    return { service, env: config.environments.find((e) => e.name === envName)! };
+  }
+
+  async execute(input: RollbackInput): Promise<{ promotion: Promotion; preempted?: Promotion }> {
+    const { config } = this.d;
+    const { service, env } = this.target(input);
     const approvers = config.incidents.rollbackApprovers;
     // who may ask: a deployer of the environment or a rollback approver
     const groups = await this.d.directory.groupMembers([...groupsIn(env.deployers), ...groupsIn(approvers)]);

@@ -29,6 +29,7 @@ export const envSchema = z
     SHIPGATE_REDIS_PREFIX: z.string().regex(/^[\w.{}-]+$/, 'letters, digits, "_", "-", ".", braces').default('shipgate'),
     SHIPGATE_PUBLIC_URL: url.optional(),
     WORKER_CONCURRENCY: z.coerce.number({ message: 'expected a number of parallel step jobs (1-256)' }).int().min(1).max(256).optional(),
+    HOST: z.string().regex(/^[\w.:-]+$/, 'expected an address to listen on (0.0.0.0, 127.0.0.1, ::, a host name)').default('0.0.0.0'),
     PORT: z.coerce.number({ message: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -44,7 +44,7 @@ export function buildSharedUseCases(a: Adapters, o: ShipgateOptions): SharedUseC
   const githubCalls = new CountGitHubCalls({ repo, scope: githubCallScope, logger });
   return {
     gates,
-    locks: new LockGuard({ clock, repo, queue, promotionLink: threadLink }),
+    locks: new LockGuard({ clock, repo, queue, promotionLink: threadLink, holders: a.lockStore }),
     writeBack: new ChangeWriteBack({ changes: a.changes, config, clock, threadLink, commitUrl: github.commitUrl, logger }),
     evidence: new PublishEvidence({
       repo,

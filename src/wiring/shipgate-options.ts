@@ -26,7 +26,7 @@ export interface ShipgateOptions {
   pollMs?: number;
   /** Extra routes on the same port (the sandbox console). */
   extraRoutes?: (server: HttpServer) => void;
-  /** Host to bind (default 0.0.0.0). */
+  /** Host to bind (default: the HOST variable, 0.0.0.0; the sandbox passes 127.0.0.1). */
   host?: string;
   /** How often a change awaiting approval is re-checked (default 60 s). */
   changeRecheckMs?: number;

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { AckFn, App, BlockAction, ButtonAction, RespondArguments, RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { ShipgateConfig } from '../../config/config-schema';
 import type { Logger } from '../../app/logger';
@@ -22,8 +22,8 @@ import { OVERRIDE_CALLBACK, overrideModal } from './blocks/override-modal';
 import { userMessage } from './user-message';
 
 export interface SlackUseCases {
-  request: Pick<RequestPromotion, 'execute'>;
-  rollback: Pick<RequestRollback, 'execute'>;
+  request: Pick<RequestPromotion, 'execute'> & Partial<Pick<RequestPromotion, 'precheck'>>;
+  rollback: Pick<RequestRollback, 'execute'> & Partial<Pick<RequestRollback, 'precheck'>>;
   plan: Pick<PlanPromotion, 'execute'>;
   describe: Pick<DescribeDeployments, 'status' | 'historyOf'>;
   evidence: Pick<PublishEvidence, 'publish'>;
@@ -47,6 +47,53 @@ async function ephemeral(respond: RespondFn, message: Mrkdwn, blocks?: KnownBloc
   await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(blocks ? { blocks } : {}) });
 }
 
+/** How long a check against the promotion store may hold the ack before it is sent empty (the reply then follows by response_url). */
+const EARLY_CHECK_MS = 1000;
+
+/**
+ * A slash command's replies: the first one known before the ack goes inside it (no extra call
+ * to Slack); once acked, replies go to response_url.
+ */
+class CommandReply {
+  private acked = false;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly ackFn: AckFn<string | RespondArguments>,
+    private readonly respond: RespondFn,
+    private readonly onAck?: (kind: string, ms: number) => void,
+  ) {}
+
+  /** Sends the ack now (empty) if it has not gone yet. */
+  async ack(): Promise<void> {
+    if (this.acked) return;
+    this.acked = true;
+    await this.ackFn();
+    this.onAck?.('command', Date.now() - this.started);
+  }
+
+  async send(message: Mrkdwn, blocks?: KnownBlock[]): Promise<void> {
+    if (this.acked) return ephemeral(this.respond, message, blocks);
+    this.acked = true;
+    await this.ackFn({ response_type: 'ephemeral', text: message.text, ...(blocks ? { blocks } : {}) });
+    this.onAck?.('command', Date.now() - this.started);
+  }
+
+  /** Runs a store-only check before the ack, but sends the ack empty if the check takes longer than `ms`. */
+  async early(check: Promise<void>, ms = EARLY_CHECK_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => resolve(this.ack()), ms);
+      timer.unref();
+    });
+    try {
+      await Promise.race([check, late.then(() => check)]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 /** Slack sends `&`, `<`, `>` typed in a command as entities: parse the text that was typed (it is escaped again on the way out). */
 function typed(commandText: string | undefined): string {
   return decodeSlackEntities(commandText ?? '');
@@ -61,8 +108,10 @@ function originOf(body: BlockAction): { channelId?: string; messageTs?: string }
 }
 
 /**
- * Thin listeners: ack() first on every path, validate, call a use-case, and turn errors
- * into one ephemeral message. They never call GitHub or ServiceNow.
+ * Thin listeners: a slash command's reply known from the config and the promotion store goes
+ * inside the ack (help, usage errors, unknown names, refusals, "locked by …"); anything that
+ * needs Slack or more is done after it. Clicks and forms ack first. Errors become one
+ * ephemeral message. They never call GitHub or ServiceNow.
  */
 export function registerSlackListeners(app: App, d: ListenerDeps): void {
   const timed = async (kind: string, started: number, ack: () => Promise<void>) => {
@@ -71,78 +120,76 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
   };
 
   app.command('/promote', async ({ command, ack, respond }) => {
-    await timed('command', Date.now(), () => ack());
+    const reply = new CommandReply(ack, respond, d.onAck);
     const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/promote' });
     try {
       const parsed = parsePromoteCommand(typed(command.text));
+      // replies known from the config and the promotion store go inside the ack; the rest follows it
       switch (parsed.kind) {
         case 'help': {
           const help = helpMessage(d.config);
-          return await ephemeral(respond, help.text, help.blocks);
+          return await reply.send(help.text, help.blocks);
         }
         case 'error':
           throw new ShipgateError('bad_command', parsed.message);
         case 'promote': {
-          const p = await d.useCases.request.execute({
-            service: parsed.service,
-            env: parsed.env,
-            options: parsed.options,
-            userId: command.user_id,
-            userName: command.user_name,
-            channelId: command.channel_id,
-          });
-          return await ephemeral(respond, mrk`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
+          const input = { service: parsed.service, env: parsed.env, options: parsed.options, userId: command.user_id };
+          if (d.useCases.request.precheck) await reply.early(d.useCases.request.precheck(input));
+          await reply.ack();
+          const p = await d.useCases.request.execute({ ...input, userName: command.user_name, channelId: command.channel_id });
+          return await reply.send(mrk`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
         }
         case 'plan': {
+          await reply.ack();
           const plan = await d.useCases.plan.execute({ service: parsed.service, env: parsed.env, options: parsed.options, userId: command.user_id });
           const m = planMessage(plan, d.commitUrl ? { commitUrl: d.commitUrl } : {});
-          return await ephemeral(respond, m.text, m.blocks);
+          return await reply.send(m.text, m.blocks);
         }
         case 'status':
-          return await ephemeral(respond, await d.useCases.describe.status(parsed.service));
+          await reply.ack();
+          return await reply.send(await d.useCases.describe.status(parsed.service));
         case 'history':
-          return await ephemeral(respond, await d.useCases.describe.historyOf(parsed.service, parsed.env));
+          await reply.ack();
+          return await reply.send(await d.useCases.describe.historyOf(parsed.service, parsed.env));
         case 'evidence': {
+          await reply.ack();
           const p = await d.useCases.evidence.publish(parsed.id, command.user_id);
-          return await ephemeral(respond, mrk`:card_index_dividers: Evidence pack for \`${p.id}\` is being uploaded to its thread.`);
+          return await reply.send(mrk`:card_index_dividers: Evidence pack for \`${p.id}\` is being uploaded to its thread.`);
         }
         case 'freeze': {
-          return await ephemeral(respond, text(await d.useCases.freeze.describe(parsed.env, command.user_id)));
+          await reply.ack();
+          return await reply.send(text(await d.useCases.freeze.describe(parsed.env, command.user_id)));
         }
         case 'cancel': {
+          await reply.ack();
           const p = await d.useCases.decide.cancel(parsed.id, command.user_id);
-          return await ephemeral(respond, mrk`Cancelled \`${p.id}\`.`);
+          return await reply.send(mrk`Cancelled \`${p.id}\`.`);
         }
         default:
           throw new ShipgateError('bad_command', `\`/promote ${parsed.kind}\` is not available in this version of shipgate yet. See \`/promote help\`.`);
       }
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await reply.send(userMessage(e, log));
     }
   });
 
   app.command('/rollback', async ({ command, ack, respond }) => {
-    await timed('command', Date.now(), () => ack());
+    const reply = new CommandReply(ack, respond, d.onAck);
     const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/rollback' });
     try {
       const parsed = parseRollbackCommand(typed(command.text));
       if (parsed.kind === 'error') throw new ShipgateError('bad_command', parsed.message);
       if (parsed.kind !== 'rollback') throw new ShipgateError('bad_command', 'usage: `/rollback <service> [env] [to=<sha|promotion-id>] [reason="…"]`');
-      const { promotion: p, preempted } = await d.useCases.rollback.execute({
-        service: parsed.service,
-        ...(parsed.env ? { env: parsed.env } : {}),
-        options: parsed.options,
-        userId: command.user_id,
-        userName: command.user_name,
-        channelId: command.channel_id,
-        channelName: command.channel_name,
-      });
-      return await ephemeral(
-        respond,
+      const input = { service: parsed.service, ...(parsed.env ? { env: parsed.env } : {}), channelId: command.channel_id, channelName: command.channel_name };
+      // refusals known from the config go inside the ack; a held lock may be pre-empted, so it is decided after
+      d.useCases.rollback.precheck?.(input);
+      await reply.ack();
+      const { promotion: p, preempted } = await d.useCases.rollback.execute({ ...input, options: parsed.options, userId: command.user_id, userName: command.user_name });
+      return await reply.send(
         mrk`:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7) ?? 'unresolved'}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
       );
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await reply.send(userMessage(e, log));
     }
   });
 

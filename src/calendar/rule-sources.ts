@@ -217,8 +217,14 @@ export class RecurringSource implements WindowSource {
       endDate: new Date(to + 60_000),
       tz: this.zone,
     });
-    while (it.hasNext()) {
-      const s = it.next().getTime();
+    // next() throws past endDate; hasNext() would search each match twice (it runs the same search and rewinds).
+    for (;;) {
+      let s: number;
+      try {
+        s = it.next().getTime();
+      } catch {
+        break;
+      }
       if (s >= to) break;
       const e = s + this.durationMs;
       if (e > from) out.push({ start: s, end: e });

@@ -26,6 +26,11 @@ export default tseslint.config(
     },
   },
   {
+    // the calendar libraries are loaded on first use (src/calendar/libraries.ts): only these three, only there
+    files: ['src/calendar/libraries.ts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allow: ['^cron-parser$', '^date-holidays$', '^ical\\.js$'] }] },
+  },
+  {
     // the sandbox console's browser code: ES modules served as they are (no bundler)
     files: ['src/sandbox/console/static/**/*.js'],
     languageOptions: {

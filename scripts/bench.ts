@@ -7,6 +7,7 @@ import { benchAck } from './bench-ack';
 import { benchGithubCalls } from './bench-github-calls';
 import { benchEngine } from './bench-engine';
 import { benchResume } from './bench-resume';
+import { benchStartup } from './bench-startup';
 
 async function main(): Promise<void> {
   const rows: Array<{ name: string; value: string }> = [];
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchGithubCalls()));
   rows.push(...(await benchEngine()));
   rows.push(...(await benchResume()));
+  rows.push(...(await benchStartup()));
   const w = Math.max(...rows.map((r) => r.name.length));
   process.stdout.write(`${'benchmark'.padEnd(w)} | result\n${'-'.repeat(w)}-|-${'-'.repeat(40)}\n`);
   for (const r of rows) process.stdout.write(`${r.name.padEnd(w)} | ${r.value}\n`);

@@ -1,7 +1,6 @@
 import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
 import { loadEnv, type Role } from './config/env-schema';
 import { servicenowStartProblem } from './config/servicenow-requirements';
-import { createLogger } from './adapters/logging/create-logger';
 import { isShipgateError } from './shared/shipgate-error';
 import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
 import { parseCommand, usageError, withUsage, type CommandSpec } from './cli/cli-args';
@@ -106,6 +105,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     for (const line of servicenow.slice(1)) io.stderr(line);
     return 2;
   }
+  const { createLogger } = await import('./adapters/logging/create-logger');
   const logger = createLogger(env.LOG_LEVEL);
   const { startShipgate } = await import('./main');
   let app;

@@ -1,4 +1,4 @@
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { TZDate } from '@date-fns/tz';
 
 /** Shared formatting of freeze instants for people (Slack, CLI). Pure. */

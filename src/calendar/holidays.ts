@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
+import { dateHolidays } from './libraries';
 import { dayOf, parseIsoDay, MS_PER_DAY } from './days';
 
 export type HolidayType = 'public' | 'bank' | 'school' | 'optional' | 'observance';
@@ -28,7 +29,8 @@ export class HolidayDays {
     if (problem) throw new Error(problem);
     const state = spec.state ?? spec.region;
     const region = spec.state ? spec.region : undefined;
-    this.hd = region ? new Holidays(spec.country, state!, region) : state ? new Holidays(spec.country, state) : new Holidays(spec.country);
+    const Hd = dateHolidays();
+    this.hd = region ? new Hd(spec.country, state!, region) : state ? new Hd(spec.country, state) : new Hd(spec.country);
     this.types = new Set(spec.types ?? ['public', 'bank']);
   }
 
@@ -87,7 +89,7 @@ export function holidaySpecProblem(spec: HolidaySpec): string | undefined {
 
 /** Like `holidaySpecProblem`, naming the key that is wrong (country, state or region) and quoting its value. */
 export function holidaySpecIssue(spec: HolidaySpec): { key: 'country' | 'state' | 'region'; message: string } | undefined {
-  const hd = new Holidays();
+  const hd = new (dateHolidays())();
   const countries = hd.getCountries() ?? {};
   if (!countries[spec.country]) return { key: 'country', message: `unknown holiday country "${spec.country}" (date-holidays has no calendar for it)` };
   const state = spec.state ?? spec.region;

@@ -1,4 +1,5 @@
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { icalJs } from './libraries';
 import { dayOf, isLeapYear, MS_PER_DAY, ymdOf } from './days';
 import { IcsValueError, readTime, type IcsTime } from './ics-values';
 
@@ -47,7 +48,7 @@ export class RecurrenceRule {
     } catch (e) {
       throw new IcsValueError(`RRULE: ${(e as Error).message}`);
     }
-    if (!(recur instanceof ICAL.Recur) || !recur.freq) throw new IcsValueError(`RRULE "${String(prop.toICALString())}" has no FREQ`);
+    if (!(recur instanceof icalJs().Recur) || !recur.freq) throw new IcsValueError(`RRULE "${String(prop.toICALString())}" has no FREQ`);
     const data = (prop.toJSON() as unknown[])[3] as { until?: unknown };
     this.count = recur.count ?? undefined;
     if (this.count !== undefined && !(Number.isInteger(this.count) && this.count > 0)) throw new IcsValueError(`RRULE: COUNT must be a positive integer`);
@@ -67,7 +68,7 @@ export class RecurrenceRule {
     const t = this.dtstart;
     const { y, m, d } = ymdOf(t.kind === 'date' ? t.day : Math.floor(t.wall / MS_PER_DAY));
     const secs = t.kind === 'date' ? 0 : Math.floor((t.wall - Math.floor(t.wall / MS_PER_DAY) * MS_PER_DAY) / 1000);
-    const start = ICAL.Time.fromData({
+    const start = icalJs().Time.fromData({
       year: y,
       month: m,
       day: d,

@@ -1,4 +1,5 @@
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
+import { icalJs } from './libraries';
 import { instantOfWall, MS_PER_DAY, startOfLocalDay, wallOfInstant } from './days';
 import { RecurrenceRule, type RecurrenceClock } from './ics-recurrence';
 import {
@@ -121,9 +122,9 @@ export class IcsSource implements WindowSource {
     if (!/END:VCALENDAR\s*$/i.test(text)) throw new Error('the file is incomplete: it does not end with END:VCALENDAR (truncated?)');
     let root: ICAL.Component;
     try {
-      const parsed = ICAL.parse(text) as unknown;
+      const parsed = icalJs().parse(text) as unknown;
       if (!Array.isArray(parsed) || parsed[0] !== 'vcalendar') throw new Error('expected exactly one VCALENDAR');
-      root = new ICAL.Component(parsed as [string, unknown[], unknown[]]);
+      root = new (icalJs().Component)(parsed as [string, unknown[], unknown[]]);
     } catch (e) {
       throw new Error(`not a valid iCalendar file: ${(e as Error).message}`);
     }
@@ -131,7 +132,7 @@ export class IcsSource implements WindowSource {
     this.indexRawValues(text);
     for (const vtz of root.getAllSubcomponents('vtimezone')) {
       const tzid = textOf(vtz, 'tzid');
-      if (tzid) this.zones.set(tzid, new ICAL.Timezone(vtz));
+      if (tzid) this.zones.set(tzid, new (icalJs().Timezone)(vtz));
     }
     const byUid = new Map<string, Series>();
     const orphans: Array<{ uid: string | undefined; override: Override }> = [];
@@ -172,7 +173,7 @@ export class IcsSource implements WindowSource {
 
   private rawText(value: unknown): string {
     if (typeof value === 'string') {
-      const types = ICAL.design.defaultSet.value as Record<string, { fromICAL?: (s: string) => unknown }>;
+      const types = icalJs().design.defaultSet.value as Record<string, { fromICAL?: (s: string) => unknown }>;
       const found = this.rawValues.find((raw) => raw === value || ['date-time', 'date'].some((t) => types[t]?.fromICAL?.(raw) === value));
       if (found !== undefined) return found;
     }
@@ -198,7 +199,7 @@ export class IcsSource implements WindowSource {
     const tz = t.tzid ?? this.zone;
     if (isIanaZone(tz)) return instantOfWall(tz, t.wall);
     const d = new Date(t.wall);
-    const time = ICAL.Time.fromData(
+    const time = icalJs().Time.fromData(
       { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), isDate: false },
       this.zones.get(tz),
     );

@@ -1,6 +1,6 @@
-import { CronExpressionParser } from 'cron-parser';
 import { dayOf, isLeapYear, isoDay, localDayOf, localYearOf, parseIsoDay, startOfLocalDay, weekdayOf, ymdOf, zoneOffsetMs } from './days';
 import type { HolidayDays } from './holidays';
+import { cronParser } from './libraries';
 
 /** A window as epoch milliseconds, [start, end). `label` explains it (holiday name, ICS summary…). */
 export interface RawWindow {
@@ -212,13 +212,19 @@ export class RecurringSource implements WindowSource {
     if (this.durationMs <= 0 || to <= from) return [];
     if (this.continuous) return [{ start: from, end: to, label: `"${this.cron}" windows of ${this.durationMs / 60_000} min chain without a gap` }];
     const out: RawWindow[] = [];
-    const it = CronExpressionParser.parse(this.cron, {
+    const it = cronParser().CronExpressionParser.parse(this.cron, {
       currentDate: new Date(from - this.durationMs - 60_000),
       endDate: new Date(to + 60_000),
       tz: this.zone,
     });
-    while (it.hasNext()) {
-      const s = it.next().getTime();
+    // next() throws past endDate; hasNext() would search each match twice (it runs the same search and rewinds).
+    for (;;) {
+      let s: number;
+      try {
+        s = it.next().getTime();
+      } catch {
+        break;
+      }
       if (s >= to) break;
       const e = s + this.durationMs;
       if (e > from) out.push({ start: s, end: e });
@@ -234,7 +240,7 @@ export class RecurringSource implements WindowSource {
  * zones that shift by a part of an hour (Australia/Lord_Howe) are not treated this way.
  */
 function chainsForever(cron: string, zone: string, durationMs: number): boolean {
-  const { second, minute, hour, dayOfMonth, month, dayOfWeek } = CronExpressionParser.parse(cron, { tz: zone }).fields;
+  const { second, minute, hour, dayOfMonth, month, dayOfWeek } = cronParser().CronExpressionParser.parse(cron, { tz: zone }).fields;
   if (hour.values.length !== 24 || !dayOfMonth.isWildcard || !month.isWildcard || !dayOfWeek.isWildcard) return false;
   const inHour: number[] = [];
   for (const m of minute.values) for (const sec of second.values) inHour.push(Number(m) * 60 + Number(sec));

@@ -5,7 +5,7 @@ import { instantOfLocal, isLeapYear, MS_PER_DAY } from '../calendar/days';
 import { formatLocal, isoUtc, zoneAbbreviation } from '../calendar/format';
 import { loadCalendarSources, type BlackoutSource } from '../adapters/calendar/load-calendar-sources';
 import { parseCommand, usageError, withUsage, type CommandSpec } from './cli-args';
-import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
+import { serviceNowConfigured } from '../wiring/servicenow-configured';
 import type { ChangeManagement } from '../app/ports/change-management';
 
 function blackoutSourceOf(changes: ChangeManagement): BlackoutSource {
@@ -180,7 +180,10 @@ async function freeze(argv: string[], io: FreezeCommandIO): Promise<number> {
   }
 
   // Calendar sources and engine
-  const blackouts = io.blackoutSource ?? (serviceNowConfigured(io.env) ? blackoutSourceOf(buildChangeManagement(io.env, config)) : undefined);
+  // The ServiceNow adapter (and its response schemas) is loaded only when it is configured.
+  const blackouts =
+    io.blackoutSource ??
+    (serviceNowConfigured(io.env) ? blackoutSourceOf((await import('../wiring/build-change-management')).buildChangeManagement(io.env, config)) : undefined);
   const loadedSources = await loadCalendarSources(config, loaded.baseDir, {
     ...(blackouts ? { blackoutSource: blackouts } : {}),
     ...(io.fetch ? { fetch: io.fetch } : {}),

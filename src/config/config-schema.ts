@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from '../calendar/libraries';
 import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
@@ -164,7 +164,7 @@ export const freezeRuleSchema = z
         cron: z.string().refine(
           (c) => {
             try {
-              CronExpressionParser.parse(c);
+              cronParser().CronExpressionParser.parse(c);
               return true;
             } catch {
               return false;

@@ -2,13 +2,9 @@ import type { ShipgateConfig } from '../config/config-schema';
 import type { Logger } from '../app/logger';
 import type { ChangeManagement } from '../app/ports/change-management';
 import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
+import type { ServiceNowEnv } from './servicenow-configured';
 
-export interface ServiceNowEnv {
-  SERVICENOW_INSTANCE_URL?: string | undefined;
-  SERVICENOW_USERNAME?: string | undefined;
-  SERVICENOW_PASSWORD?: string | undefined;
-  SERVICENOW_TOKEN?: string | undefined;
-}
+export { serviceNowConfigured, type ServiceNowEnv } from './servicenow-configured';
 
 /**
  * ServiceNow for every command (`serve`, `plan`, `freeze`, the sandbox): the adapter when
@@ -21,9 +17,4 @@ export function buildChangeManagement(env: ServiceNowEnv, config: Pick<ShipgateC
     defaultTimeZone: config.timezone,
     ...(o.fetch ? { client: { fetch: o.fetch } } : {}),
   });
-}
-
-/** Whether ServiceNow is configured (blackout schedules can be read). */
-export function serviceNowConfigured(env: ServiceNowEnv): boolean {
-  return Boolean(env.SERVICENOW_INSTANCE_URL);
 }

@@ -53,7 +53,9 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async enqueueExecution(promotionId: string, delayMs?: number): Promise<void> {
-    await this.ensureLive(this.queue, 'execute', execJobId(promotionId), promotionId, { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 5000 }, ...(delayMs ? { delay: delayMs } : {}) });
+    // priority 1: BullMQ takes jobs without a priority first, so a new request's gate evaluation,
+    // an expiry or a protection-rule answer never queues behind hundreds of execution steps
+    await this.ensureLive(this.queue, 'execute', execJobId(promotionId), promotionId, { ...RETRYING, priority: 1, removeOnComplete: true, removeOnFail: { count: 5000 }, ...(delayMs ? { delay: delayMs } : {}) });
   }
 
   async wakeExecution(promotionId: string): Promise<void> {

@@ -85,7 +85,7 @@ export class SocketModeRoom {
     return this.connections.filter((c) => c.ws.readyState === WebSocket.OPEN).map(({ id, openedAt }) => ({ id, openedAt }));
   }
 
-  /** The next `n` acks are treated as never arriving (the envelope is re-delivered). */
+  /** The next `n` acks are ignored, as if they never arrived (the envelope is re-delivered). */
   missNextAcks(n = 1): void {
     this.acksToMiss += n;
   }

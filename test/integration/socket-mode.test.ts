@@ -9,6 +9,8 @@ import path from 'node:path';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
 import { REJECT_CALLBACK } from '../../src/adapters/slack/blocks/reject-modal';
 import { SlackEmulator } from '../../src/emulators/slack-emulator';
+import { DEMO_CHANNELS, DEMO_USERS } from '../../src/sandbox/demo-workspace';
+import { startSandbox } from '../../src/sandbox/start-sandbox';
 import { APP_TOKEN, CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
 import { freePort } from '../helpers/free-port';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis-prefix';
@@ -215,6 +217,25 @@ describe('shipgate serve in Socket Mode', () => {
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await slack.stop();
+      await dropPrefix(prefix);
+    }
+  });
+});
+
+describe('sandbox --socket-mode', () => {
+  it("delivers the console's commands to the bot over the WebSocket", async () => {
+    const prefix = uniquePrefix('socket-sandbox');
+    const sb = await startSandbox({ port: 0, redisUrl: REDIS_URL, prefix, logLevel: 'silent', freezeCalendar: false, socketMode: true, log: () => undefined });
+    try {
+      expect(sb.slack.socket.openConnections()).toHaveLength(1);
+      const user = DEMO_USERS[0]!.id;
+      const res = await fetch(`${sb.url}console/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, channel: DEMO_CHANNELS[0]!.id, text: '/promote help' }) });
+      expect(await res.json()).toMatchObject({ ok: true, status: 200 });
+      expect(sb.slack.events.filter((e) => e.type === 'envelope').map((e) => (e.data as { type: string }).type)).toEqual(['slash_commands']);
+      const help = await waitUntil('the help reply', () => sb.slack.ephemerals(user)[0]);
+      expect(JSON.stringify(help)).toContain('promote');
+    } finally {
+      await sb.close();
       await dropPrefix(prefix);
     }
   });

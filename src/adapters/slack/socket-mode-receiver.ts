@@ -81,10 +81,10 @@ export function createSocketModeReceiver(o: SocketModeOptions): ShipgateSocketMo
     stop: () => client.disconnect(),
     dedup: (replays) => async (args) => {
       const { body, next } = args;
-      const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      const key = `slack-envelope:${createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
       let first: boolean;
       try {
-        first = await replays.claim(`slack-envelope:${digest}`, REDELIVERY_WINDOW_MS);
+        first = await replays.claim(key, REDELIVERY_WINDOW_MS);
       } catch (e) {
         // fail closed: not acknowledged, so Slack re-delivers once Redis answers again
         log.error({ err: e }, 'could not check a Socket Mode envelope against re-deliveries; left unacknowledged');
@@ -95,7 +95,23 @@ export function createSocketModeReceiver(o: SocketModeOptions): ShipgateSocketMo
         if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
         return;
       }
-      await next();
+      try {
+        await next();
+      } catch (e) {
+        // the ack could not be sent (the socket closed under it): nothing acted, so the
+        // re-delivery Slack sends on the next connection must not be taken for a duplicate
+        if (isSocketSendError(e)) {
+          log.warn({ err: e }, 'could not acknowledge a Socket Mode envelope (the socket closed); its re-delivery will be handled');
+          await replays.release(key).catch((err: unknown) => log.error({ err }, 'could not release a Socket Mode envelope claim'));
+        }
+        throw e;
+      }
     },
   };
+}
+
+/** socket-mode's errors for an ack sent while the WebSocket is not open. */
+function isSocketSendError(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('slack_socket_mode_send');
 }

@@ -4,6 +4,7 @@
  */
 import { benchFreeze } from './bench-freeze';
 import { benchAck } from './bench-ack';
+import { benchSocketAck } from './bench-socket-ack';
 import { benchGithubCalls } from './bench-github-calls';
 import { benchEngine } from './bench-engine';
 import { benchResume } from './bench-resume';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const rows: Array<{ name: string; value: string }> = [];
   rows.push(...(await benchFreeze()));
   rows.push(...(await benchAck()));
+  rows.push(...(await benchSocketAck()));
   rows.push(...(await benchGithubCalls()));
   rows.push(...(await benchEngine()));
   rows.push(...(await benchResume()));

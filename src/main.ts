@@ -24,7 +24,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
   let workers: Worker[] = [];
   if (o.role !== 'worker') slack = buildSlackApp(a, buildWebUseCases(a, shared, o), o, inflight.track);
   if (o.role !== 'web') workers = await startWorkers(a, shared, buildWorkerUseCases(a, shared, o), o, inflight.track);
-  const server = buildHttp(a, shared, o, slack?.route);
+  const server = buildHttp(a, shared, o, slack?.route, slack?.socketConnected);
 
   const grace = o.shutdownGraceMs ?? 3000;
   /**
@@ -36,7 +36,7 @@ export async function startShipgate(o: ShipgateOptions): Promise<Shipgate> {
     a.slack.auth.stop();
     const stopping: Array<Promise<unknown>> = [];
     if (listening) stopping.push(server.close());
-    if (slack?.socketMode) stopping.push(slack.app.stop());
+    if (slack?.socketMode) stopping.push(slack.stop());
     for (const w of workers) stopping.push(w.pause(true)); // no new jobs; running ones keep going
     await within(1000, Promise.allSettled(stopping));
     if (!(await inflight.settled(grace))) {

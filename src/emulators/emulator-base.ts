@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { FaultPlan, type ActiveFault, type FaultRule } from './fault-plan';
 
 /** One HTTP request answered by an emulator (recorded after it was answered). */
@@ -76,6 +77,7 @@ export abstract class EmulatorBase extends EventEmitter {
       void this.serveRequest(req, res);
     });
     server.keepAliveTimeout = 1000;
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
@@ -178,6 +180,12 @@ export abstract class EmulatorBase extends EventEmitter {
   }
 
   protected onStarted(): void {}
+  /** An HTTP upgrade request (WebSocket); refused unless a subclass takes it. */
+  protected handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    void req;
+    void head;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
   protected onStopping(): void {}
 
   protected abstract handle(ctx: RequestContext): Promise<void> | void;

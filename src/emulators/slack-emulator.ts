@@ -9,6 +9,8 @@
  * This class composes the rooms under `./slack/` (each adds its Web API methods to the
  * gateway's method table) and keeps the seeding, query and client API tests use.
  */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { EmulatorBase, type EmulatorOptions, type RequestContext, parseBody, sendText } from './emulator-base';
 import type { ActiveFault, FaultRule } from './fault-plan';
 import { Archive } from './slack/archive';
@@ -19,6 +21,7 @@ import { FilesRoom } from './slack/files';
 import { Gateway } from './slack/gateway';
 import { ResponseUrlRoom } from './slack/response-url';
 import type { SlackChannelSeed, SlackEphemeral, SlackFileRecord, SlackMessage, SlackMessageVersion, SlackUserSeed, SlackViewRecord } from './slack/shapes';
+import { SocketModeRoom, type EnvelopeType } from './slack/socket-mode';
 import { key, SlackState } from './slack/state';
 import { UsersRoom } from './slack/users';
 import { ViewsRoom } from './slack/views';
@@ -38,6 +41,7 @@ export type {
 } from './slack/shapes';
 export type { BlockActionArgs, BotResponse, SignTamper, SlashCommandArgs, ViewSubmissionArgs } from './slack/bot-client';
 export type { SlackFault } from './slack/web-api';
+export type { DisconnectReason, EnvelopeType, SocketDelivery } from './slack/socket-mode';
 
 export interface SlackEmulatorOptions extends EmulatorOptions {
   /** Bot token the Web API accepts; when unset any `xoxb-`/`xoxp-` token is accepted. */
@@ -69,6 +73,14 @@ export interface SlackEmulatorOptions extends EmulatorOptions {
    * is moved (the sandbox's clock) still signs with real time.
    */
   requestNow?: () => number;
+  /** Socket Mode: commands, clicks and modal submissions go to the bot over its WebSocket(s), not HTTP. */
+  socketMode?: boolean;
+  /** The app-level token `apps.connections.open` accepts; when unset any `xapp-` token is accepted. */
+  appToken?: string;
+  /** Socket Mode re-deliveries after a missing ack (Slack: 3). */
+  socketMaxRetries?: number;
+  /** How long after a `warning` disconnect the socket is closed (Slack: ~10 s). */
+  socketWarningCloseMs?: number;
 }
 
 export class SlackEmulator extends EmulatorBase {
@@ -81,6 +93,10 @@ export class SlackEmulator extends EmulatorBase {
   readonly teamId: string;
   readonly teamName: string;
   readonly teamDomain: string;
+  /** Socket Mode on: `sendSlashCommand`/`sendBlockAction`/`sendViewSubmission` deliver envelopes. */
+  socketMode: boolean;
+  /** Socket Mode's server side: connections, disconnects, drops, missed acks. */
+  readonly socket: SocketModeRoom;
 
   private readonly state: SlackState;
   private readonly gateway: Gateway;
@@ -120,6 +136,17 @@ export class SlackEmulator extends EmulatorBase {
     this.responseUrls = new ResponseUrlRoom(state, chat);
     this.archive = new Archive(state);
     const requestNow = options.requestNow ?? (() => this.now());
+    this.socketMode = options.socketMode ?? false;
+    this.socket = new SocketModeRoom({
+      appToken: options.appToken,
+      appId: this.appId,
+      baseUrl: () => this.url,
+      ackTimeoutMs: options.ackTimeoutMs ?? 3000,
+      maxRetries: options.socketMaxRetries ?? 3,
+      warningCloseMs: options.socketWarningCloseMs ?? 10_000,
+      pingIntervalMs: 5000,
+      record: (type, data) => this.record(type, data),
+    });
     this.client = new BotClient(state, chat, views, {
       verificationToken: options.verificationToken ?? 'emulator-verification-token',
       ackTimeoutMs: options.ackTimeoutMs ?? 3000,
@@ -127,6 +154,7 @@ export class SlackEmulator extends EmulatorBase {
       botUrl: () => this.botUrl,
       signingSecret: () => this.signingSecret,
       track: (promise) => this.track(promise),
+      socket: () => (this.socketMode ? this.socket : undefined),
     });
     this.gateway = new Gateway(state, { token: options.token, callCount: () => this.calls.length });
     const methods = this.gateway.methods;
@@ -244,10 +272,36 @@ export class SlackEmulator extends EmulatorBase {
     return this.client.sendViewSubmission(args, tamper);
   }
 
+  /** Socket Mode: delivers an `events_api` envelope (`event_callback` around `event`), re-delivered until acked. */
+  sendEvent(event: Record<string, unknown>): ReturnType<SocketModeRoom['deliver']> {
+    const payload = {
+      token: 'emulator-verification-token',
+      team_id: this.teamId,
+      api_app_id: this.appId,
+      event,
+      type: 'event_callback',
+      event_id: `Ev${this.state.nextTs().replace('.', '')}`,
+      event_time: Math.floor(this.now() / 1000),
+    };
+    return this.track(this.socket.deliver('events_api' satisfies EnvelopeType, payload, false));
+  }
+
   // ---------------------------------------------------------------- HTTP
+
+  protected override handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.socket.upgrade(req, socket, head);
+  }
+
+  protected override onStopping(): void {
+    this.socket.stop();
+  }
 
   protected override async handle(ctx: RequestContext): Promise<void> {
     const { path, method } = ctx;
+    if (path === '/api/apps.connections.open') {
+      this.socket.openTicket(ctx);
+      return;
+    }
     if (path.startsWith('/api/')) {
       await this.gateway.handle(ctx, path.slice('/api/'.length));
       return;

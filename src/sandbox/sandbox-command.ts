@@ -5,7 +5,7 @@ import { isShipgateError } from '../shared/shipgate-error';
 import { DEMO_CHANNELS, DEMO_USERS, TRY_COMMANDS } from './demo-workspace';
 import type { Sandbox, SandboxOptions } from './start-sandbox';
 
-export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL] [--time ISO]
+export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL] [--time ISO] [--socket-mode]
 
   --port N          port of the console and the bot (default 3000; 0 = any free port)
   --host ADDR       address to bind (default 127.0.0.1; 0.0.0.0 to reach it from elsewhere)
@@ -13,13 +13,15 @@ export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [
   --log-level L     the bot's log level: fatal|error|warn|info|debug|trace|silent (default warn)
   --time ISO        start the sandbox clock at this instant, e.g. 2026-12-30T10:00:00Z (default now;
                     the console's clock moves it too: jump into a freeze, back to now)
+  --socket-mode     the bot runs in Socket Mode (SLACK_APP_TOKEN): the console's commands and clicks
+                    reach it over a WebSocket from the emulated Slack, not HTTP
 
 Redis: REDIS_URL when set; otherwise a private redis-server (when installed).`;
 
 const SANDBOX_SPEC: CommandSpec = {
   name: 'sandbox',
   usage: SANDBOX_USAGE,
-  options: { port: { type: 'string', value: 'a port number' }, host: { type: 'string', value: 'an address' }, 'data-dir': { type: 'string', value: 'a directory' }, 'log-level': { type: 'string', value: 'a level' }, time: { type: 'string', value: 'an ISO-8601 instant' } },
+  options: { port: { type: 'string', value: 'a port number' }, host: { type: 'string', value: 'an address' }, 'data-dir': { type: 'string', value: 'a directory' }, 'log-level': { type: 'string', value: 'a level' }, time: { type: 'string', value: 'an ISO-8601 instant' }, 'socket-mode': { type: 'boolean' } },
 };
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -100,6 +102,7 @@ async function sandbox(argv: string[], io: CliIo, stop?: Promise<string>): Promi
     ...(host ? { host } : {}),
     ...(dataDir ? { dataDir } : {}),
     ...(startAt ? { startAt } : {}),
+    ...(values['socket-mode'] === true ? { socketMode: true } : {}),
     ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
     ...(io.env.PATH !== undefined ? { searchPath: io.env.PATH } : {}),
     ...(io.env.SHIPGATE_REDIS_PREFIX ? { prefix: io.env.SHIPGATE_REDIS_PREFIX } : {}),

@@ -68,6 +68,8 @@ export interface SandboxOptions {
   pollMs?: number;
   /** Start the sandbox's clock at this instant (default: now); the console moves it at runtime. */
   startAt?: Date;
+  /** Socket Mode: the bot gets SLACK_APP_TOKEN and the emulated Slack delivers over its WebSocket. */
+  socketMode?: boolean;
 }
 
 export interface Sandbox {
@@ -181,7 +183,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const stale = await resetPrefix(redis.url, prefix);
     if (stale) log(`reset ${stale} key${stale === 1 ? '' : 's'} of a previous sandbox run (prefix "${prefix}:")`);
 
-    const tokens = { slack: `xoxb-sandbox-${secret(8)}`, signing: secret(), github: `ghp_sandbox${secret(8)}`, webhook: secret(), servicenow: secret() };
+    const tokens = { app: `xapp-1-sandbox-${secret(8)}`, slack: `xoxb-sandbox-${secret(8)}`, signing: secret(), github: `ghp_sandbox${secret(8)}`, webhook: secret(), servicenow: secret() };
     // one clock for the bot and the emulators; Slack still signs its requests with real time (the bot checks them against its own)
     const sandboxClock = new SandboxClock();
     if (o.startAt) sandboxClock.set(o.startAt);
@@ -196,6 +198,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       usergroups: Object.fromEntries(DEMO_USERGROUPS.map((g) => [g.id, g.members])),
       teamName: 'Acme (shipgate sandbox)',
       teamDomain: 'acme-sandbox',
+      ...(o.socketMode ? { socketMode: true, appToken: tokens.app } : {}),
     });
     const github = new GitHubEmulator({ token: tokens.github, now: () => sandboxClock.nowMs() + clock.skewMs });
     const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: tokens.servicenow, timeZone: config.timezone, now: () => sandboxClock.nowMs() });
@@ -213,6 +216,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       {
         SLACK_BOT_TOKEN: tokens.slack,
         SLACK_SIGNING_SECRET: tokens.signing,
+        ...(o.socketMode ? { SLACK_APP_TOKEN: tokens.app } : {}),
         SLACK_API_URL: `${slack.url}/api/`,
         GITHUB_TOKEN: tokens.github,
         GITHUB_API_URL: github.url,

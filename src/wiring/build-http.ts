@@ -10,7 +10,7 @@ import type { SharedUseCases } from './build-use-cases';
 import type { ShipgateOptions } from './shipgate-options';
 
 /** One port for every route (SPEC §5): Slack events (HTTP mode), GitHub webhooks, metrics, health, readiness, extras. */
-export function buildHttp(a: Adapters, s: SharedUseCases, o: ShipgateOptions, slackRoute: RouteHandler | undefined): HttpServer {
+export function buildHttp(a: Adapters, s: SharedUseCases, o: ShipgateOptions, slackRoute: RouteHandler | undefined, socketConnected?: () => boolean): HttpServer {
   const { env, logger } = o;
   const server = new HttpServer(logger);
   if (slackRoute) server.route('POST', '/slack/events', meteredSlackRoute(slackRoute, a.metrics));
@@ -29,7 +29,7 @@ export function buildHttp(a: Adapters, s: SharedUseCases, o: ShipgateOptions, sl
   );
   server.route('GET', '/metrics', metricsRoute(a.metrics.registry));
   server.route('GET', '/healthz', healthRoute(o.role));
-  server.route('GET', '/readyz', readinessRoute({ ping: () => a.redis.ping(), slackAuth: a.slack.auth, services: o.config.services.length }));
+  server.route('GET', '/readyz', readinessRoute({ ping: () => a.redis.ping(), slackAuth: a.slack.auth, services: o.config.services.length, ...(socketConnected ? { socketConnected } : {}) }));
   o.extraRoutes?.(server);
   return server;
 }

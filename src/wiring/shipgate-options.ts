@@ -48,6 +48,8 @@ export interface ShipgateOptions {
    * lock expires and another worker resumes it, without repeating a side effect.
    */
   shutdownGraceMs?: number;
+  /** Socket Mode client's pong wait, also its pause before a reconnect (default 5 s; tests shorten it). */
+  socketClientPingTimeoutMs?: number;
 }
 
 export interface Shipgate {

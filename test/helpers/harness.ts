@@ -25,6 +25,7 @@ export const INCIDENT_CHANNEL = 'C0INC2041';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const GITHUB_TOKEN = 'ghp_testtoken';
+export const APP_TOKEN = 'xapp-1-A0SHIPGATE-test-app-token';
 
 export const BASE_CONFIG = `
 timezone: Europe/London
@@ -96,6 +97,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Redis of this harness and its child processes (default the shared test Redis). */
   redisUrl?: string;
+  /** Socket Mode: SLACK_APP_TOKEN set, the Slack emulator delivers over the bot's WebSocket. */
+  socketMode?: boolean;
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -116,6 +119,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
       { id: INCIDENT_CHANNEL, name: 'inc-2041-stale-prices' },
     ],
     usergroups: { S0RELEASEMGRS: [USERS.rm1, USERS.rm2], S0VPS: [USERS.vp], S0ONCALL: [USERS.oncall, USERS.engineer] },
+    ...(opts.socketMode ? { socketMode: true, appToken: APP_TOKEN, socketWarningCloseMs: 500 } : {}),
   });
   const github = new GitHubEmulator({ token: GITHUB_TOKEN, ...(opts.githubNow ? { now: opts.githubNow } : {}) });
   const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: 'sn-password' });
@@ -143,10 +147,11 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     LOG_LEVEL: 'silent',
     ...(opts.webhookSecret ? { GITHUB_WEBHOOK_SECRET: opts.webhookSecret } : {}),
     ...(opts.servicenow ? { SERVICENOW_INSTANCE_URL: servicenow.url, SERVICENOW_USERNAME: 'shipgate', SERVICENOW_PASSWORD: 'sn-password' } : {}),
+    ...(opts.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
     ...(opts.env ?? {}),
   });
   // short leases and timeouts: the emulators answer in milliseconds (a lease must outlast a request)
-  const extra = { ...(opts.changeRecheckMs ? { changeRecheckMs: opts.changeRecheckMs } : {}), githubTimeoutMs: 1000, timing: { leaseMs: 1500, runVisibleMs: 300 }, lockDurationMs: 1500 };
+  const extra = { ...(opts.socketMode ? { socketClientPingTimeoutMs: 500 } : {}), ...(opts.changeRecheckMs ? { changeRecheckMs: opts.changeRecheckMs } : {}), githubTimeoutMs: 1000, timing: { leaseMs: 1500, runVisibleMs: 300 }, lockDurationMs: 1500 };
   const app = await startShipgate({ config, env, role: opts.role ?? 'all', logger: silentLogger, pollMs: opts.pollMs ?? 30, host: '127.0.0.1', githubThrottle: false, ...extra, ...(opts.clock ? { clock: opts.clock } : {}) });
   slack.botUrl = `${app.url}/slack/events`;
   if (opts.webhookSecret) github.webhook = { url: `${app.url}/github/webhooks`, secret: opts.webhookSecret };

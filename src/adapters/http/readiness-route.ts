@@ -7,11 +7,16 @@ export interface ReadinessRouteDeps {
   slackAuth: Pick<SlackAuthMonitor, 'whenChecked'>;
   /** Number of configured services (shown with `config: loaded`). */
   services: number;
+  /** Socket Mode: whether a WebSocket to Slack is open (not ready while none is). */
+  socketConnected?: () => boolean;
   /** How long Redis and Slack may take to answer (default 1 s each). */
   timeoutMs?: number;
 }
 
-/** `GET /readyz`: ready = Redis answers PING, the config is loaded and Slack accepted the bot token (auth.test). */
+/**
+ * `GET /readyz`: ready = Redis answers PING, the config is loaded, Slack accepted the bot token
+ * (auth.test) and, in Socket Mode, a WebSocket to Slack is open.
+ */
 export function readinessRoute(d: ReadinessRouteDeps): RouteHandler {
   const timeoutMs = d.timeoutMs ?? 1000;
   return async (_req, res) => {
@@ -24,9 +29,10 @@ export function readinessRoute(d: ReadinessRouteDeps): RouteHandler {
     ]);
     const reasons = [
       ...(redisState ? [redisState] : []),
+      ...(d.socketConnected && !d.socketConnected() ? ['slack socket mode: no WebSocket connected'] : []),
       ...(slack.status === 'failed' ? [`slack auth.test failed: ${slack.error}`] : slack.status === 'pending' ? ['slack auth.test has not answered yet'] : []),
     ];
-    const body = { config: 'loaded', services: d.services, slack };
+    const body = { config: 'loaded', services: d.services, slack, ...(d.socketConnected ? { socketMode: { connected: d.socketConnected() } } : {}) };
     if (!reasons.length) return sendJson(res, 200, { status: 'ready', ...body });
     sendJson(res, 503, { status: redisState?.startsWith('redis unreachable') ? 'redis unreachable' : 'not ready', reasons, ...body });
   };

@@ -12,4 +12,8 @@ export class RedisOnceGuard implements OnceGuard {
   async claim(key: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(this.keys.lock(`once:${key}`), String(Date.now()), 'PX', ttlMs, 'NX')) === 'OK';
   }
+
+  async release(key: string): Promise<void> {
+    await this.redis.del(this.keys.lock(`once:${key}`));
+  }
 }

@@ -2,4 +2,6 @@
 export interface OnceGuard {
   /** True for the first caller only, for `ttlMs`. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives a claim back (the work it guarded did not happen, so the next caller may do it). */
+  release(key: string): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { isRecord } from '../emulator-base';
 import { signSlackRequest } from '../slack-signature';
 import { findAction } from './blocks';
+import type { EnvelopeType, SocketModeRoom } from './socket-mode';
 import type { ChatRoom } from './chat';
 import type { SlackBlock, SlackView } from './shapes';
 import { key, type SlackState } from './state';
@@ -28,6 +29,9 @@ export interface BotResponse {
   responseUrl?: string;
   /** Set when no HTTP answer arrived: `operation_timeout`, or the network error. */
   error?: string;
+  /** Socket Mode: delivery attempts (1 = acked the first time) and the envelope ids sent. */
+  attempts?: number;
+  envelopeIds?: string[];
 }
 
 export interface SignTamper {
@@ -86,6 +90,8 @@ export interface BotClientConfig {
   signingSecret: () => string | undefined;
   /** Lets the emulator's `stop()` wait for a request in flight. */
   track: <T>(promise: Promise<T>) => Promise<T>;
+  /** Set in Socket Mode: commands and interactions go over the WebSocket instead of HTTP. */
+  socket: () => SocketModeRoom | undefined;
 }
 
 export class BotClient {
@@ -117,7 +123,7 @@ export class BotClient {
       response_url: responseUrl,
       trigger_id: triggerId,
     };
-    const response = await this.postToBot(new URLSearchParams(fields).toString(), fields, triggerId, responseUrl, tamper, args.url);
+    const response = await this.postToBot(new URLSearchParams(fields).toString(), fields, triggerId, responseUrl, tamper, args.url, 'slash_commands');
     if (response.status === 200) this.applyAckBody(response.body, channel.id, user.id);
     this.state.record('sent', { kind: 'slash_command', response });
     return response;
@@ -209,6 +215,7 @@ export class BotClient {
       responseUrl,
       tamper,
       args.url,
+      'interactive',
     );
     this.state.record('sent', { kind: 'block_actions', response });
     return response;
@@ -233,7 +240,7 @@ export class BotClient {
       is_enterprise_install: false,
       enterprise: null,
     };
-    const response = await this.postToBot(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, triggerId, undefined, tamper);
+    const response = await this.postToBot(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, triggerId, undefined, tamper, undefined, 'interactive');
     if (response.status === 200) this.views.applyViewAck(record, response.body);
     this.state.record('sent', { kind: 'view_submission', response });
     return response;
@@ -247,8 +254,16 @@ export class BotClient {
     triggerId: string,
     responseUrl: string | undefined,
     tamper: SignTamper,
-    target?: string,
+    target: string | undefined,
+    envelopeType: EnvelopeType,
   ): Promise<BotResponse> {
+    const socket = this.config.socket();
+    if (socket) {
+      const base: Omit<BotResponse, 'status' | 'body' | 'ackMs' | 'headers'> = { payload, triggerId };
+      if (responseUrl !== undefined) base.responseUrl = responseUrl;
+      const d = await this.config.track(socket.deliver(envelopeType, payload, envelopeType !== 'events_api'));
+      return { ...base, status: d.status, body: d.body, ackMs: d.ackMs, headers: {}, attempts: d.attempts, envelopeIds: d.envelopeIds, ...(d.error ? { error: d.error } : {}) };
+    }
     const url = target ?? this.config.botUrl();
     if (!url) throw new Error('SlackEmulator: botUrl is not set');
     const secret = tamper.signingSecret ?? this.config.signingSecret();

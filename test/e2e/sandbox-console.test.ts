@@ -81,9 +81,18 @@ describe('sandbox console (Chromium)', () => {
   /** Opens a message's thread and waits for a reply (not the parent) containing `text`. */
   async function threadReply(message: Locator, title: string, text: string): Promise<Locator> {
     await message.locator('.replies').waitFor({ timeout: 15_000 });
-    await message.locator('.replies').click();
     const thread = page.locator('#thread .thread-body');
-    await thread.locator('.bk-header', { hasText: title }).waitFor({ timeout: 5000 }); // this thread, not the one open before
+    const header = thread.locator('.bk-header', { hasText: title }); // this thread, not the one open before
+    // a click that lands while the live view re-renders the list hits the old element: click again, as a person would
+    for (let attempt = 1; ; attempt++) {
+      await message.locator('.replies').click();
+      try {
+        await header.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await thread.locator('.thread-count ~ .msg', { hasText: text }).first().waitFor({ timeout: 60_000 });
     return thread;
   }

@@ -4,6 +4,7 @@ import { BASE_CONFIG, CHANNEL, startHarness, USERS, type Harness } from '../help
 import { RedisServer } from '../helpers/redis-server';
 import { ShipgateProcess } from '../helpers/shipgate-process';
 import { waitUntil } from '../helpers/wait-until';
+import { BRANCH_CONFIG, seedPlatform, settled, sideEffects } from '../helpers/engine-crash';
 
 jest.setTimeout(90_000);
 
@@ -14,62 +15,6 @@ jest.setTimeout(90_000);
  */
 const OUTAGE_MS = 2000;
 
-const BRANCH_CONFIG = `
-timezone: Europe/London
-environments:
-  - { name: dev, deployers: ["*"] }
-  - { name: test, deployers: ["*"] }
-  - { name: prod, deployers: [S0RELEASEMGRS], approvers: [S0RELEASEMGRS] }
-services:
-  - name: databricks-jobs
-    repo: acme/platform
-    pipeline: [dev, test, prod]
-    strategy:
-      type: branch
-      branches: { dev: dev, test: test, prod: prod }
-      mergeMethod: merge
-      deployWorkflows: { test: ci-test, prod: cd-prod }
-      approveEnvironments: true
-`;
-
-function seedPlatform(h: Harness): void {
-  const gh = h.github;
-  const base = gh.addRepo('acme/platform', { defaultBranch: 'main' });
-  for (const b of ['dev', 'test', 'prod']) gh.setBranch('acme/platform', b, base);
-  gh.addCommit('acme/platform', 'test', { message: 'feat: new smoke job' });
-  const fast = { queuedMs: 40, inProgressMs: 150 };
-  gh.addEnvironment('acme/platform', 'DataBricks-Prod', { reviewers: true });
-  gh.addWorkflow('acme/platform', { file: 'cd-prod.yml', name: 'cd-prod', onPushBranches: ['prod'], environment: 'DataBricks-Prod', durations: fast, logLines: ['smoke run_id=52002'] });
-}
-
-/** Every side effect a finished promotion leaves on GitHub and in Slack, counted. */
-function sideEffects(h: Harness, p: Promotion) {
-  const posts = (path: RegExp) => h.github.calls.filter((c) => c.method === 'POST' && path.test(c.path)).length;
-  const thread = h.slack.thread(CHANNEL, p.messageTs!).slice(1);
-  const keys = thread.map((m) => ((m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? `text:${m.text}`));
-  return {
-    dispatches: h.github.dispatches.length,
-    pulls: posts(/\/pulls$/),
-    merges: h.github.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/merge')).length,
-    reviews: posts(/\/pending_deployments$/),
-    deployments: posts(/\/deployments$/),
-    statuses: posts(/\/deployments\/\d+\/statuses$/),
-    duplicatePosts: keys.filter((k, i) => keys.indexOf(k) !== i),
-  };
-}
-
-/** Ended, terminal work and Deployment mirror complete, nothing owed to Slack. */
-async function settled(h: Harness, id: string): Promise<Promotion> {
-  return waitUntil(
-    `promotion ${id} to finish all its work`,
-    async () => {
-      const p = await h.app.repo.get(id);
-      const owed = (p?.outbox ?? []).some((i) => i.state !== 'sent');
-      return p && (p.state === 'succeeded' || p.state === 'failed') && p.exec?.finalized && p.exec.mirrored && !owed ? p : undefined;
-    },
-    30_000,
-  );
-}
 
 /** How many audit entries of each of `types` the promotion has (an adopted side effect counts as its applied one). */
 async function auditCounts(h: Harness, id: string, groups: Record<string, string[]>): Promise<Record<string, number>> {
@@ -130,7 +75,7 @@ describe('Redis restarted in the middle of a promotion (AOF on): it finishes, no
         await hh.click(req, 'promotion_approve', USERS.rm2);
         return req;
       });
-      const done = await settled(hh, p.id);
+      const done = await settled(hh, p.id, 30_000);
       expect(done.state).toBe('succeeded');
       expect(sideEffects(hh, done)).toEqual({ dispatches: 1, pulls: 0, merges: 0, reviews: 0, deployments: 1, statuses: 1, duplicatePosts: [] });
       expect(
@@ -158,7 +103,7 @@ describe('Redis restarted in the middle of a promotion (AOF on): it finishes, no
         await hh.click(req, 'promotion_approve', USERS.rm2);
         return req;
       });
-      const done = await settled(hh, p.id);
+      const done = await settled(hh, p.id, 30_000);
       expect(done.state).toBe('succeeded');
       expect(sideEffects(hh, done)).toEqual({ dispatches: 0, pulls: 1, merges: 1, reviews: 1, deployments: 1, statuses: 1, duplicatePosts: [] });
       expect(done.evidence.mergeSha).toBe(hh.github.branchHead('acme/platform', 'prod'));

@@ -17,6 +17,8 @@ export interface GitHubEvent {
   event: string;
   /** The run a `workflow_run` event describes, with its repository. */
   workflowRun?: { repo: string; run: WorkflowRun };
+  /** A job of this run is waiting (`workflow_job` action `waiting`): the run waits, e.g. for an environment review. */
+  runWaiting?: { repo: string; runId: number };
   /** What a waiting promotion may be waiting on: runs, commits, pull requests of the repository. */
   wakeKeys: string[];
 }
@@ -30,6 +32,12 @@ export class HandleGitHubEvent {
 
   async handle(e: GitHubEvent): Promise<{ woke: string[] }> {
     if (e.workflowRun) await this.d.runs.remember(e.workflowRun.repo, e.workflowRun.run);
+    if (e.runWaiting) {
+      // the run as last seen, now waiting: its follower goes to the pending reviews without reading
+      // the run again (completion is never inferred from a job; only the run's own events say it)
+      const known = await this.d.runs.recall(e.runWaiting.repo, e.runWaiting.runId);
+      if (known && known.status !== 'completed' && known.status !== 'waiting') await this.d.runs.remember(e.runWaiting.repo, { ...known, status: 'waiting' });
+    }
     const ids = await this.d.wakes.waitingOn(e.wakeKeys);
     for (const id of ids) await this.d.queue.wakeExecution(id);
     if (ids.length) this.d.logger.debug({ event: e.event, woke: ids }, 'webhook woke waiting promotions');

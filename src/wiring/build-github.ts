@@ -12,6 +12,7 @@ import type { ProtectionRuleCallback } from '../app/ports/protection-rules';
 import type { EvaluatePromotionDeps } from '../app/evaluate-promotion';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../adapters/github/github-client';
 import { EtagCache } from '../adapters/github/etag-cache';
+import { CombinedStatusMemo } from '../adapters/github/combined-status-memo';
 import { GitHubWorkflowRuns } from '../adapters/github/github-workflow-runs';
 import { GitHubPullRequests } from '../adapters/github/github-pull-requests';
 import { GitHubEnvironmentReviews } from '../adapters/github/github-environment-reviews';
@@ -55,7 +56,8 @@ export type GitHubClientTuning = Omit<GitHubClientOptions, 'baseUrl' | 'token' |
 
 /**
  * All GitHub construction in one place: the client (App auth when its three variables are set,
- * else the token) and every adapter over it, sharing one ETag cache.
+ * else the token) and every adapter over it, sharing one ETag cache (and the combined statuses
+ * read while resolving a ref, for the checks read that follows).
  */
 export function buildGitHub(env: GitHubEnv, logger: Logger, tuning: GitHubClientTuning = {}): GitHubAdapters {
   const client = createGitHubClient({
@@ -67,12 +69,13 @@ export function buildGitHub(env: GitHubEnv, logger: Logger, tuning: GitHubClient
     ...tuning,
   });
   const etags = new EtagCache(client);
+  const statusMemo = new CombinedStatusMemo();
   const pulls = new GitHubPullRequests(client);
   return {
     client,
-    runs: new GitHubWorkflowRuns(client, etags),
+    runs: new GitHubWorkflowRuns(client, etags, statusMemo),
     compare: new GitHubCompare(client, { etags }),
-    commitChecks: new GitHubCommitChecks(client, { etags }),
+    commitChecks: new GitHubCommitChecks(client, { etags, statusMemo }),
     deployments: new GitHubDeploymentLookup(client, { etags }),
     pulls,
     git: new GitHubGitData(client),

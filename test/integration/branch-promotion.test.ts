@@ -45,8 +45,9 @@ function seedPlatform(h: Harness, opts: { prodConclusion?: 'success' | 'failure'
   return { devHead };
 }
 
+/** Merges GitHub carried out (a merge GitHub refused, e.g. 409 for a moved head, merged nothing). */
 function merges(h: Harness) {
-  return h.github.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/merge'));
+  return h.github.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/merge') && c.status === 200);
 }
 
 describe('branch promotion dev → test → prod', () => {
@@ -129,6 +130,9 @@ describe('branch promotion dev → test → prod', () => {
     expect(done.state).toBe('failed');
     expect(done.stateReason).toContain(`it is at \`${moved.slice(0, 7)}\`, the approved SHA is \`${devHead.slice(0, 7)}\``);
     expect(merges(h)).toHaveLength(0);
+    // the approved SHA went with the merge as GitHub's precondition, and GitHub refused it
+    const refused = h.github.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/merge') && c.status === 409);
+    expect(refused.map((c) => (c.body as { sha: string }).sha)).toEqual([devHead]);
     expect(h.github.branchHead('acme/platform', 'test')).not.toBe(moved);
     await waitUntil('failure in thread', () => h.slack.thread(CHANNEL, p.messageTs!).some((m) => m.text.includes('moved since approval')));
   });

@@ -47,4 +47,25 @@ describe('githubCalls in the evidence pack equals the calls made', () => {
     expect(r.pack).toBe(r.made);
     expect(r.stored).toBe(r.made);
   });
+
+  it('with webhooks, a promotion makes no more calls than SPEC §10 allows and never re-reads a run a webhook described', async () => {
+    h = await startHarness('calls-webhooks-workflow', { webhookSecret: 'calls-secret', pollMs: 600_000 });
+    const r = await promoteAndCount(h, 'markets-pipeline prod');
+    const routes = h.github.calls.filter((c) => !c.path.startsWith('/_')).map((c) => `${c.method} ${c.path}`);
+    expect(r.made).toBeLessThanOrEqual(9);
+    expect(routes.filter((x) => /^GET \/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+$/.test(x))).toEqual([]);
+    await h.close();
+
+    h = await startHarness('calls-webhooks-branch', { config: PLATFORM_CONFIG, webhookSecret: 'calls-secret', pollMs: 600_000 });
+    await seedPlatform(h);
+    h.github.setBranch('acme/platform', 'test', h.github.branchHead('acme/platform', 'dev')!);
+    const b = await promoteAndCount(h, 'databricks-jobs prod');
+    const branchRoutes = h.github.calls.filter((c) => !c.path.startsWith('/_')).map((c) => `${c.method} ${c.path}`);
+    expect(b.made).toBeLessThanOrEqual(15);
+    // the deploy run's state came from the runs listing and the webhooks (the environment review included)
+    expect(branchRoutes.filter((x) => /^GET \/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+$/.test(x))).toEqual([]);
+    // no PR listing before opening one, no PR read before merging (the merge carries the SHA as precondition)
+    expect(branchRoutes.filter((x) => /^GET \/repos\/[^/]+\/[^/]+\/pulls(\/\d+)?$/.test(x))).toEqual([]);
+    expect(branchRoutes.filter((x) => x.endsWith('/pending_deployments') && x.startsWith('POST'))).toHaveLength(1);
+  });
 });

@@ -2,6 +2,7 @@ import type { CommitChecks } from '../../app/ports/commit-checks';
 import type { ObservedCheckRun, ObservedChecks, ObservedStatus } from '../../domain/gates/checks-gate';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { EtagCache } from './etag-cache';
+import type { CombinedStatusMemo } from './combined-status-memo';
 import type { GitHubClient } from './github-client';
 import type { RestData } from './rest-data';
 import { splitRepo } from './split-repo';
@@ -37,9 +38,13 @@ export class GitHubCommitChecks implements CommitChecks {
   readonly etags: EtagCache;
   private readonly maxPages: number;
 
-  constructor(gh: Pick<GitHubClient, 'request'>, opts: { etags?: EtagCache; maxPages?: number } = {}) {
+  private readonly statusMemo: CombinedStatusMemo | undefined;
+
+  /** `statusMemo`: the combined status read moments ago while resolving the candidate (used once, not read again). */
+  constructor(gh: Pick<GitHubClient, 'request'>, opts: { etags?: EtagCache; maxPages?: number; statusMemo?: CombinedStatusMemo } = {}) {
     this.etags = opts.etags ?? new EtagCache(gh);
     this.maxPages = opts.maxPages ?? 10;
+    this.statusMemo = opts.statusMemo;
   }
 
   async observe(repo: string, ref: string): Promise<ObservedChecks> {
@@ -82,13 +87,21 @@ export class GitHubCommitChecks implements CommitChecks {
 
   private async statuses(repo: string, ref: string): Promise<ObservedStatus[]> {
     const out: ObservedStatus[] = [];
+    const held = this.statusMemo?.take(repo, ref);
     for (let page = 1; page <= this.maxPages; page++) {
-      const res = await this.etags.get<RestData<'GET /repos/{owner}/{repo}/commits/{ref}/status'>>('GET /repos/{owner}/{repo}/commits/{ref}/status', {
-        ...splitRepo(repo),
-        ref,
-        per_page: 100,
-        page,
-      });
+      // page 1 of the combined status read while resolving this very commit, when it holds it all
+      const data =
+        page === 1 && held && (held.statuses ?? []).length >= held.total_count
+          ? held
+          : (
+              await this.etags.get<RestData<'GET /repos/{owner}/{repo}/commits/{ref}/status'>>('GET /repos/{owner}/{repo}/commits/{ref}/status', {
+                ...splitRepo(repo),
+                ref,
+                per_page: 100,
+                page,
+              })
+            ).data;
+      const res = { data };
       const list = res.data.statuses ?? [];
       for (const s of list) {
         out.push({

@@ -35,7 +35,10 @@ export function wakeKeysFor(event: string, payload: GitHubWebhookPayload): strin
       keys.push(wakeKeys.workflow(repo));
       break;
     case 'workflow_job':
-      if (job?.run_id) keys.push(wakeKeys.run(repo, job.run_id));
+      // a job waiting (for an environment review) is news to the run's follower; a job starting or
+      // ending is not: the run's own workflow_run events tell it (a wake per job would only re-read
+      // the run for nothing)
+      if (job?.run_id && payload.action === 'waiting') keys.push(wakeKeys.run(repo, job.run_id));
       break;
     case 'check_suite':
     case 'check_run':
@@ -67,5 +70,7 @@ export function wakeKeysFor(event: string, payload: GitHubWebhookPayload): strin
 export function readGitHubEvent(event: string, payload: GitHubWebhookPayload): GitHubEvent {
   const repo = payload.repository?.full_name;
   const run = event === 'workflow_run' && repo ? runFrom(payload.workflow_run) : undefined;
-  return { event, ...(run && repo ? { workflowRun: { repo, run } } : {}), wakeKeys: wakeKeysFor(event, payload) };
+  // GitHub sends no workflow_run event when a run starts waiting for a review: its job's event says so
+  const waiting = event === 'workflow_job' && payload.action === 'waiting' && repo && payload.workflow_job?.run_id ? { repo, runId: payload.workflow_job.run_id } : undefined;
+  return { event, ...(run && repo ? { workflowRun: { repo, run } } : {}), ...(waiting ? { runWaiting: waiting } : {}), wakeKeys: wakeKeysFor(event, payload) };
 }

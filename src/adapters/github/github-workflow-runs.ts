@@ -5,6 +5,7 @@ import { ShipgateError } from '../../shared/shipgate-error';
 import { githubFailure } from './github-failure';
 import type { GitHubClient } from './github-client';
 import type { EtagCache } from './etag-cache';
+import type { CombinedStatusMemo } from './combined-status-memo';
 import type { RestData } from './rest-data';
 import { splitRepo as split } from './split-repo';
 
@@ -46,13 +47,25 @@ function status(e: unknown): number | undefined {
 /** The workflow strategy's GitHub calls (REST). */
 export class GitHubWorkflowRuns implements WorkflowRuns {
   /** `etags`: run polling uses conditional requests (a 304 costs no rate limit). */
+  /**
+   * `statusMemo`: refs are resolved through the commit's combined status, which names the SHA
+   * and carries its statuses, kept for the checks read that follows (one request instead of two).
+   */
   constructor(
     private readonly gh: GitHubClient,
     private readonly etags?: EtagCache,
+    private readonly statusMemo?: CombinedStatusMemo,
   ) {}
 
   async resolveCommit(repo: string, ref: string): Promise<string> {
     try {
+      // a short SHA is resolved by the commits API (it expands abbreviations)
+      if (this.statusMemo && !/^[0-9a-f]{4,39}$/i.test(ref)) {
+        const { data } = await this.gh.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...split(repo), ref, per_page: 100 });
+        if (!/^[0-9a-f]{40}$/.test(data.sha)) throw new ShipgateError('github_error', `unexpected answer resolving ${ref}`);
+        this.statusMemo.put(repo, data);
+        return data.sha;
+      }
       const res = await this.gh.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...split(repo), ref, headers: { accept: 'application/vnd.github.sha' } });
       const data = res.data as unknown;
       if (typeof data === 'string' && /^[0-9a-f]{40}$/.test(data.trim())) return data.trim();

@@ -56,9 +56,9 @@ export async function pullRequestStep(d: ExecDeps, k: StepKit, p0: Promotion, st
   const sha = mergeableSha(p0);
   const { p } = await k.effect(p0, 'pull_request', {
     look: () => d.pulls.findOpen(p0.repo, head, base),
+    // no listing first: an open PR for head → base makes GitHub answer 422 "already exists", and
+    // `create` then adopts that PR (one call saved on every promotion)
     act: async () => {
-      const found = await d.pulls.findOpen(p0.repo, head, base);
-      if (found) return found;
       const commits = p0.kind === 'rollback' ? (p0.rollback?.commitsRemoved ?? []) : await d.pulls.commitsBetween(p0.repo, base, sha).catch(() => []);
       const pr = await d.pulls.create(p0.repo, { head, base, title: prTitle(p0), body: prBody(d, p0, sha, commits) });
       if (!pr) throw new ShipgateError('github_error', `\`${base}\` already contains \`${head}\` (nothing to merge); ${p0.env} may already run this commit`);
@@ -110,15 +110,9 @@ export async function mergeStep(d: ExecDeps, k: StepKit, p0: Promotion, strategy
   const mergeable = mergeableSha(p0);
   const head = headBranch(p0, strategy);
   const claimed = p0.steps.merge;
-  if (!claimed) {
-    // before claiming the merge: the PR is ours to merge and its checks are green
-    if (p0.kind !== 'rollback') await waitForChecks(d, k, p0, sha);
-    const pr = await d.pulls.get(p0.repo, number);
-    if (pr.merged) throw new ShipgateError('github_error', `pull request #${number} was merged outside shipgate`);
-    if (pr.headSha !== mergeable) {
-      throw new ShipgateError('github_error', `\`${head}\` moved since approval: it is at \`${pr.headSha.slice(0, 7)}\`, the approved SHA is \`${sha.slice(0, 7)}\`. Nothing was merged; request the promotion again.`);
-    }
-  }
+  // before claiming the merge its checks are green; whether the head moved is GitHub's to refuse
+  // atomically (the merge carries the approved SHA as precondition: 409, nothing merged)
+  if (!claimed && p0.kind !== 'rollback') await waitForChecks(d, k, p0, sha);
   const { p } = await k.effect<{ sha: string }, 'merge'>(p0, 'merge', {
     look: async () => {
       const pr = await d.pulls.get(p0.repo, number);
@@ -129,10 +123,11 @@ export async function mergeStep(d: ExecDeps, k: StepKit, p0: Promotion, strategy
       if (res.ok) return { sha: res.sha };
       const latest = await d.pulls.get(p0.repo, number);
       if (latest.merged && latest.mergeSha && claimed) return { sha: latest.mergeSha }; // our earlier attempt merged it
+      if (latest.merged) throw new ShipgateError('github_error', `pull request #${number} was merged outside shipgate`);
       throw new ShipgateError(
         'github_error',
-        res.reason === 'head_moved'
-          ? `merge refused: \`${head}\` moved since approval (now \`${latest.headSha.slice(0, 7)}\`, approved \`${sha.slice(0, 7)}\`). Nothing was merged; request the promotion again.`
+        res.reason === 'head_moved' || latest.headSha !== mergeable
+          ? `\`${head}\` moved since approval: it is at \`${latest.headSha.slice(0, 7)}\`, the approved SHA is \`${mergeable.slice(0, 7)}\`. Nothing was merged; request the promotion again.`
           : `merge refused by GitHub: ${res.message}`,
       );
     },
@@ -184,6 +179,8 @@ export async function findDeployRunStep(d: ExecDeps, k: StepKit, p: Promotion, s
   const run = runs.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
   if (run) {
     await d.runs.claim(p.repo, run.id, p.id);
+    // the listing says what state the run is in: the first look needs no read of its own
+    await d.runs.remember(p.repo, run);
     return k.done(p, 'find_run', { runId: run.id, workflow: wf });
   }
   const since = Date.parse(p.steps.merge?.finishedAt ?? k.now().toISOString());

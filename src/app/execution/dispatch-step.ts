@@ -63,6 +63,8 @@ export async function findDispatchedRunStep(d: ExecDeps, k: StepKit, p: Promotio
   const run = await findDispatchedRun(d, p, strategy, since);
   if (run) {
     await d.runs.claim(p.repo, run.id, p.id);
+    // the listing says what state the run is in: the first look needs no read of its own
+    await d.runs.remember(p.repo, run);
     return k.done(p, 'find_run', { runId: run.id, workflow: strategy.workflow });
   }
   const elapsed = k.now().getTime() - since.getTime();

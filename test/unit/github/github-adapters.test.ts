@@ -3,6 +3,8 @@ import { silentLogger } from '../../../src/app/logger';
 import { createGitHubClient, type GitHubClient } from '../../../src/adapters/github/github-client';
 import { EtagCache, type RequestLike } from '../../../src/adapters/github/etag-cache';
 import { GitHubCommitChecks } from '../../../src/adapters/github/github-commit-checks';
+import { GitHubWorkflowRuns } from '../../../src/adapters/github/github-workflow-runs';
+import { CombinedStatusMemo } from '../../../src/adapters/github/combined-status-memo';
 import { GitHubCompare } from '../../../src/adapters/github/github-compare';
 import { GitHubDeploymentLookup } from '../../../src/adapters/github/github-deployment-lookup';
 import { ShipgateError } from '../../../src/shared/shipgate-error';
@@ -128,6 +130,31 @@ describe('GitHub adapters against the emulator', () => {
         ['latest', '100', '1'],
         ['latest', '100', '2'],
       ]);
+    });
+
+    it('resolving a branch through its combined status hands those statuses to the next checks read of that commit, once', async () => {
+      emu.addStatus(REPO, head, { context: 'ci-test', state: 'success', targetUrl: 'https://ci.example/3' });
+      const memo = new CombinedStatusMemo({ now: () => clock.now });
+      const runs = new GitHubWorkflowRuns(gh, undefined, memo);
+      const checks = new GitHubCommitChecks(gh, { statusMemo: memo });
+      expect(await runs.resolveCommit(REPO, 'main')).toBe(head);
+      const first = await checks.observe(REPO, head);
+      expect(first.statuses).toEqual([expect.objectContaining({ context: 'ci-test', state: 'success' })]);
+      expect(apiCalls(`/repos/${REPO}/commits/main/status`)).toHaveLength(1);
+      expect(apiCalls(`/repos/${REPO}/commits/${head}/status`)).toHaveLength(0);
+      // the re-check reads GitHub again: a status that turned red is seen
+      emu.addStatus(REPO, head, { context: 'ci-test', state: 'failure', targetUrl: 'https://ci.example/4' });
+      const again = await checks.observe(REPO, head);
+      expect(again.statuses).toEqual([expect.objectContaining({ context: 'ci-test', state: 'failure' })]);
+      expect(apiCalls(`/repos/${REPO}/commits/${head}/status`)).toHaveLength(1);
+      // a held answer older than its age limit is not used
+      await runs.resolveCommit(REPO, 'main');
+      clock.now += 16_000;
+      await checks.observe(REPO, head);
+      expect(apiCalls(`/repos/${REPO}/commits/${head}/status`)).toHaveLength(2);
+      // short SHAs go through the commits API (it expands abbreviations); unknown refs are not_found
+      expect(await runs.resolveCommit(REPO, head.slice(0, 7))).toBe(head);
+      expect((await failure(runs.resolveCommit(REPO, 'no-such-branch'))).code).toBe('not_found');
     });
 
     it('an unknown commit is not_found; bad credentials name the fix', async () => {

@@ -4,17 +4,16 @@ import type { Mrkdwn } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
+import { slackRefusal } from './slack-refusal';
 
-/** Slack's refusals that retrying cannot fix (the message itself or the channel is the problem). */
-const FINAL = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_blocks', 'invalid_blocks_format', 'message_not_found', 'cant_update_message', 'restricted_action']);
 
 const EVENT_TYPE = 'shipgate_thread_post';
 
 /** A Slack Web API failure as a ShipgateError: `slack_error` when final, `unavailable` (retried) otherwise. */
 function failure(e: unknown, what: string): ShipgateError {
-  const err = e as { code?: string; data?: { error?: string }; message?: string };
-  const code = err.data?.error;
-  if (code && FINAL.has(code)) {
+  const err = e as { message?: string };
+  const { code, final } = slackRefusal(e);
+  if (code && final) {
     const hint = code === 'not_in_channel' || code === 'channel_not_found' ? ': invite the app with `/invite @shipgate`' : '';
     return new ShipgateError('slack_error', `Slack refused ${what} (${code})${hint}`, { slack: code });
   }

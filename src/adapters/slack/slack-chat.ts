@@ -4,6 +4,7 @@ import type { Mrkdwn } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
+import { slackRefusal } from './slack-refusal';
 
 const CARD_EVENT = 'shipgate_promotion';
 
@@ -53,9 +54,8 @@ export class SlackChat implements Chat {
         return res.ts as string;
       } catch (e) {
         last = e;
-        const code = (e as { data?: { error?: string } }).data?.error;
         // Slack's own refusals (no such channel, not invited, bad blocks) are final; anything else may have been applied
-        if (code && code !== 'internal_error' && code !== 'fatal_error' && code !== 'ratelimited' && code !== 'service_unavailable' && code !== 'request_timeout') break;
+        if (slackRefusal(e).final) break;
       }
     }
     const found = await this.findCard(p).catch(() => undefined);

@@ -8,6 +8,8 @@
  *     pacing ON: time to the last dispatch, drain (all succeeded + chat delivered), duplicates;
  *  3. Redis commands per promotion (INFO commandstats deltas) over a full workflow promotion, on
  *     a private redis-server (the shared one serves other people's tests), with the breakdown.
+ * Parts 1 (at once), 2 and 3 are each followed by their baseline in the same run
+ * (bench-engine-baseline.ts: a bare BullMQ worker that only dispatches).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -24,6 +26,7 @@ import { isExecutionActive } from '../src/domain/execution-plan';
 import { owesChat } from '../src/domain/outbox';
 import type { Promotion } from '../src/domain/promotion';
 import { RedisPromotionRepository } from '../src/adapters/redis/redis-promotion-repository';
+import { benchEngineBaseline } from './bench-engine-baseline';
 
 type Row = { name: string; value: string };
 
@@ -437,10 +440,11 @@ export async function benchEngine(): Promise<Row[]> {
   // BENCH_ENGINE_PARTS=latency,paced,burst,redis picks parts (default all)
   const parts = new Set((process.env.BENCH_ENGINE_PARTS ?? 'latency,paced,burst,redis').split(','));
   const rows: Row[] = [];
-  if (parts.has('latency')) rows.push(await clickToDispatch(redisUrl, false));
+  // each part is followed by its baseline (a bare BullMQ worker that only dispatches), in the same run
+  if (parts.has('latency')) rows.push(await clickToDispatch(redisUrl, false), ...(await benchEngineBaseline(new Set(['latency']), n)));
   if (parts.has('paced')) rows.push(await clickToDispatch(redisUrl, true));
-  if (parts.has('burst')) rows.push(...(await burst(redisUrl, n)));
-  if (parts.has('redis')) rows.push(...(await redisCommands()));
+  if (parts.has('burst')) rows.push(...(await burst(redisUrl, n)), ...(await benchEngineBaseline(new Set(['burst']), n)));
+  if (parts.has('redis')) rows.push(...(await redisCommands()), ...(await benchEngineBaseline(new Set(['redis']), n)));
   return rows;
 }
 

@@ -31,6 +31,7 @@ import { wakeKeysFor } from '../../src/adapters/github/github-webhook-event';
 import { startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
 import { describeErrors, loadDocument, missingRequired, SchemaSet, type Json } from '../helpers/openapi-schemas';
+import { platformConfig } from '../helpers/platform';
 
 const webhooksDoc = loadDocument('@octokit/openapi-webhooks/generated/api.github.com.json');
 const restDoc = loadDocument('@octokit/openapi/generated/api.github.com.json');
@@ -384,23 +385,7 @@ services:
       githubEnvironments: { prod: markets-prod }
 `;
 
-const BRANCH_CONFIG = `
-timezone: Europe/London
-environments:
-  - { name: dev, deployers: ["*"] }
-  - { name: test, deployers: ["*"] }
-  - { name: prod, deployers: [S0RELEASEMGRS], approvers: [S0RELEASEMGRS] }
-services:
-  - name: databricks-jobs
-    repo: acme/platform
-    pipeline: [dev, test, prod]
-    strategy:
-      type: branch
-      branches: { dev: dev, test: test, prod: prod }
-      mergeMethod: merge
-      deployWorkflows: { test: ci-test, prod: cd-prod }
-      approveEnvironments: true
-`;
+const BRANCH_CONFIG = platformConfig({ deployWorkflows: '{ test: ci-test, prod: cd-prod }', trailer: false });
 
 const WEBHOOK_SECRET = 'contract-webhook-secret';
 

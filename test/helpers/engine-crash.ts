@@ -1,25 +1,10 @@
 import type { Promotion } from '../../src/domain/promotion';
 import { CHANNEL, type Harness } from './harness';
 import { waitUntil } from './wait-until';
+import { platformConfig } from './platform';
 
 /* The branch promotion the engine's crash tests drive (kill -9 of a worker, Redis restarts), and how they count its side effects. */
-export const BRANCH_CONFIG = `
-timezone: Europe/London
-environments:
-  - { name: dev, deployers: ["*"] }
-  - { name: test, deployers: ["*"] }
-  - { name: prod, deployers: [S0RELEASEMGRS], approvers: [S0RELEASEMGRS] }
-services:
-  - name: databricks-jobs
-    repo: acme/platform
-    pipeline: [dev, test, prod]
-    strategy:
-      type: branch
-      branches: { dev: dev, test: test, prod: prod }
-      mergeMethod: merge
-      deployWorkflows: { test: ci-test, prod: cd-prod }
-      approveEnvironments: true
-`;
+export const BRANCH_CONFIG = platformConfig({ deployWorkflows: '{ test: ci-test, prod: cd-prod }', trailer: false });
 
 export function seedPlatform(h: Harness): void {
   const gh = h.github;

@@ -1,7 +1,12 @@
 import { GITHUB_TOKEN, type Harness } from './harness';
 
-/** The runbook's branch promotion (dev → test → prod, DataBricks-Prod review), as in shipgate.yml. */
-export const PLATFORM_CONFIG = `
+/**
+ * The runbook's branch promotion (dev → test → prod, DataBricks-Prod review), as in shipgate.yml:
+ * `deployWorkflows` names the deploy workflow per environment; `trailer` adds the incident
+ * channels and the evidence patterns.
+ */
+export function platformConfig(o: { deployWorkflows?: string; trailer?: boolean } = {}): string {
+  return `
 timezone: Europe/London
 environments:
   - { name: dev, deployers: ["*"] }
@@ -15,13 +20,20 @@ services:
       type: branch
       branches: { dev: dev, test: test, prod: prod }
       mergeMethod: merge
-      deployWorkflows: { dev: ci-dev, test: ci-test, prod: cd-prod }
+      deployWorkflows: ${o.deployWorkflows ?? '{ dev: ci-dev, test: ci-test, prod: cd-prod }'}
       approveEnvironments: true
-incidents: { channels: ["^inc-"] }
+${
+  o.trailer === false
+    ? ''
+    : `incidents: { channels: ["^inc-"] }
 evidence:
   patterns:
     - { name: databricks_run_id, regex: "run_id[=: ]+(\\\\d+)" }
-`;
+`
+}`;
+}
+
+export const PLATFORM_CONFIG = platformConfig();
 
 /** A call to the GitHub emulator as a person would make it (gh / the web UI), outside shipgate. */
 export async function githubAsPerson(h: Harness, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -1,28 +1,9 @@
 import { CHANNEL, INCIDENT_CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
 import { ACTIONS } from '../../src/adapters/slack/blocks/promotion-message';
+import { PLATFORM_CONFIG } from '../helpers/platform';
 
-const CONFIG = `
-timezone: Europe/London
-environments:
-  - { name: dev, deployers: ["*"] }
-  - { name: test, deployers: ["*"] }
-  - { name: prod, deployers: [S0RELEASEMGRS], approvers: [S0RELEASEMGRS] }
-services:
-  - name: databricks-jobs
-    repo: acme/platform
-    pipeline: [dev, test, prod]
-    strategy:
-      type: branch
-      branches: { dev: dev, test: test, prod: prod }
-      mergeMethod: merge
-      deployWorkflows: { dev: ci-dev, test: ci-test, prod: cd-prod }
-      approveEnvironments: true
-incidents: { channels: ["^inc-"] }
-evidence:
-  patterns:
-    - { name: databricks_run_id, regex: "run_id[=: ]+(\\\\d+)" }
-`;
+const CONFIG = PLATFORM_CONFIG;
 
 function seedPlatform(h: Harness, opts: { prodConclusion?: 'success' | 'failure' } = {}): { devHead: string } {
   const gh = h.github;

@@ -2,26 +2,11 @@ import type { FaultRule } from '../../src/emulators/fault-plan';
 import type { Promotion } from '../../src/domain/promotion';
 import { BASE_CONFIG, CHANNEL, startHarness, USERS, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/wait-until';
+import { platformConfig } from '../helpers/platform';
 
 jest.setTimeout(60_000);
 
-const BRANCH_CONFIG = `
-timezone: Europe/London
-environments:
-  - { name: dev, deployers: ["*"] }
-  - { name: test, deployers: ["*"] }
-  - { name: prod, deployers: [S0RELEASEMGRS], approvers: [S0RELEASEMGRS] }
-services:
-  - name: databricks-jobs
-    repo: acme/platform
-    pipeline: [dev, test, prod]
-    strategy:
-      type: branch
-      branches: { dev: dev, test: test, prod: prod }
-      mergeMethod: merge
-      deployWorkflows: { prod: cd-prod }
-      approveEnvironments: true
-`;
+const BRANCH_CONFIG = platformConfig({ deployWorkflows: '{ prod: cd-prod }', trailer: false });
 
 function seedPlatform(h: Harness, conclusion: 'success' | 'failure' = 'success'): void {
   const gh = h.github;

@@ -175,6 +175,24 @@ describe('approval rules (approvals: mode, distinct, rules) over real HTTP, Redi
     expect(h.github.runs('acme/markets').filter((r) => r.name === 'deploy')).toHaveLength(0);
   });
 
+  it('help, plan and status show the rules and their progress', async () => {
+    const reply = async (text: string, pattern: RegExp) => {
+      const before = h.ephemeralsFor(USERS.engineer).length;
+      await h.promote(text, USERS.engineer);
+      return waitUntil(`a reply to /promote ${text}`, () => {
+        const m = h.slack.ephemerals(USERS.engineer).slice(before).map((e) => `${e.text}\n${JSON.stringify(e.blocks ?? [])}`).find((t) => pattern.test(t));
+        return m;
+      });
+    };
+    expect(await reply('help', /sign-off/)).toMatch(/\*prod\*: deployers everyone; sign-off \(every rule\): \*release manager\* \(1 from <!subteam\^S0RELEASEMGRS>\); \*data engineering\* \(1 from <!subteam\^S0DATAENG>\)/);
+    expect(await reply('help', /any one rule/)).toMatch(/\*uat\*: deployers everyone; sign-off \(any one rule\): \*release manager\* \(2 from <!subteam\^S0RELEASEMGRS>\) or \*business owner\*/);
+    expect(await reply('plan markets-pipeline prod', /Needs every rule met/)).toMatch(/release manager 0\/1; .* data engineering 0\/1; .* business owner 0\/1/);
+    const p = await h.request('markets-pipeline prod', USERS.engineer);
+    await approve(p, USERS.rm1);
+    await waitUntil('the gate to show release manager 1/1', async () => JSON.stringify((await h.app.repo.get(p.id))!.gates).includes('release manager 1/1'));
+    expect(await reply('status markets-pipeline', /sign-off/)).toMatch(new RegExp(`${p.id}.*awaiting approval.* · sign-off release manager 1/1, data engineering 0/1, business owner 0/1`));
+  });
+
   it('membership is read again on every click: a change between request and click is honoured both ways', async () => {
     const p = await h.request('markets-pipeline prod', USERS.engineer);
     await approve(p, USERS.rm1); // reads every rule's group (business owners: Bianca) and caches it

@@ -304,7 +304,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
 
   app.view(CHECKLIST_CALLBACK, async ({ ack, body, view }) => {
     const meta = readChecklistMetadata(view.private_metadata);
-    const firstInput = view.blocks.find((b) => b.type === 'input')?.block_id;
+    const firstInput = (Array.isArray(view.blocks) ? view.blocks : []).find((b) => b.type === 'input')?.block_id;
     if (!meta) {
       await ack({ response_action: 'errors', errors: { [firstInput ?? 'intro']: 'This form is not valid; close it and type /promote again.' } });
       return;

@@ -73,7 +73,7 @@ describe('approval rules (approvals: mode, distinct, rules) over real HTTP, Redi
     let cur = await approve(p, USERS.rm1);
     expect(cur.state).toBe('awaiting_approval');
     expect(cur.approvals).toEqual([expect.objectContaining({ userId: USERS.rm1, rules: ['release manager'] })]);
-    await waitUntil('the card to show release manager 1/1 by rm1', () => cardText(p).includes(`release manager 1/1: <@${USERS.rm1}>`));
+    await waitUntil('the card to show release manager 1/1 by rm1', () => cardText(p).includes(`release manager 1/1: <@${USERS.rm1}>`) && cardText(p).includes('Awaiting approval* (1/3 rules met)'));
 
     // another release manager: that rule is met, the click counts for nothing and is refused
     const rm2Before = h.ephemeralsFor(USERS.rm2).length;
@@ -146,6 +146,7 @@ describe('approval rules (approvals: mode, distinct, rules) over real HTTP, Redi
     const p = await h.request('markets-uat uat', USERS.engineer);
     let cur = await approve(p, USERS.rm1);
     expect(cur.state).toBe('awaiting_approval'); // release manager 1/2
+    await waitUntil('the card to say one rule suffices', () => cardText(p).includes('(0/2 rules met, one suffices)') && cardText(p).includes('release manager 1/2'));
     cur = await approve(p, BIZ_OWNER);
     await h.waitState(p.id, ['approved', 'running', 'succeeded']);
     const done = await h.waitState(p.id, 'succeeded', 15_000);

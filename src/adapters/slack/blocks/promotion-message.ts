@@ -4,7 +4,7 @@ import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../sh
 import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
 import type { Button, KnownBlock } from '@slack/types';
 import { clip, LIMITS, mrkdwn, plain } from './block-kit';
-import { signOffBlocks } from './sign-off-blocks';
+import { ruleCountLabel, signOffBlocks } from './sign-off-blocks';
 
 export interface RenderOptions {
   /** Web URL of a commit, e.g. https://github.com/acme/markets/commit/<sha>. */
@@ -55,7 +55,7 @@ function shownGates(p: Promotion): GateResult[] {
 function stateText(p: Promotion): Mrkdwn {
   const parts: Mrkdwn[] = [];
   if (p.state === 'awaiting_approval') {
-    parts.push(p.requiredApprovals > 0 ? mrk`${STATE_LINE[p.state]} (${p.approvals.length}/${p.requiredApprovals})` : mrk`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
+    parts.push(p.requiredApprovals > 0 ? mrk`${STATE_LINE[p.state]} (${ruleCountLabel(p) ?? `${p.approvals.length}/${p.requiredApprovals}`})` : mrk`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
   } else {
     parts.push(mrk`${STATE_LINE[p.state]}`);
   }

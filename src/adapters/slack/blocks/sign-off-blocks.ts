@@ -8,6 +8,15 @@ import { clip, mrkdwn } from './block-kit';
  * The card's sign-off blocks: each approval rule with its progress and who satisfied it
  * (environments with `approvals` rules), and the checklist the requester attested.
  */
+/** The state line's count with approval rules: `1/3 rules met` (`any`: `0/2 rules met, one suffices`); undefined without rules. */
+export function ruleCountLabel(p: Promotion): string | undefined {
+  const details = p.gates.find(isGate('approval', 'approved', 'approvals_missing', 'emergency_approval_missing'))?.details;
+  const rules = details?.rules;
+  if (!rules?.length) return undefined;
+  const met = rules.filter((r) => r.have >= r.needed).length;
+  return `${met}/${rules.length} rules met${details?.mode === 'any' ? ', one suffices' : ''}`;
+}
+
 export function signOffBlocks(p: Promotion): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   const approval = p.gates.find(isGate('approval', 'approved', 'approvals_missing', 'emergency_approval_missing'));

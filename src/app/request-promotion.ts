@@ -131,6 +131,10 @@ export class RequestPromotion {
       ...(p.force ? { force: true } : {}),
       channel: p.channel,
     });
+    if (attestation) {
+      // its own line in the audit trail (and the evidence pack's): who attested which items, with the texts typed
+      await this.d.audit.append({ at: attestation.at, promotionId: p.id, type: 'checklist_attested', actor: attestation.userId, data: { items: attestation.items } });
+    }
     this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env }, 'promotion requested');
     return promotion;
   }

@@ -89,6 +89,8 @@ describe('the checklist form (/promote opens it before the request exists)', () 
     await waitUntil('the requester to be told', () => h.ephemeralsFor(USERS.engineer).find((t) => t.includes(`Requested \`${p.id}\``) && t.includes('checklist attested')));
     const requested = (await h.app.audit.forPromotion(p.id)).find((e) => e.type === 'requested');
     expect(requested?.data?.attestation).toEqual(p.attestation);
+    const attested = (await h.app.audit.forPromotion(p.id)).find((e) => e.type === 'checklist_attested');
+    expect(attested).toMatchObject({ actor: USERS.engineer, data: { items: p.attestation!.items } });
 
     // on the card: who attested, each item, the text escaped (no @channel)
     const card = await waitUntil('the card to show the checklist', () => {
@@ -105,7 +107,9 @@ describe('the checklist form (/promote opens it before the request exists)', () 
     const done = await h.waitState(p.id, 'succeeded', 15_000);
     expect(done.attestation).toEqual(p.attestation);
     const json = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.json`);
-    expect(JSON.parse(json.text).checklist).toMatchObject({ user: USERS.engineer, items: p.attestation!.items });
+    const pack = JSON.parse(json.text) as { checklist: unknown; audit: Array<{ type: string; actor?: string }> };
+    expect(pack.checklist).toMatchObject({ user: USERS.engineer, items: p.attestation!.items });
+    expect(pack.audit).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'checklist_attested', actor: USERS.engineer })]));
     const md = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.md`);
     expect(md.text).toMatch(/\| Checklist \| attested by erin\.engineer at .*Data quality validated by the business stakeholder; No increase in quarantined rows; Rollback plan documented \(“redeploy v1\.4 with \\<!channel\\> \\\*now\\\*”\) \|/);
   });

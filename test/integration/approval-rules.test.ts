@@ -27,7 +27,18 @@ environments:
       rules:
         - { name: release manager,  from: [S0RELEASEMGRS], count: 2 }
         - { name: business owner,   from: [${BIZ}],         count: 1 }
+  - name: preprod
+    deployers: ["*"]
+    approvals:
+      distinct: false
+      rules:
+        - { name: release manager,  from: [S0RELEASEMGRS], count: 1 }
+        - { name: data engineering, from: [${DATAENG}],     count: 1 }
 services:
+  - name: markets-preprod
+    repo: acme/markets
+    pipeline: [int, preprod]
+    strategy: { type: workflow, workflow: deploy.yml, ref: main, inputs: { environment: "{{env}}", sha: "{{sha}}" } }
   - name: markets-pipeline
     repo: acme/markets
     pipeline: [int, prod]
@@ -128,6 +139,14 @@ describe('approval rules (approvals: mode, distinct, rules) over real HTTP, Redi
     // the data-engineering rule is still open for someone else
     const next = await approve(p, USERS.vp);
     expect(next.approvals[1]).toMatchObject({ userId: USERS.vp, rules: ['data engineering'] });
+  });
+
+  it('distinct: false: one click by a person in two groups counts for both rules', async () => {
+    const p = await h.request('markets-preprod preprod', USERS.engineer);
+    const cur = await approve(p, USERS.rm2);
+    expect(cur.approvals).toEqual([expect.objectContaining({ userId: USERS.rm2, rules: ['release manager', 'data engineering'] })]);
+    const done = await h.waitState(p.id, 'succeeded', 15_000);
+    expect(done.gates.find((g) => g.gate === 'approval')).toMatchObject({ status: 'pass', details: { rules: [{ have: 1, by: [USERS.rm2] }, { have: 1, by: [USERS.rm2] }] } });
   });
 
   it('the requester is excluded from every rule they belong to (separation of duties)', async () => {

@@ -112,6 +112,11 @@ export const DEMO_USERGROUPS: readonly DemoUsergroup[] = [
   { id: 'S0BIZOWNERS', handle: 'business-owners', name: 'Business owners (sign-off)', members: ['U0BIZOWNR1'] },
 ];
 
+/** The demo user groups as a membership map (user group ID → members). */
+export function demoGroupMembers(): Record<string, readonly string[]> {
+  return Object.fromEntries(DEMO_USERGROUPS.map((g) => [g.id, g.members]));
+}
+
 export interface DemoChannel extends SlackChannelSeed {
   topic: string;
   incident?: boolean;

@@ -17,10 +17,11 @@ describe('sandbox sign-off demo (Chromium)', () => {
   let page: Page;
   const prefix = uniquePrefix('sandbox-signoff');
   const pageErrors: string[] = [];
+  const logs: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: sudo apt-get install -y chromium (the tests never download a browser)`);
-    sb = await startSandbox({ port: 0, redisUrl: REDIS_URL, prefix, logLevel: 'silent', freezeCalendar: false, pollMs: 250 });
+    sb = await startSandbox({ port: 0, redisUrl: REDIS_URL, prefix, logLevel: 'silent', freezeCalendar: false, pollMs: 250, log: (m) => logs.push(m) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -51,6 +52,8 @@ describe('sandbox sign-off demo (Chromium)', () => {
   }
 
   it('the guide shows the demo; the checklist form refuses unticked items, then the card shows three rules and the attestation; three sign-offs deploy', async () => {
+    // every rule names a user group the demo workspace declares, with enough people in it
+    expect(logs.filter((l) => l.startsWith('warning:'))).toEqual([]);
     await page.goto(`${sb.url}?as=U0RELMGR1&channel=C0RELEASES`);
     await page.locator('.intro h2', { hasText: '#releases' }).waitFor({ timeout: 10_000 });
     await page.click('[data-tab="guide"]');

@@ -57,7 +57,8 @@ export async function configValidate(argv: readonly string[], io: CliIo): Promis
   }
   const file = (values.config as string | undefined) ?? io.env.SHIPGATE_CONFIG ?? './shipgate.yml';
   try {
-    const { config, file: abs } = validateConfigFile(file);
+    const { config, file: abs, warnings } = validateConfigFile(file);
+    for (const w of warnings) io.stderr(`warning: ${w}`);
     const ruleKinds = config.freezes.length;
     io.stdout(
       `${abs}: valid: ${config.environments.length} environments, ${config.services.length} services, ${ruleKinds} freeze rule${ruleKinds === 1 ? '' : 's'}, timezone ${config.timezone}`,

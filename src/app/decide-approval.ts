@@ -1,6 +1,7 @@
 import type { ShipgateConfig } from '../config/config-schema';
 import { groupsIn, mayApprove, principalsInclude, requiredApprovals } from '../domain/policy';
 import { approvalGateFor, approvalPolicyFor } from '../domain/gates/approval-policy';
+import { approvalRulesOf, ruleGroups, rulesForClick, rulesOfMember, ruleProgress } from '../domain/approval-rules';
 import { refreshFreezeGate } from '../domain/gates/freeze-decision';
 import { joinMd, mrk, mention } from '../shared/mrkdwn';
 import { transition, type Promotion } from '../domain/promotion';
@@ -69,13 +70,18 @@ export class DecideApproval {
     const env = approvalPolicyFor(this.d.config, configEnv, p);
     const emergency = this.d.config.emergency;
     // membership is read from Slack on every click: a person removed from the group must not approve
+    const rules = env.approvals ? approvalRulesOf(env) : undefined;
     const groups = await this.d.directory.groupMembers(
-      [...groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers), ...(p.override && emergency ? groupsIn(emergency.approvers) : [])],
+      [
+        ...(rules ? ruleGroups(rules) : groupsIn(requiredApprovals(env) === 0 ? env.deployers : env.approvers)),
+        ...(p.override && emergency ? groupsIn(emergency.approvers) : []),
+      ],
       { fresh: true },
     );
     const now = this.d.clock.now();
     let refused: ShipgateError | undefined;
     let role = 'approval' as 'approval' | 'emergency';
+    let counted: string[] | undefined;
     const said = (next: Promotion, by: 'approval' | 'emergency'): Promotion =>
       withThreadPost(
         next,
@@ -86,7 +92,14 @@ export class DecideApproval {
               ? mrk`:rotating_light: Emergency override approved by ${mention(userId)}.`
               : next.requiredApprovals === 0
                 ? mrk`:ballot_box_with_check: ${mention(userId)} confirmed.`
-                : mrk`:ballot_box_with_check: ${mention(userId)} approved (${next.approvals.length}/${next.requiredApprovals}).`,
+                : rules && counted
+                  ? mrk`:ballot_box_with_check: ${mention(userId)} approved for ${joinMd(
+                      ruleProgress(rules, next.approvals)
+                        .rules.filter((r) => counted?.includes(r.name))
+                        .map((r) => mrk`*${r.name}* (${r.have}/${r.needed})`),
+                      ', ',
+                    )}.`
+                  : mrk`:ballot_box_with_check: ${mention(userId)} approved (${next.approvals.length}/${next.requiredApprovals}).`,
             ...(next.state === 'approved'
               ? [
                   next.scheduledFor && Date.parse(next.scheduledFor) > now.getTime()
@@ -103,6 +116,7 @@ export class DecideApproval {
       id,
       (cur) => {
         refused = undefined;
+        counted = undefined;
         if (cur.state !== 'awaiting_approval') {
           refused = new ShipgateError('invalid_state', `Promotion \`${id}\` is already ${cur.state.replace('_', ' ')}; nothing to approve.`);
           return undefined;
@@ -123,12 +137,22 @@ export class DecideApproval {
           return said(this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next), 'emergency');
         }
         role = 'approval';
-        const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
-        if (!decision.ok) {
-          refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
-          return undefined;
+        if (rules) {
+          // named rules: the click counts for the unmet rules the clicker belongs to now (distinct: the first one)
+          const decision = rulesForClick(rules, { envName: env.name, userId, requesterId: cur.requester.id, allowSelfApproval: env.allowSelfApproval, approvals: cur.approvals, groups });
+          if (!decision.ok) {
+            refused = new ShipgateError(decision.code === 'already_approved' || decision.code === 'rules_already_met' ? 'invalid_state' : decision.code, decision.message);
+            return undefined;
+          }
+          counted = decision.rules;
+        } else {
+          const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
+          if (!decision.ok) {
+            refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
+            return undefined;
+          }
         }
-        const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
+        const approvals = [...cur.approvals, { userId, at: now.toISOString(), ...(counted ? { rules: counted } : {}) }];
         const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
         const g = approvalGateFor(this.d.config, configEnv, withApproval);
         const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
@@ -141,7 +165,12 @@ export class DecideApproval {
             promotionId: id,
             type: role === 'emergency' ? 'override_approved' : 'approved',
             actor: userId,
-            data: { approvals: next.approvals.length, required: next.requiredApprovals, ...(role === 'emergency' ? { override: next.override } : {}) },
+            data: {
+              approvals: next.approvals.length,
+              required: next.requiredApprovals,
+              ...(counted ? { rules: counted } : {}),
+              ...(role === 'emergency' ? { override: next.override } : {}),
+            },
           },
         ],
       },
@@ -169,9 +198,13 @@ export class DecideApproval {
   async reject(id: string, userId: string, reason: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const env = this.envOf(p);
-    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers ?? env.deployers), { fresh: true });
+    const rules = env.approvals ? approvalRulesOf(env) : undefined;
+    const groups = await this.d.directory.groupMembers(rules ? ruleGroups(rules) : groupsIn(env.approvers ?? env.deployers), { fresh: true });
+    // with rules: anyone eligible in any rule (membership read now) may reject
     const mayReject =
-      mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: p.requester.id, alreadyApproved: [], groups }).ok || userId === p.requester.id;
+      (rules
+        ? rulesOfMember(rules, userId, groups).length > 0
+        : mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: p.requester.id, alreadyApproved: [], groups }).ok) || userId === p.requester.id;
     if (!mayReject) {
       throw new ShipgateError('not_authorized', `Only an approver of \`${env.name}\` or the requester may reject this promotion.`);
     }
@@ -223,9 +256,11 @@ export class DecideApproval {
   async cancel(id: string, userId: string, origin: ClickOrigin = {}): Promise<Promotion> {
     const p = await this.load(id, origin);
     const env = this.envOf(p);
-    const groups = await this.d.directory.groupMembers(groupsIn(env.approvers), { fresh: true });
-    const isApprover =
-      (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
+    const rules = env.approvals ? approvalRulesOf(env) : undefined;
+    const groups = await this.d.directory.groupMembers(rules ? ruleGroups(rules) : groupsIn(env.approvers), { fresh: true });
+    const isApprover = rules
+      ? rulesOfMember(rules, userId, groups).length > 0
+      : (env.approvers ?? []).length > 0 && mayApprove({ ...env, allowSelfApproval: true }, { userId, requesterId: '', alreadyApproved: [], groups }).ok;
     if (userId !== p.requester.id && !isApprover) {
       throw new ShipgateError(
         'not_authorized',

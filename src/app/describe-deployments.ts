@@ -3,6 +3,7 @@ import { runLabel } from '../domain/evidence';
 import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../shared/mrkdwn';
 import { deployedSha, isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
+import { isGate } from '../domain/gates/gate-result';
 import { ShipgateError } from '../shared/shipgate-error';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { FreezeCalendars } from './ports/freeze-calendars';
@@ -62,7 +63,7 @@ export class DescribeDeployments {
         const parts = [
           last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, last.runName ?? 'run')}` : ''})` : mrk`_nothing deployed by shipgate yet_`,
           check.frozen ? mrk`:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : undefined,
-          ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})`),
+          ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})${signOffProgress(p)}`),
           holder && !inflight.some((p) => p.id === holder) ? mrk`:lock: locked by \`${holder}\`` : undefined,
         ].filter((x): x is Mrkdwn => x !== undefined);
         out.push(mrk`• *${env}*: ${joinMd(parts, ' · ')}`);
@@ -91,4 +92,12 @@ export class DescribeDeployments {
     });
     return joinMd([mrk`*History of ${s.name}${envName ? ` in ${envName}` : ''}* (newest first)`, ...lines], '\n');
   }
+}
+
+/** For a promotion awaiting approval rules: each rule's progress (`release manager 1/1; data engineering 0/1`). */
+function signOffProgress(p: Promotion): Mrkdwn {
+  if (p.state !== 'awaiting_approval') return mrk``;
+  const g = p.gates.find(isGate('approval', 'approvals_missing', 'emergency_approval_missing'));
+  const rules = g?.details?.rules;
+  return rules?.length ? mrk` · sign-off ${joinMd(rules.map((r) => mrk`${r.name} ${r.have}/${r.needed}`), ', ')}` : mrk``;
 }

@@ -5,6 +5,9 @@ import { newPromotion, transition, type Promotion } from '../domain/promotion';
 import { displayFingerprint } from '../domain/outbox';
 import { promotionId } from '../domain/promotion-id';
 import { resolveTarget } from '../domain/resolve-request';
+import { attestationOf, checklistProblems, type ChecklistAnswers } from '../domain/checklist';
+import type { ChecklistItem } from '../config/approvals-schema';
+import { joinMd, mrk } from '../shared/mrkdwn';
 import { ShipgateError } from '../shared/shipgate-error';
 import { parseDuration } from '../shared/duration';
 import type { AuditLog } from './ports/audit-log';
@@ -36,6 +39,8 @@ export interface PromoteInput {
   userId: string;
   userName?: string;
   channelId: string;
+  /** The requester's answers to the environment's checklist (the checklist form). */
+  checklist?: ChecklistAnswers;
 }
 
 /**
@@ -59,12 +64,42 @@ export class RequestPromotion {
     await this.d.locks.assertFree?.({ service: service.name, env: env.name });
   }
 
+  /**
+   * Whether the request needs the checklist form first: every refusal a request would meet
+   * (who may request, a held lock) is checked now, before the form opens; answers the
+   * environment's checklist, or undefined when it has none.
+   */
+  async checklistFor(input: Pick<PromoteInput, 'service' | 'env' | 'options' | 'userId'>): Promise<readonly ChecklistItem[] | undefined> {
+    const { service, env } = resolveTarget(this.d.config, input.service, input.env, input.options);
+    if (!env.checklist?.length) return undefined;
+    const allowed = mayRequest(env, input.userId, await this.d.directory.groupMembers(groupsIn(env.deployers)));
+    if (!allowed.ok) throw new ShipgateError('not_authorized', allowed.message, { env: env.name });
+    await this.d.locks.assertFree?.({ service: service.name, env: env.name });
+    return env.checklist;
+  }
+
   async execute(input: PromoteInput): Promise<Promotion> {
     const { service, env, from } = resolveTarget(this.d.config, input.service, input.env, input.options);
     const groups = await this.d.directory.groupMembers(groupsIn(env.deployers));
     const allowed = mayRequest(env, input.userId, groups);
     if (!allowed.ok) throw new ShipgateError('not_authorized', allowed.message, { env: env.name });
     const now = this.d.clock.now();
+    // a checklist is attested before the request exists: complete answers, or no request
+    const items = env.checklist ?? [];
+    if (items.length && !input.checklist) {
+      throw new ShipgateError('bad_command', mrk`\`${env.name}\` has a checklist: request it with \`/promote\` in Slack and tick every item in the form.`);
+    }
+    const problems = input.checklist ? checklistProblems(items, input.checklist) : [];
+    if (problems.length) {
+      throw new ShipgateError(
+        'bad_option',
+        mrk`The checklist is not complete: ${joinMd(
+          problems.map((x) => mrk`“${x.text}” ${x.kind === 'unticked' ? 'is not ticked' : 'needs a text'}`),
+          '; ',
+        )}.`,
+      );
+    }
+    const attestation = items.length && input.checklist ? attestationOf(items, input.checklist, input.userId, now) : undefined;
     const tz = await this.d.directory.userTimeZone(input.userId);
     const timeout = env.approvalTimeout ? parseDuration(env.approvalTimeout) : undefined;
     const p = newPromotion({
@@ -83,8 +118,10 @@ export class RequestPromotion {
       at: now,
       ...(timeout ? { approvalTimeoutMs: timeout } : {}),
       requiredApprovals: requiredApprovals(env),
+      ...(attestation ? { attestation } : {}),
     });
     const { promotion } = await openPromotion(this.d, p, {
+      ...(attestation ? { attestation } : {}),
       service: p.service,
       from: p.from,
       env: p.env,
@@ -94,6 +131,10 @@ export class RequestPromotion {
       ...(p.force ? { force: true } : {}),
       channel: p.channel,
     });
+    if (attestation) {
+      // its own line in the audit trail (and the evidence pack's): who attested which items, with the texts typed
+      await this.d.audit.append({ at: attestation.at, promotionId: p.id, type: 'checklist_attested', actor: attestation.userId, data: { items: attestation.items } });
+    }
     this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env }, 'promotion requested');
     return promotion;
   }

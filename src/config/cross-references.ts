@@ -1,4 +1,5 @@
 import { holidaySpecIssue } from '../calendar/holidays';
+import { approvalRuleIssues } from './approval-rules-issues';
 
 /**
  * Cross-reference checks of `shipgate.yml` (names that must match across sections). They
@@ -85,6 +86,7 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     holidayIssues(f.holidays, ['freezes', i, 'holidays'], add);
   });
   holidayIssues(raw.businessCalendar, ['businessCalendar'], add);
+  issues.push(...approvalRuleIssues(raw));
   return issues;
 }
 

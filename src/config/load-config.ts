@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { configSchema, type ShipgateConfig } from './config-schema';
-import { formatIssues } from './format-issues';
+import { formatIssues, formatPath } from './format-issues';
 import { calendarFileProblems } from './calendar-files';
+import { approvalRuleWarnings } from './approval-rules-issues';
 import { ShipgateError } from '../shared/shipgate-error';
 
 export interface LoadedConfig {
@@ -12,6 +13,8 @@ export interface LoadedConfig {
   file: string;
   /** Directory relative paths in the config (ICS files) are resolved against. */
   baseDir: string;
+  /** Problems that do not make the file invalid (`path: message`), e.g. an approval rule that can never be met. */
+  warnings: string[];
 }
 
 /** Parses and validates config text; throws ShipgateError('config_invalid') with one line per problem. */
@@ -71,8 +74,9 @@ function loadConfigFile(file: string, checkFiles: boolean): LoadedConfig {
     });
   }
   const baseDir = path.dirname(abs);
-  const { config } = parseConfigData(text, abs, checkFiles ? (data) => calendarFileProblems(data, baseDir) : undefined);
-  return { config, file: abs, baseDir };
+  const { config, data } = parseConfigData(text, abs, checkFiles ? (data) => calendarFileProblems(data, baseDir) : undefined);
+  const warnings = approvalRuleWarnings(data).map((w) => `${formatPath(w.path)}: ${w.message}`);
+  return { config, file: abs, baseDir, warnings };
 }
 
 export function configProblems(e: unknown): string[] | undefined {

@@ -79,7 +79,8 @@ export function buildEvidencePack(p: Promotion, audit: readonly AuditLine[], lin
     changeRecord: p.cr ?? null,
     requestReason: p.reason ?? null,
     requestedBy: { ...person(p.requester.id), ...(!names[p.requester.id] && p.requester.name ? { name: p.requester.name } : {}), at: p.createdAt },
-    approvals: p.approvals.map((a) => ({ ...person(a.userId), at: a.at })),
+    approvals: p.approvals.map((a) => ({ ...person(a.userId), at: a.at, ...(a.rules ? { rules: a.rules } : {}) })),
+    ...(p.attestation ? { checklist: { ...person(p.attestation.userId), at: p.attestation.at, items: p.attestation.items } } : {}),
     ...(p.rejection ? { rejection: { ...p.rejection, ...(names[p.rejection.by] ? { name: names[p.rejection.by] } : {}) } } : {}),
     ...(p.cancellation ? { cancellation: p.cancellation } : {}),
     ...(p.override ? { emergencyOverride: p.override } : {}),
@@ -166,7 +167,12 @@ function markdown(p: Promotion, audit: readonly AuditLine[], links: EvidenceLink
     `| Change record | ${p.cr ? mdText(p.cr) : 'none'} |`,
     `| Requested by | ${mdText(requester)} at ${p.createdAt} |`,
     ...(p.reason ? [`| Reason | ${mdCell(mdText(p.reason))} |`] : []),
-    `| Approved by | ${p.approvals.map((a) => `${who(a.userId)} at ${a.at}`).join(', ') || 'n/a'} |`,
+    `| Approved by | ${p.approvals.map((a) => `${who(a.userId)} at ${a.at}${a.rules?.length ? ` (${a.rules.map(mdText).join(', ')})` : ''}`).join(', ') || 'n/a'} |`,
+    ...(p.attestation
+      ? [
+          `| Checklist | attested by ${who(p.attestation.userId)} at ${p.attestation.at}: ${p.attestation.items.map((i) => `${mdCell(mdText(i.text))}${i.value !== undefined ? ` (“${mdCell(mdText(i.value))}”)` : ''}`).join('; ')} |`,
+        ]
+      : []),
     ...(p.rejection ? [`| Rejected by | ${who(p.rejection.by)} at ${p.rejection.at}: ${mdCell(mdText(p.rejection.reason))} |`] : []),
     ...(p.cancellation ? [`| Cancelled by | ${who(p.cancellation.by)} at ${p.cancellation.at}${p.cancellation.reason ? `: ${mdCell(mdText(p.cancellation.reason))}` : ''} |`] : []),
     ...(p.override

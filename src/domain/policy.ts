@@ -13,7 +13,12 @@ export function principalsInclude(principals: readonly string[] | undefined, use
   return (principals ?? []).some((p) => p === '*' || p === userId || (p.startsWith('S') && (groups[p] ?? []).includes(userId)));
 }
 
-export function requiredApprovals(env: Pick<EnvironmentConfig, 'approvers' | 'requiredApprovals'>): number {
+/** How many approvals a promotion needs at least: with `approvals` rules, the sum of their counts (`any`: the smallest). */
+export function requiredApprovals(env: Pick<EnvironmentConfig, 'approvers' | 'requiredApprovals'> & Partial<Pick<EnvironmentConfig, 'approvals'>>): number {
+  if (env.approvals) {
+    const counts = env.approvals.rules.map((r) => r.count);
+    return env.approvals.mode === 'any' ? Math.min(...counts) : counts.reduce((a, b) => a + b, 0);
+  }
   if (env.requiredApprovals !== undefined) return env.requiredApprovals;
   return env.approvers?.length ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import { ShipgateError } from '../shared/shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import { emptyEvidence, type Evidence } from './evidence';
 import { stored, text, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
+import type { Attestation } from './checklist';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -33,6 +34,8 @@ export type PromotionEvent =
 export interface Approval {
   userId: string;
   at: string;
+  /** The approval rules this click counted for (environments with `approvals` rules). */
+  rules?: string[];
 }
 
 /** An emergency override of a freeze (SPEC §2): needs an emergency approver besides the normal approvals. */
@@ -132,6 +135,8 @@ export interface Promotion {
   expiresAt?: string;
   requiredApprovals: number;
   approvals: Approval[];
+  /** The environment's checklist as the requester attested it before the request existed. */
+  attestation?: Attestation;
   rejection?: { by: string; reason: string; at: string };
   override?: EmergencyOverride;
   /** For a rollback: what runs now and what is put back. */
@@ -180,6 +185,7 @@ export interface NewPromotion {
   /** How long approval may take (`approvalTimeout`), if limited. */
   approvalTimeoutMs?: number;
   rollback?: Promotion['rollback'];
+  attestation?: Attestation;
 }
 
 /** A promotion as requested: state `requested`, no approvals, gates or steps yet, version 0. */
@@ -209,6 +215,7 @@ export function newPromotion(n: NewPromotion): Promotion {
     steps: {},
     evidence: { ...emptyEvidence(), ...(n.sha ? { sha: n.sha } : {}) },
     ...(n.rollback ? { rollback: n.rollback } : {}),
+    ...(n.attestation ? { attestation: n.attestation } : {}),
     version: 0,
   };
 }

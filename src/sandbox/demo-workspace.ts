@@ -4,7 +4,7 @@
  */
 import type { SlackChannelSeed, SlackUserSeed } from '../emulators/slack-emulator';
 
-export type DemoRole = 'engineer' | 'release-manager' | 'vp' | 'on-call';
+export type DemoRole = 'engineer' | 'release-manager' | 'vp' | 'on-call' | 'data-engineer' | 'business-owner';
 
 export interface DemoUser extends SlackUserSeed {
   realName: string;
@@ -72,6 +72,28 @@ export const DEMO_USERS: readonly DemoUser[] = [
     can: 'approves rollbacks in incident channels',
     color: '#c0392b',
   },
+  {
+    id: 'U0DATAENG1',
+    name: 'dana.data',
+    realName: 'Dana Data',
+    email: 'dana.data@acme.example',
+    tz: 'Europe/London',
+    role: 'data-engineer',
+    title: 'Data engineer',
+    can: 'signs off surveillance-prod for data engineering',
+    color: '#1f7a99',
+  },
+  {
+    id: 'U0BIZOWNR1',
+    name: 'bianca.business',
+    realName: 'Bianca Business',
+    email: 'bianca.business@acme.example',
+    tz: 'Europe/London',
+    role: 'business-owner',
+    title: 'Business owner',
+    can: 'signs off surveillance-prod for the business (data quality)',
+    color: '#a8781a',
+  },
 ];
 
 export interface DemoUsergroup {
@@ -86,7 +108,14 @@ export const DEMO_USERGROUPS: readonly DemoUsergroup[] = [
   { id: 'S0VPS', handle: 'vps', name: 'VPs (emergency approvers)', members: ['U0VPALICE'] },
   { id: 'S0ONCALL', handle: 'oncall', name: 'On-call', members: ['U0ONCALL'] },
   { id: 'S0PLATFORM', handle: 'platform-eng', name: 'Platform engineering', members: ['U0ENGINEER', 'U0ONCALL'] },
+  { id: 'S0DATAENG', handle: 'data-engineering', name: 'Data engineering (sign-off)', members: ['U0DATAENG1', 'U0ENGINEER'] },
+  { id: 'S0BIZOWNERS', handle: 'business-owners', name: 'Business owners (sign-off)', members: ['U0BIZOWNR1'] },
 ];
+
+/** The demo user groups as a membership map (user group ID → members). */
+export function demoGroupMembers(): Record<string, readonly string[]> {
+  return Object.fromEntries(DEMO_USERGROUPS.map((g) => [g.id, g.members]));
+}
 
 export interface DemoChannel extends SlackChannelSeed {
   topic: string;
@@ -138,6 +167,23 @@ export const TRY_COMMANDS: readonly TryCommand[] = [
     then: 'switch to Omar Oncall (on-call approves rollbacks) and approve; the previous known-good build goes back to prod',
   },
 ];
+
+/**
+ * The sign-off demo (shown in the console's guide): an environment with three approval rules
+ * (release manager, data engineering, business owner) and a checklist the requester ticks first.
+ */
+export const SIGN_OFF_DEMO: TryCommand & { steps: readonly string[] } = {
+  as: 'U0RELMGR1',
+  channel: RELEASES_CHANNEL,
+  command: '/promote surveillance-pipeline surveillance-prod reason="EOD surveillance models"',
+  then: 'a checklist form opens before the request exists',
+  steps: [
+    'Tick every item and type the rollback plan, then Request (an unticked item or an empty text is refused, naming the item).',
+    'The card shows each rule: release manager 0/1, data engineering 0/1, business owner 0/1, and who attested the checklist.',
+    'Approve as Ravi Release (release manager): not enough on its own.',
+    'Approve as Dana Data (data engineering) and Bianca Business (business owner): fully approved, the deploy runs; the checklist is in the audit record and the evidence pack.',
+  ],
+};
 
 export function demoUser(id: string): DemoUser | undefined {
   return DEMO_USERS.find((u) => u.id === id);

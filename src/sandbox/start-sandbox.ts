@@ -10,6 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/load-config';
+import { approvalRuleWarnings } from '../config/approval-rules-issues';
+import { formatPath } from '../config/format-issues';
 import { loadEnv } from '../config/env-schema';
 import type { ShipgateConfig } from '../config/config-schema';
 import { createLogger } from '../adapters/logging/create-logger';
@@ -20,7 +22,7 @@ import { ShipgateError } from '../shared/shipgate-error';
 import { SlackEmulator } from '../emulators/slack-emulator';
 import { GitHubEmulator } from '../emulators/github-emulator';
 import { ServiceNowEmulator } from '../emulators/servicenow-emulator';
-import { DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS } from './demo-workspace';
+import { DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS, demoGroupMembers } from './demo-workspace';
 import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
 import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
@@ -156,6 +158,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const loaded = loadConfig(configFile);
   let config = loaded.config;
   if (o.freezeCalendar === false) config = { ...config, freezes: [] };
+  // the demo workspace declares its user groups: approval rules naming others (or asking more than their members) are flagged
+  for (const w of approvalRuleWarnings(config, demoGroupMembers())) log(`warning: ${formatPath(w.path)}: ${w.message}`);
   const port = o.port ?? 3000;
   await assertPortFree(port, host);
 

@@ -41,7 +41,7 @@ it('prints the URL, the demo people, three commands and the way to a real worksp
     expect(entry.status).toBe(200);
     expect(await entry.text()).toContain("from './state.js'");
     const boot = (await (await fetch(new URL('/console/api/bootstrap', url))).json()) as { users: unknown[]; channels: Array<{ name: string }> };
-    expect(boot.users).toHaveLength(5);
+    expect(boot.users).toHaveLength(7);
     expect(boot.channels.map((c) => c.name)).toEqual(['releases', 'inc-2231-markets-latency']);
     expect((await fetch(new URL('/healthz', url))).status).toBe(200);
   } finally {

@@ -111,7 +111,7 @@ export function malformedSlackRequests(secret: string): SignedSlackRequest[] {
     payload(`block_actions without ${path}`, mutate(blockActions(), path, undefined));
     for (const v of ODD_VALUES) payload(`block_actions ${path}=${JSON.stringify(v).slice(0, 20)}`, mutate(blockActions(), path, v));
   }
-  for (const callback of ['promotion_reject_modal', 'promotion_override_modal']) {
+  for (const callback of ['promotion_reject_modal', 'promotion_override_modal', 'promotion_checklist_modal']) {
     for (const path of VIEW_PATHS) {
       payload(`${callback} without ${path}`, mutate(viewSubmission(callback), path, undefined));
       for (const v of ODD_VALUES) payload(`${callback} ${path}=${JSON.stringify(v).slice(0, 20)}`, mutate(viewSubmission(callback), path, v));

@@ -19,10 +19,12 @@ import { helpMessage } from './blocks/help-message';
 import { ACTIONS } from './blocks/promotion-message';
 import { REJECT_CALLBACK, rejectModal } from './blocks/reject-modal';
 import { OVERRIDE_CALLBACK, overrideModal } from './blocks/override-modal';
+import { CHECKLIST_CALLBACK, checklistAnswers, checklistErrors, checklistMetadata, checklistModal, readChecklistMetadata } from './blocks/checklist-modal';
+import { checklistProblems } from '../../domain/checklist';
 import { userMessage } from './user-message';
 
 export interface SlackUseCases {
-  request: Pick<RequestPromotion, 'execute'> & Partial<Pick<RequestPromotion, 'precheck'>>;
+  request: Pick<RequestPromotion, 'execute'> & Partial<Pick<RequestPromotion, 'precheck' | 'checklistFor'>>;
   rollback: Pick<RequestRollback, 'execute'> & Partial<Pick<RequestRollback, 'precheck'>>;
   plan: Pick<PlanPromotion, 'execute'>;
   describe: Pick<DescribeDeployments, 'status' | 'historyOf'>;
@@ -119,7 +121,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     d.onAck?.(kind, Date.now() - started);
   };
 
-  app.command('/promote', async ({ command, ack, respond }) => {
+  app.command('/promote', async ({ command, ack, respond, client }) => {
     const reply = new CommandReply(ack, respond, d.onAck);
     const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/promote' });
     try {
@@ -136,6 +138,13 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
           const input = { service: parsed.service, env: parsed.env, options: parsed.options, userId: command.user_id };
           if (d.useCases.request.precheck) await reply.early(d.useCases.request.precheck(input));
           await reply.ack();
+          // an environment with a checklist: the form first, the request only once every item is attested
+          const checklist = await d.useCases.request.checklistFor?.(input);
+          if (checklist) {
+            const metadata = checklistMetadata({ v: 1, service: parsed.service, env: parsed.env, channelId: command.channel_id, options: parsed.options });
+            await client.views.open({ trigger_id: command.trigger_id, view: checklistModal(`${parsed.service} → ${parsed.env}`, checklist, metadata) });
+            return;
+          }
           const p = await d.useCases.request.execute({ ...input, userName: command.user_name, channelId: command.channel_id });
           return await reply.send(mrk`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}. Gates are being checked; the approval message is in the channel.`);
         }
@@ -290,6 +299,38 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
       const p = id ? await d.repo.get(id).catch(() => undefined) : undefined;
       if (p) await d.chat.postEphemeral(p.channel, body.user.id, userMessage(e, log)).catch(() => undefined);
       else userMessage(e, log);
+    }
+  });
+
+  app.view(CHECKLIST_CALLBACK, async ({ ack, body, view }) => {
+    const meta = readChecklistMetadata(view.private_metadata);
+    const firstInput = (Array.isArray(view.blocks) ? view.blocks : []).find((b) => b.type === 'input')?.block_id;
+    if (!meta) {
+      await ack({ response_action: 'errors', errors: { [firstInput ?? 'intro']: 'This form is not valid; close it and type /promote again.' } });
+      return;
+    }
+    const items = d.config.environments.find((e) => e.name === meta.env)?.checklist ?? [];
+    const answers = checklistAnswers(items, view.state.values);
+    const problems = checklistProblems(items, answers);
+    if (problems.length) {
+      await ack({ response_action: 'errors', errors: checklistErrors(problems) });
+      return;
+    }
+    await timed('view', Date.now(), () => ack());
+    const log = d.logger.child({ user: body.user.id, channel: meta.channelId, command: '/promote' });
+    try {
+      const p = await d.useCases.request.execute({
+        service: meta.service,
+        env: meta.env,
+        options: meta.options,
+        userId: body.user.id,
+        userName: body.user.name,
+        channelId: meta.channelId,
+        checklist: answers,
+      });
+      await d.chat.postEphemeral(meta.channelId, body.user.id, mrk`:memo: Requested \`${p.id}\`: ${p.service} ${p.from} → ${p.env}, checklist attested. Gates are being checked; the approval message is in the channel.`);
+    } catch (e) {
+      await d.chat.postEphemeral(meta.channelId, body.user.id, userMessage(e, log)).catch(() => undefined);
     }
   });
 

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../../config/config-schema';
 import { joinMd, mrk, mention } from '../../shared/mrkdwn';
 import { describePrincipals, requiredApprovals } from '../policy';
+import { approvalRulesOf, progressText, ruleProgress, type CountedApproval } from '../approval-rules';
 import type { EmergencyOverride } from '../promotion';
 import { gate, type GateResultFor } from './gate-result';
 
@@ -14,8 +15,8 @@ export interface EmergencyRequirement {
  * and, for an emergency override, an approval from an emergency approver besides them.
  */
 export function approvalGate(
-  env: Pick<EnvironmentConfig, 'name' | 'approvers' | 'requiredApprovals' | 'deployers'>,
-  approvals: ReadonlyArray<{ userId: string }>,
+  env: Pick<EnvironmentConfig, 'name' | 'approvers' | 'requiredApprovals' | 'deployers'> & Partial<Pick<EnvironmentConfig, 'approvals'>>,
+  approvals: readonly CountedApproval[],
   emergency?: EmergencyRequirement,
 ): GateResultFor<'approval'> {
   const needed = requiredApprovals(env);
@@ -31,6 +32,16 @@ export function approvalGate(
     ', ',
   );
   const details = { needed, have, ...(emergency ? { emergencyApproved: !emergencyMissing } : {}) };
+  if (env.approvals) {
+    // named rules: each with its progress and who satisfied it
+    const rules = approvalRulesOf(env);
+    const progress = ruleProgress(rules, approvals);
+    const ruleDetails = { ...details, mode: rules.mode, rules: progress.rules.map(({ name, needed: n, have: h, by: who }) => ({ name, needed: n, have: h, by: who })) };
+    const lines = progressText(progress, mention);
+    if (progress.met && !emergencyMissing) return gate('approval', 'pass', 'approved', mrk`Approved: ${lines}${emergencyText}`, ruleDetails);
+    if (progress.met) return gate('approval', 'pending', 'emergency_approval_missing', mrk`Approved: ${lines}${emergencyText}`, ruleDetails);
+    return gate('approval', 'pending', 'approvals_missing', mrk`Needs ${rules.mode === 'any' ? 'one rule' : 'every rule'} met: ${lines}${emergencyText}`, ruleDetails);
+  }
   if (needed === 0) {
     if (have > 0 && !emergencyMissing) return gate('approval', 'pass', 'confirmed', mrk`Confirmed by ${by}${emergencyText}`, details);
     if (have > 0) return gate('approval', 'pending', 'emergency_approval_missing', mrk`Confirmed by ${by}${emergencyText}`, details);

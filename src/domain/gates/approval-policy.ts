@@ -11,9 +11,12 @@ import type { GateResultFor } from './gate-result';
 export function approvalPolicyFor(config: Pick<ShipgateConfig, 'incidents'>, env: EnvironmentConfig, p: Pick<Promotion, 'kind'>): EnvironmentConfig {
   if (p.kind !== 'rollback') return env;
   const approvers = config.incidents.rollbackApprovers;
+  // a rollback's policy is one rule of its own: the environment's approval rules do not apply
+  const { approvals: _rules, ...rest } = env;
+  void _rules;
   return approvers.length
-    ? { ...env, approvers, requiredApprovals: 1, allowSelfApproval: false }
-    : { ...env, approvers: env.deployers, requiredApprovals: 1, allowSelfApproval: true };
+    ? { ...rest, approvers, requiredApprovals: 1, allowSelfApproval: false }
+    : { ...rest, approvers: env.deployers, requiredApprovals: 1, allowSelfApproval: true };
 }
 
 /** The approval gate of a promotion, with the emergency requirement when it carries an override. */

@@ -50,11 +50,23 @@ export interface PathGateDetails {
 
 // approval
 
+/** One approval rule's progress (environments with `approvals` rules). */
+export interface ApprovalRuleDetails {
+  name: string;
+  needed: number;
+  have: number;
+  /** Who satisfied it, in click order. */
+  by: string[];
+}
+
 export interface ApprovalDetails {
   needed: number;
   have: number;
   /** Only with an emergency override. */
   emergencyApproved?: boolean;
+  /** Only with `approvals` rules: how they combine and each rule's progress. */
+  mode?: 'all' | 'any';
+  rules?: ApprovalRuleDetails[];
 }
 
 export interface ApprovalGateDetails {

@@ -54,6 +54,12 @@ export function validateBlocks(blocks: unknown[], max: number): string[] {
         errors.push(`must be less than 151 characters [json-pointer:${at}/text/text]`);
       }
     }
+    if (block.type === 'input') {
+      const label = block.label;
+      if (!isRecord(label) || typeof label.text !== 'string') errors.push(`missing required field: label [json-pointer:${at}]`);
+      else if (label.text.length > 2000) errors.push(`must be less than 2001 characters [json-pointer:${at}/label/text]`);
+      if (!isRecord(block.element)) errors.push(`missing required field: element [json-pointer:${at}]`);
+    }
     const elements: Array<[string, unknown]> = [];
     if (Array.isArray(block.elements)) block.elements.forEach((e: unknown, j) => elements.push([`${at}/elements/${j}`, e]));
     if (block.accessory !== undefined) elements.push([`${at}/accessory`, block.accessory]);
@@ -62,6 +68,16 @@ export function validateBlocks(blocks: unknown[], max: number): string[] {
       if (!isRecord(element)) continue;
       if (typeof element.action_id === 'string' && element.action_id.length > 255) {
         errors.push(`must be less than 256 characters [json-pointer:${path}/action_id]`);
+      }
+      if (element.type === 'checkboxes') {
+        const options = Array.isArray(element.options) ? element.options : undefined;
+        if (!options || options.length === 0) errors.push(`missing required field: options [json-pointer:${path}]`);
+        else if (options.length > 10) errors.push(`no more than 10 items allowed [json-pointer:${path}/options]`);
+        (options ?? []).forEach((o: unknown, k) => {
+          if (!isRecord(o) || typeof o.value !== 'string' || !isRecord(o.text) || typeof o.text.text !== 'string') {
+            errors.push(`missing required field: text or value [json-pointer:${path}/options/${k}]`);
+          } else if (o.value.length > 150) errors.push(`must be less than 151 characters [json-pointer:${path}/options/${k}/value]`);
+        });
       }
       if (element.type === 'button') {
         if (typeof element.value === 'string' && element.value.length > 2000) {

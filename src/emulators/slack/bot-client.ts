@@ -15,6 +15,7 @@ import type { SlackBlock, SlackView } from './shapes';
 import { key, type SlackState } from './state';
 import type { ViewsRoom } from './views';
 import { optStr, safeJson } from './web-api';
+import { stateValuesFor, type ViewInputs } from './view-state';
 
 /** What the bot answered to a request the emulator sent it. */
 export interface BotResponse {
@@ -76,6 +77,8 @@ export interface ViewSubmissionArgs {
   viewId: string;
   /** `{ block_id: { action_id: { type, value | selected_user | … } } }` */
   values?: Record<string, Record<string, Record<string, unknown>>>;
+  /** Instead of `values`: what the person entered per input block (ticked option values, typed text); state.values is built as Slack does. */
+  inputs?: ViewInputs;
 }
 
 export interface BotClientConfig {
@@ -227,7 +230,8 @@ export class BotClient {
     const record = this.state.viewStore.get(args.viewId);
     if (!record) throw new Error(`SlackEmulator: unknown view ${args.viewId}`);
     const triggerId = this.state.newTrigger(user.id);
-    const view: SlackView = { ...record.view, state: { values: args.values ?? {} } };
+    const values = args.inputs ? stateValuesFor(record.view.blocks, args.inputs) : (args.values ?? {});
+    const view: SlackView = { ...record.view, state: { values } };
     const payload: Record<string, unknown> = {
       type: 'view_submission',
       team: { id: this.state.identity.teamId, domain: this.state.identity.teamDomain },

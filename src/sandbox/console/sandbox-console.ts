@@ -14,7 +14,7 @@ import type { DeploymentHistory } from '../../app/ports/deployment-history';
 import type { HttpServer } from '../../adapters/http/http-server';
 import type { GitHubEmulator } from '../../emulators/github-emulator';
 import type { SlackBlock, SlackEmulator, SlackMessage } from '../../emulators/slack-emulator';
-import { DEFAULT_CONSOLE_USER, DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS, TRY_COMMANDS } from '../demo-workspace';
+import { DEFAULT_CONSOLE_USER, DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS, TRY_COMMANDS, SIGN_OFF_DEMO } from '../demo-workspace';
 import { consoleAssets } from './console-assets';
 
 /** What the ServiceNow section of the side panel shows. */
@@ -187,6 +187,7 @@ export class SandboxConsole {
         },
       ],
       tryCommands: TRY_COMMANDS,
+      signOffDemo: SIGN_OFF_DEMO,
       services: config.services.map((s) => ({ name: s.name, repo: s.repo, pipeline: s.pipeline, strategy: s.strategy.type })),
       environments: config.environments.map((e) => ({
         name: e.name,

@@ -1,6 +1,7 @@
 import type { ShipgateConfig } from '../../../config/config-schema';
 import { FORCE_HELP, PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
+import { approvalRulesOf, describeRules } from '../../../domain/approval-rules';
 import { joinMd, mrk, type Mrkdwn } from '../../../shared/mrkdwn';
 import type { KnownBlock } from '@slack/types';
 import { mrkdwn, plain } from './block-kit';
@@ -10,7 +11,13 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Kno
   const envs = joinMd(
     config.environments.map((e) => {
       const n = requiredApprovals(e);
-      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
+      const approvals = e.approvals
+        ? mrk`; sign-off (${e.approvals.mode === 'any' ? 'any one rule' : 'every rule'}): ${describeRules(approvalRulesOf(e))}`
+        : n
+          ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}`
+          : '; no approval';
+      const checklist = e.checklist?.length ? `; checklist of ${e.checklist.length} item${e.checklist.length > 1 ? 's' : ''} before the request` : '';
+      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${approvals}${checklist}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
     }),
     '\n',
   );

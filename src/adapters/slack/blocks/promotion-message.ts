@@ -4,6 +4,7 @@ import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../sh
 import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
 import type { Button, KnownBlock } from '@slack/types';
 import { clip, LIMITS, mrkdwn, plain } from './block-kit';
+import { ruleCountLabel, signOffBlocks } from './sign-off-blocks';
 
 export interface RenderOptions {
   /** Web URL of a commit, e.g. https://github.com/acme/markets/commit/<sha>. */
@@ -54,7 +55,7 @@ function shownGates(p: Promotion): GateResult[] {
 function stateText(p: Promotion): Mrkdwn {
   const parts: Mrkdwn[] = [];
   if (p.state === 'awaiting_approval') {
-    parts.push(p.requiredApprovals > 0 ? mrk`${STATE_LINE[p.state]} (${p.approvals.length}/${p.requiredApprovals})` : mrk`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
+    parts.push(p.requiredApprovals > 0 ? mrk`${STATE_LINE[p.state]} (${ruleCountLabel(p) ?? `${p.approvals.length}/${p.requiredApprovals}`})` : mrk`:raising_hand: *Awaiting confirmation*: a deployer clicks *Deploy*`);
   } else {
     parts.push(mrk`${STATE_LINE[p.state]}`);
   }
@@ -107,6 +108,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
       text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`), '\n')}`),
     });
   }
+  blocks.push(...signOffBlocks(p));
   if (p.approvals.length) {
     blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(mrk`Approved by ${joinMd(p.approvals.map((a) => mrk`${mention(a.userId)} (${a.at.slice(11, 16)} UTC)`), ', ')}`)] });
   }

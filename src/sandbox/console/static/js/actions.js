@@ -69,6 +69,7 @@ export function viewValues(form) {
     else if (type === 'conversations_select') v.selected_conversation = el.value || null;
     else if (type === 'channels_select') v.selected_channel = el.value || null;
     else if (type === 'datepicker') v.selected_date = el.value || null;
+    else if (type === 'checkboxes') v.selected_options = Array.prototype.filter.call(el.querySelectorAll('input[type=checkbox]'), function (c) { return c.checked; }).map(function (c) { return { text: { type: 'plain_text', text: c.getAttribute('data-text') || '' }, value: c.value }; });
     values[block] = values[block] || {};
     values[block][action] = v;
   });
@@ -93,7 +94,7 @@ export function closeView() {
 }
 
 export function useTry(i) {
-  var t = S.boot.tryCommands[i];
+  var t = i === 'signoff' ? S.boot.signOffDemo : S.boot.tryCommands[i];
   if (!t) return;
   if (t.as !== S.user) switchUser(t.as);
   if (t.channel !== S.channel) switchChannel(t.channel);

@@ -134,6 +134,13 @@ export function renderInput(b) {
     case 'datepicker':
       control = '<input type="date"' + attrs + ' value="' + esc(el.initial_date || '') + '">';
       break;
+    case 'checkboxes': {
+      var initialValues = (el.initial_options || []).map(function (o) { return o.value; });
+      control = '<div class="bk-checkboxes"' + attrs + '>' + (el.options || []).map(function (o, k) {
+        return '<label class="bk-checkbox"><input type="checkbox" id="cb-' + esc(b.block_id) + '-' + k + '" value="' + esc(o.value) + '" data-text="' + esc(plainOf(o.text)) + '"' + (initialValues.indexOf(o.value) >= 0 ? ' checked' : '') + '> ' + textObj(o.text) + '</label>';
+      }).join('') + '</div>';
+      break;
+    }
     default:
       control = '<span class="bk-unknown">[' + esc(el.type) + ' input]</span>';
   }

@@ -95,6 +95,7 @@ export function bindEvents() {
     if ((el = t.closest('#acting-btn'))) { S.userMenu = !S.userMenu; renderSidebar(); return; }
     if ((el = t.closest('[data-tab]'))) { S.tab = el.getAttribute('data-tab'); renderSystems(); return; }
     if ((el = t.closest('[data-try]'))) { e.preventDefault(); useTry(Number(el.getAttribute('data-try'))); return; }
+    if ((el = t.closest('[data-try-signoff]'))) { e.preventDefault(); useTry('signoff'); return; }
     if ((el = t.closest('[data-slash]'))) { pickSlash(el.getAttribute('data-slash')); return; }
     if (S.userMenu && !t.closest('.acting')) { S.userMenu = false; renderSidebar(); }
   });

@@ -201,8 +201,14 @@ export function guideHtml() {
   var people = b.users.map(function (u) {
     return '<div class="row">' + avatar(u.id, 'sm') + '<div class="row-main"><span class="row-title">' + esc(u.realName) + ' <span style="font-weight:400;color:#616061">@' + esc(u.name) + '</span></span><div class="row-meta">' + esc(u.title + ' \u00b7 ' + u.can) + '</div></div></div>';
   }).join('');
+  var so = b.signOffDemo;
+  var signOff = so ? '<div class="card"><div class="card-section"><h3>Sign-off rules and a checklist</h3><p>' +
+    '<b>surveillance-prod</b> needs three sign-offs (release manager, data engineering, business owner) and a checklist the requester ticks before the request exists.</p><ol>' +
+    '<li>As <b>' + esc((person(so.as) || {}).realName || so.as) + '</b>: <a href="#" data-try-signoff="1"><code>' + esc(so.command) + '</code></a> \u2014 ' + esc(so.then) + '</li>' +
+    so.steps.map(function (t) { return '<li>' + esc(t) + '</li>'; }).join('') + '</ol></div></div>' : '';
   var services = b.services.map(function (s) { return '<li><b>' + esc(s.name) + '</b> (' + esc(s.repo) + ', ' + esc(s.strategy) + '): ' + esc(s.pipeline.join(' \u2192 ')) + '</li>'; }).join('');
   return '<div class="guide"><div class="card"><div class="card-section"><h3>Try it</h3><ol>' + steps + '</ol></div></div>' +
+    signOff +
     '<div class="card"><div class="card-section people"><h3>Demo people</h3>' + people + '</div></div>' +
     '<div class="card"><div class="card-section"><h3>Services</h3><ul>' + services + '</ul></div></div>' +
     '<div class="card"><div class="card-section"><h3>Move to a real workspace</h3><ol>' +
@@ -232,7 +238,10 @@ export function renderOverlay() {
   if (key === S.viewKey && ov.firstChild) return;
   var kept = {};
   if (S.viewKey && S.viewKey.split(':')[0] === v.id) {
-    Array.prototype.forEach.call(ov.querySelectorAll('[data-input]'), function (el) { kept[el.id] = el.multiple ? Array.prototype.map.call(el.selectedOptions, function (o) { return o.value; }) : el.value; });
+    Array.prototype.forEach.call(ov.querySelectorAll('[data-input]'), function (el) {
+      if (el.getAttribute('data-type') === 'checkboxes') kept[el.id] = Array.prototype.filter.call(el.querySelectorAll('input[type=checkbox]'), function (c) { return c.checked; }).map(function (c) { return c.value; });
+      else kept[el.id] = el.multiple ? Array.prototype.map.call(el.selectedOptions, function (o) { return o.value; }) : el.value;
+    });
   }
   S.viewKey = key;
   var view = v.view;
@@ -244,7 +253,8 @@ export function renderOverlay() {
     (view.submit ? '<button type="submit" class="btn primary" id="view-submit">' + esc(plainOf(view.submit)) + '</button>' : '') + '</div></form></div>';
   Array.prototype.forEach.call(ov.querySelectorAll('[data-input]'), function (el) {
     if (kept[el.id] === undefined) return;
-    if (el.multiple) Array.prototype.forEach.call(el.options, function (o) { o.selected = kept[el.id].indexOf(o.value) >= 0; });
+    if (el.getAttribute('data-type') === 'checkboxes') Array.prototype.forEach.call(el.querySelectorAll('input[type=checkbox]'), function (c) { c.checked = kept[el.id].indexOf(c.value) >= 0; });
+    else if (el.multiple) Array.prototype.forEach.call(el.options, function (o) { o.selected = kept[el.id].indexOf(o.value) >= 0; });
     else el.value = kept[el.id];
   });
   var first = ov.querySelector('.has-error [data-input]') || ov.querySelector('[data-input]');

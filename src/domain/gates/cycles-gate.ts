@@ -65,8 +65,8 @@ export function countedRuns(runs: readonly CycleRunInput[], deployedAt: Date): C
 export function nextExpected(counted: readonly CycleRunInput[], deployedAt: Date): Date | undefined {
   const last = counted[counted.length - 1];
   if (!last) return undefined;
-  const before = counted[counted.length - 2]?.createdAt ?? deployedAt;
-  const interval = last.createdAt.getTime() - before.getTime();
+  const before = counted[counted.length - 2]?.createdAt.getTime() ?? floorSecond(deployedAt.getTime());
+  const interval = last.createdAt.getTime() - before;
   return interval > 0 ? new Date(last.createdAt.getTime() + interval) : undefined;
 }
 

@@ -62,7 +62,7 @@ export function checkMetric(spec: MetricSpec, reading: MetricReading): MetricChe
   return withValue;
 }
 
-/** "error rate 0.004 ≤ 0.01", "error rate 0.02 > 0.01 (max)", "error rate: no data …". */
+/** "error rate 0.004 ≤ 0.01", "error rate 0.02 > 0.01 (max)" (`>`/`<` escaped for Slack), "error rate: no data …". */
 export function describeMetric(m: MetricCheckDetails): Mrkdwn {
   const v = m.value !== undefined ? formatMetricValue(m.value) : '';
   switch (m.outcome) {
@@ -70,9 +70,9 @@ export function describeMetric(m: MetricCheckDetails): Mrkdwn {
       if (m.min !== undefined && m.max !== undefined) return mrk`${m.name} ${formatMetricValue(m.min)} ≤ ${v} ≤ ${formatMetricValue(m.max)}`;
       return m.max !== undefined ? mrk`${m.name} ${v} ≤ ${formatMetricValue(m.max)}` : mrk`${m.name} ${v} ≥ ${formatMetricValue(m.min ?? 0)}`;
     case 'over_max':
-      return mrk`${m.name} ${v} > ${formatMetricValue(m.max ?? 0)} (max)`;
+      return mrk`${m.name} ${v} &gt; ${formatMetricValue(m.max ?? 0)} (max)`;
     case 'under_min':
-      return mrk`${m.name} ${v} < ${formatMetricValue(m.min ?? 0)} (min)`;
+      return mrk`${m.name} ${v} &lt; ${formatMetricValue(m.min ?? 0)} (min)`;
     case 'empty':
       return mrk`${m.name}: no data (the query returned no series)`;
     case 'not_a_number':

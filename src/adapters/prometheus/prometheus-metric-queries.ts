@@ -69,7 +69,8 @@ export class PrometheusMetricQueries implements MetricQueries {
       res = await this.fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
       text = await res.text();
     } catch (e) {
-      const name = e instanceof Error ? e.name : '';
+      // the timeout is a DOMException (not always an `Error` of this realm): read its name
+      const name = typeof e === 'object' && e !== null && 'name' in e ? String(e.name) : '';
       if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'failed', error: `Prometheus did not answer within ${this.timeoutMs} ms` };
       const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
       return { kind: 'failed', error: `Prometheus unreachable at ${url.origin} (${cause})` };

@@ -70,6 +70,8 @@ export interface SandboxOptions {
   startAt?: Date;
   /** Socket Mode: the bot gets SLACK_APP_TOKEN and the emulated Slack delivers over its WebSocket. */
   socketMode?: boolean;
+  /** A Prometheus for `metrics` gates (PROMETHEUS_URL); the sandbox starts none. */
+  prometheusUrl?: string;
 }
 
 export interface Sandbox {
@@ -229,6 +231,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         SHIPGATE_CONFIG: configFile,
         PORT: String(port),
         LOG_LEVEL: o.logLevel ?? 'warn',
+        ...(o.prometheusUrl ? { PROMETHEUS_URL: o.prometheusUrl } : {}),
       },
       'all',
     );

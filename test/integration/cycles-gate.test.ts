@@ -118,6 +118,14 @@ describe('cycles gate', () => {
     expect(p.stateReason).toContain('it needs 2 successful runs of `surveillance-pipeline.yml` there before it can go to `prod`');
   });
 
+  it('/promote help shows the cycles an environment needs', async () => {
+    await start('cycles-help');
+    const seen = h.slack.ephemerals(USERS.engineer).length;
+    await h.promote('help');
+    const e = await waitUntil('help', () => h.slack.ephemerals(USERS.engineer).slice(seen)[0]);
+    expect(JSON.stringify(e.blocks)).toContain('2 cycles of surveillance-pipeline.yml');
+  });
+
   it('GitHub cannot list the runs: blocked (fail closed) with the reason', async () => {
     await start('cycles-unreadable');
     await deployedToInt(h.mainSha, Date.now() - 5_000);

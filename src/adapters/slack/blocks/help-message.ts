@@ -10,7 +10,7 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Kno
   const envs = joinMd(
     config.environments.map((e) => {
       const n = requiredApprovals(e);
-      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
+      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${n ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}` : '; no approval'}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}${e.cycles ? `; ${e.cycles.count} cycles of ${e.cycles.workflow}` : ''}${e.metrics?.length ? `; metrics ${e.metrics.map((m) => m.name).join(', ')}` : ''}`;
     }),
     '\n',
   );

@@ -58,7 +58,7 @@ describe('metrics gate against a real Prometheus', () => {
     await exporter?.stop();
   });
 
-  function evaluatorFor(metrics: string, queries: MetricQueries | undefined): { evaluate: () => Promise<GateResult | undefined> } {
+  function evaluatorFor(metrics: string, queries: MetricQueries | undefined): { evaluate: (phase?: 'request' | 'execute') => Promise<GateResult | undefined> } {
     const config = parseConfig(metricsYaml(metrics));
     const evaluator = new GateEvaluator({ config, clock: { now: () => new Date() } }).register('metrics', metricsGateCheck(queries));
     const p: Promotion = {
@@ -81,7 +81,7 @@ describe('metrics gate against a real Prometheus', () => {
       evidence: emptyEvidence(),
       version: 0,
     };
-    return { evaluate: async () => (await evaluator.evaluate(p, 'request')).find((r) => r.gate === 'metrics') };
+    return { evaluate: async (phase = 'request') => (await evaluator.evaluate(p, phase)).find((r) => r.gate === 'metrics') };
   }
 
   const real = () => new PrometheusMetricQueries({ baseUrl: prom.url, timeoutMs: 3000 });
@@ -157,6 +157,16 @@ describe('metrics gate against a real Prometheus', () => {
     const g = await evaluatorFor(ERROR_RATE, new PrometheusMetricQueries({ baseUrl: `http://127.0.0.1:${port}` })).evaluate();
     expect(g).toMatchObject({ status: 'block', code: 'metrics_unavailable' });
     expect(g!.summary).toContain(`error rate: the query failed: Prometheus unreachable at http://127.0.0.1:${port}`);
+  });
+
+  it('right before execution, Prometheus not answering is a transient check failure (retried); bad PromQL is not', async () => {
+    const port = await closedPort();
+    const down = await evaluatorFor(ERROR_RATE, new PrometheusMetricQueries({ baseUrl: `http://127.0.0.1:${port}` })).evaluate('execute');
+    expect(down).toMatchObject({ gate: 'metrics', status: 'block', code: 'check_failed', details: { transient: true } });
+    expect(down!.summary).toContain(`metrics could not be checked: Prometheus did not answer: Prometheus unreachable at http://127.0.0.1:${port}`);
+    const bad = await evaluatorFor(`      - { name: error rate, query: 'sum(rate(x[5m]', max: 0.01 }`, real()).evaluate('execute');
+    expect(bad).toMatchObject({ status: 'block', code: 'metrics_unavailable' });
+    expect(await evaluatorFor(ERROR_RATE, real()).evaluate('execute')).toMatchObject({ status: 'pass', code: 'metrics_ok' });
   });
 
   it('a Prometheus that never answers: blocked after the timeout', async () => {

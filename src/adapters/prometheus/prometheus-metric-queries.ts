@@ -71,21 +71,22 @@ export class PrometheusMetricQueries implements MetricQueries {
     } catch (e) {
       // the timeout is a DOMException (not always an `Error` of this realm): read its name
       const name = typeof e === 'object' && e !== null && 'name' in e ? String(e.name) : '';
-      if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'failed', error: `Prometheus did not answer within ${this.timeoutMs} ms` };
+      if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'failed', error: `Prometheus did not answer within ${this.timeoutMs} ms`, transient: true };
       const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
-      return { kind: 'failed', error: `Prometheus unreachable at ${url.origin} (${cause})` };
+      return { kind: 'failed', error: `Prometheus unreachable at ${url.origin} (${cause})`, transient: true };
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return { kind: 'failed', error: `Prometheus answered ${res.status} with a body that is not JSON` };
+      return { kind: 'failed', error: `Prometheus answered ${res.status} with a body that is not JSON`, transient: res.status >= 500 };
     }
     const parsed = prometheusQueryResponse.safeParse(json);
-    if (!parsed.success) return { kind: 'failed', error: `Prometheus answered ${res.status} with an unexpected body` };
+    if (!parsed.success) return { kind: 'failed', error: `Prometheus answered ${res.status} with an unexpected body`, transient: res.status >= 500 };
     const body = parsed.data;
-    if (body.status === 'error') return { kind: 'failed', error: `${body.errorType}: ${body.error} (HTTP ${res.status})` };
-    if (!res.ok) return { kind: 'failed', error: `Prometheus answered HTTP ${res.status}` };
+    // 400 bad_data / 422 execution: the query's fault; 503 timeout / unavailable: may pass next time
+    if (body.status === 'error') return { kind: 'failed', error: `${body.errorType}: ${body.error} (HTTP ${res.status})`, transient: res.status >= 500 };
+    if (!res.ok) return { kind: 'failed', error: `Prometheus answered HTTP ${res.status}`, transient: res.status >= 500 };
     const data = body.data;
     if (isVector(data)) return { kind: 'vector', series: data.result.map((r) => ({ labels: r.metric, value: sample(r.value[1]) })) };
     if (isScalar(data)) return { kind: 'scalar', value: sample(data.result[1]) };

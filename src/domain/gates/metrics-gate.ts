@@ -19,7 +19,8 @@ export type MetricReading =
   | { kind: 'vector'; series: Array<{ labels: Record<string, string>; value: number }> }
   | { kind: 'scalar'; value: number }
   | { kind: 'unsupported'; resultType: string }
-  | { kind: 'failed'; error: string };
+  /** `transient`: a timeout, a refused connection, a 5xx (Prometheus may answer next time); not bad PromQL. */
+  | { kind: 'failed'; error: string; transient?: boolean };
 
 export interface MetricSpec {
   name: string;

@@ -16,7 +16,8 @@ export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [
   --socket-mode     the bot runs in Socket Mode (SLACK_APP_TOKEN): the console's commands and clicks
                     reach it over a WebSocket from the emulated Slack, not HTTP
   --config F        the demo configuration (default examples/sandbox/shipgate.yml); its IDs must be the
-                    demo workspace's. PROMETHEUS_URL, when set, is given to the bot (metrics gates)
+                    demo workspace's. PROMETHEUS_URL, when set, is the metrics gates' Prometheus
+                    (default: an emulator answering the demo config's query)
 
 Redis: REDIS_URL when set; otherwise a private redis-server (when installed).`;
 

@@ -1,8 +1,9 @@
 /**
- * The sandbox's cycles gate: examples/sandbox/shipgate.yml asks prod for 2 successful
- * surveillance-pipeline runs on the candidate in the source environment, and the seed ran
- * them (with a failed one in between for markets-pipeline). A prod request of either demo
- * service shows "2 of 2 cycles" with the runs that counted.
+ * The sandbox's cycles and metrics gates: examples/sandbox/shipgate.yml asks prod for 2
+ * successful surveillance-pipeline runs on the candidate in the source environment, and the
+ * seed ran them (with a failed one in between for markets-pipeline). A prod request of either
+ * demo service shows "2 of 2 cycles" with the runs that counted, and the error rate the
+ * sandbox's Prometheus emulator answers ("error rate 0.004 ≤ 0.01").
  */
 import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox';
 import type { Promotion } from '../../src/domain/promotion';
@@ -11,7 +12,7 @@ import { waitUntil } from '../helpers/wait-until';
 
 jest.setTimeout(60_000);
 
-describe('sandbox: cycles gate fed by seeded runs', () => {
+describe('sandbox: cycles gate fed by seeded runs, metrics from the Prometheus emulator', () => {
   let sb: Sandbox;
   const prefix = uniquePrefix('sandbox-cycles');
 
@@ -41,6 +42,7 @@ describe('sandbox: cycles gate fed by seeded runs', () => {
     expect(g!.summary).toMatch(/^2 of 2 cycles: `surveillance-pipeline\.yml` succeeded on `[0-9a-f]{7}` in `int`/);
     const runs = sb.github.runs('acme/markets').filter((r) => r.name === 'surveillance-pipeline' && r.head_sha === p.sha);
     expect(runs.map((r) => r.conclusion).sort()).toEqual(['failure', 'success', 'success']);
+    expect(p.gates.find((x) => x.gate === 'metrics')).toMatchObject({ status: 'pass', code: 'metrics_ok', summary: 'Metrics within bounds: error rate 0.004 ≤ 0.01' });
   });
 
   it('databricks-jobs prod: 2 of 2 cycles on the head of test', async () => {

@@ -67,6 +67,7 @@ export class PrometheusServer {
   ) {}
 
   static async start(exporter: TestExporter): Promise<PrometheusServer> {
+    if (!fs.existsSync(PROMETHEUS_BIN)) throw new Error(`prometheus is not installed at ${PROMETHEUS_BIN}: sudo apt-get install -y prometheus (the tests never download it)`);
     const s = new PrometheusServer(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'sg-prom-')), exporter);
     await s.launch();
     return s;

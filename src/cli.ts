@@ -1,4 +1,5 @@
 import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
+import { prometheusWarnings } from './config/prometheus-requirements';
 import { loadEnv, type Role } from './config/env-schema';
 import { servicenowStartProblem } from './config/servicenow-requirements';
 import { isShipgateError } from './shared/shipgate-error';
@@ -63,6 +64,7 @@ export async function configValidate(argv: readonly string[], io: CliIo): Promis
     io.stdout(
       `${abs}: valid: ${config.environments.length} environments, ${config.services.length} services, ${ruleKinds} freeze rule${ruleKinds === 1 ? '' : 's'}, timezone ${config.timezone}`,
     );
+    for (const w of prometheusWarnings(config, io.env)) io.stderr(`warning: ${w}`);
     return 0;
   } catch (e) {
     const problems = configProblems(e);
@@ -108,6 +110,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const { createLogger } = await import('./adapters/logging/create-logger');
   const logger = createLogger(env.LOG_LEVEL);
+  for (const w of prometheusWarnings(loaded.config, env)) logger.warn({}, w);
   const { startShipgate } = await import('./main');
   let app;
   try {

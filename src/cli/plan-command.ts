@@ -18,6 +18,7 @@ import { buildFreezeCalendars, buildGates } from '../wiring/build-gates';
 import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
 import { RedisDeploymentHistory } from '../adapters/redis/redis-deployment-history';
 import { RedisKeys } from '../adapters/redis/redis-keys';
+import { PrometheusMetricQueries } from '../adapters/prometheus/prometheus-metric-queries';
 
 /**
  * `shipgate plan <service> <env> [from=…] [ref=…] [cr=…] [--json] [--config F]` (SPEC §4):
@@ -65,7 +66,7 @@ export const PLAN_USAGE = [
   '',
   '  env: GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID (required),',
   '       GITHUB_API_URL, REDIS_URL (history, optional),',
-  '       SERVICENOW_INSTANCE_URL + credentials (change record / incident gates)',
+  '       SERVICENOW_INSTANCE_URL + credentials (change record / incident gates), PROMETHEUS_URL (metrics gates)',
   '  --config F   default: $SHIPGATE_CONFIG, else ./shipgate.yml',
 ].join('\n');
 
@@ -147,6 +148,7 @@ const planEnvSchema = z.object({
   SERVICENOW_USERNAME: envSchema.shape.SERVICENOW_USERNAME,
   SERVICENOW_PASSWORD: envSchema.shape.SERVICENOW_PASSWORD,
   SERVICENOW_TOKEN: envSchema.shape.SERVICENOW_TOKEN,
+  PROMETHEUS_URL: envSchema.shape.PROMETHEUS_URL,
 });
 export type PlanEnv = z.output<typeof planEnvSchema>;
 
@@ -393,7 +395,8 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
     const changes = buildChangeManagement(env, config, { logger });
     const calendars = buildFreezeCalendars(config, loaded.baseDir, { clock, logger, ...(serviceNowConfigured(env) ? { blackouts: changes } : {}) });
     const history = handle.history ? { history: handle.history } : {};
-    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, ...history });
+    const prometheus = env.PROMETHEUS_URL ? new PrometheusMetricQueries({ baseUrl: env.PROMETHEUS_URL }) : undefined;
+    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, prometheus, ...history });
     const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {

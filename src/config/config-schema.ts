@@ -4,6 +4,8 @@ import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
 import { approvalsSchema, checklistSchema } from './approvals-schema';
+import { cyclesSchema } from './cycles-schema';
+import { metricsSchema } from './metrics-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -93,6 +95,8 @@ export const environmentSchema = z.strictObject({
   approvalTimeout: duration.optional(),
   approvals: approvalsSchema.optional(),
   checklist: checklistSchema.optional(),
+  cycles: cyclesSchema.optional(),
+  metrics: metricsSchema.optional(),
 });
 
 const templateString = z.string();

@@ -23,6 +23,7 @@ export const envSchema = z
     SERVICENOW_PASSWORD: z.string().min(1).optional(),
     SERVICENOW_TOKEN: z.string().min(1).optional(),
     DATABRICKS_HOST: url.optional(),
+    PROMETHEUS_URL: url.optional(),
     DATABRICKS_TOKEN: z.string().min(1).optional(),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').default('redis://127.0.0.1:6379'),
     SHIPGATE_CONFIG: z.string().min(1).default('./shipgate.yml'),

@@ -5,7 +5,7 @@ import { isShipgateError } from '../shared/shipgate-error';
 import { DEMO_CHANNELS, DEMO_USERS, TRY_COMMANDS } from './demo-workspace';
 import type { Sandbox, SandboxOptions } from './start-sandbox';
 
-export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL] [--time ISO] [--socket-mode]
+export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [--data-dir DIR] [--log-level LEVEL] [--time ISO] [--socket-mode] [--config F]
 
   --port N          port of the console and the bot (default 3000; 0 = any free port)
   --host ADDR       address to bind (default 127.0.0.1; 0.0.0.0 to reach it from elsewhere)
@@ -15,13 +15,16 @@ export const SANDBOX_USAGE = `usage: shipgate sandbox [--port N] [--host ADDR] [
                     the console's clock moves it too: jump into a freeze, back to now)
   --socket-mode     the bot runs in Socket Mode (SLACK_APP_TOKEN): the console's commands and clicks
                     reach it over a WebSocket from the emulated Slack, not HTTP
+  --config F        the demo configuration (default examples/sandbox/shipgate.yml); its IDs must be the
+                    demo workspace's. PROMETHEUS_URL, when set, is the metrics gates' Prometheus
+                    (default: an emulator answering the demo config's query)
 
 Redis: REDIS_URL when set; otherwise a private redis-server (when installed).`;
 
 const SANDBOX_SPEC: CommandSpec = {
   name: 'sandbox',
   usage: SANDBOX_USAGE,
-  options: { port: { type: 'string', value: 'a port number' }, host: { type: 'string', value: 'an address' }, 'data-dir': { type: 'string', value: 'a directory' }, 'log-level': { type: 'string', value: 'a level' }, time: { type: 'string', value: 'an ISO-8601 instant' }, 'socket-mode': { type: 'boolean' } },
+  options: { port: { type: 'string', value: 'a port number' }, host: { type: 'string', value: 'an address' }, 'data-dir': { type: 'string', value: 'a directory' }, 'log-level': { type: 'string', value: 'a level' }, time: { type: 'string', value: 'an ISO-8601 instant' }, 'socket-mode': { type: 'boolean' }, config: { type: 'string', value: 'a file' } },
 };
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -95,6 +98,7 @@ async function sandbox(argv: string[], io: CliIo, stop?: Promise<string>): Promi
   }
   const host = option('host');
   const dataDir = option('data-dir');
+  const configFile = option('config');
   const opts: SandboxOptions = {
     port,
     logLevel: level as SandboxOptions['logLevel'],
@@ -103,6 +107,8 @@ async function sandbox(argv: string[], io: CliIo, stop?: Promise<string>): Promi
     ...(dataDir ? { dataDir } : {}),
     ...(startAt ? { startAt } : {}),
     ...(values['socket-mode'] === true ? { socketMode: true } : {}),
+    ...(configFile ? { configFile } : {}),
+    ...(io.env.PROMETHEUS_URL ? { prometheusUrl: io.env.PROMETHEUS_URL } : {}),
     ...(io.env.REDIS_URL ? { redisUrl: io.env.REDIS_URL } : {}),
     ...(io.env.PATH !== undefined ? { searchPath: io.env.PATH } : {}),
     ...(io.env.SHIPGATE_REDIS_PREFIX ? { prefix: io.env.SHIPGATE_REDIS_PREFIX } : {}),

@@ -9,6 +9,7 @@
  */
 import type { GitHubEmulator } from '../emulators/github-emulator';
 import { promotionId } from '../domain/promotion-id';
+import { seedCycleRuns } from './seed-cycles';
 
 export const HOUR = 3_600_000;
 
@@ -330,6 +331,8 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   // branch protection as the runbook has it (after the seeded merges)
   github.setBranchProtection(PLATFORM_REPO, 'test', { requiredChecks: ['unit-tests', 'ci-dev'] });
   github.setBranchProtection(PLATFORM_REPO, 'prod', { requiredChecks: ['unit-tests', 'ci-test'] });
+
+  await seedCycleRuns(github, clock, token, { markets: MARKETS_REPO, platform: PLATFORM_REPO });
 
   clock.skewMs = 0;
   github.tick();

@@ -28,6 +28,8 @@ import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
+import { PrometheusEmulator } from '../emulators/prometheus-emulator';
+import { seedPrometheus } from './seed-prometheus';
 import { SandboxConsole } from './console/sandbox-console';
 import { ClockConsole } from './console/clock-console';
 import { SandboxClock } from './sandbox-clock';
@@ -72,6 +74,8 @@ export interface SandboxOptions {
   startAt?: Date;
   /** Socket Mode: the bot gets SLACK_APP_TOKEN and the emulated Slack delivers over its WebSocket. */
   socketMode?: boolean;
+  /** A Prometheus for `metrics` gates (PROMETHEUS_URL); default: the Prometheus emulator, answering the demo query. */
+  prometheusUrl?: string;
 }
 
 export interface Sandbox {
@@ -215,6 +219,14 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}`);
 
     const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()) };
+    let prometheusUrl = o.prometheusUrl;
+    if (!prometheusUrl) {
+      const prometheus = new PrometheusEmulator({ now: () => sandboxClock.nowMs() });
+      prometheusUrl = await prometheus.start();
+      cleanups.push(() => prometheus.stop());
+      seedPrometheus(prometheus);
+      log(`emulated Prometheus on ${prometheusUrl}`);
+    }
 
     const env = loadEnv(
       {
@@ -233,6 +245,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         SHIPGATE_CONFIG: configFile,
         PORT: String(port),
         LOG_LEVEL: o.logLevel ?? 'warn',
+        PROMETHEUS_URL: prometheusUrl,
       },
       'all',
     );

@@ -22,6 +22,8 @@ import { SlackAuthMonitor } from '../adapters/slack/slack-auth-monitor';
 import { SlackChatDelivery } from '../adapters/slack/slack-chat-delivery';
 import { ShipgateMetrics } from '../adapters/metrics/shipgate-metrics';
 import { OutboundFetch } from '../adapters/http/outbound-fetch';
+import { PrometheusMetricQueries } from '../adapters/prometheus/prometheus-metric-queries';
+import type { MetricQueries } from '../app/ports/metric-queries';
 import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
 import { DatabricksJobsClient } from '../adapters/databricks/databricks-jobs-client';
 import { commitUrlFor } from '../adapters/github/commit-url';
@@ -56,6 +58,8 @@ export interface Adapters {
   slack: SlackAdapters;
   github: GitHubAdapters;
   changes: ChangeManagement;
+  /** Prometheus of the `metrics` gate (PROMETHEUS_URL); undefined when not set. */
+  prometheus: MetricQueries | undefined;
   calendars: CachedFreezeCalendars;
   databricks: DatabricksJobsClient | undefined;
   wakes: RedisWakeRegistry;
@@ -142,6 +146,7 @@ export function buildAdapters(o: ShipgateOptions): Adapters {
       fetch: outbound.fetch,
     }),
     changes,
+    prometheus: env.PROMETHEUS_URL ? new PrometheusMetricQueries({ baseUrl: env.PROMETHEUS_URL, fetch: outbound.fetch }) : undefined,
     calendars: buildFreezeCalendars(config, o.baseDir ?? process.cwd(), { clock, logger, blackouts: changes }),
     databricks: env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) : undefined,
     wakes: new RedisWakeRegistry(redis, keys),

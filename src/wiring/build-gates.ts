@@ -12,13 +12,19 @@ import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
+import type { CycleRuns } from '../app/ports/cycle-runs';
+import type { MetricQueries } from '../app/ports/metric-queries';
+import { cyclesGateCheck } from '../app/cycles-gate-check';
+import { metricsGateCheck } from '../app/metrics-gate-check';
 
 export interface GateWiring {
   config: ShipgateConfig;
   clock: Clock;
   calendars: FreezeCalendars;
   changes: ChangeManagement;
-  github: { commitChecks: CommitChecks; deployments: DeploymentLookup };
+  github: { commitChecks: CommitChecks; deployments: DeploymentLookup; cycleRuns?: CycleRuns };
+  /** Prometheus (PROMETHEUS_URL); without it a `metrics` gate blocks saying so. */
+  prometheus?: MetricQueries | undefined;
   /** shipgate's deployment history; without it soak reads GitHub Deployments only and the redeploy gate is off. */
   history?: DeploymentHistory;
   /** Web URL of a commit, for links in gate summaries (Slack); plain-text output leaves it out. */
@@ -28,7 +34,7 @@ export interface GateWiring {
 /**
  * Every gate, wired once for the bot (request time and right before execution) and for
  * `shipgate plan`: freeze, ServiceNow (change record honouring an approved emergency override,
- * incidents), GitHub (checks, soak) and redeploy.
+ * incidents), GitHub (checks, soak, cycles), Prometheus (metrics) and redeploy.
  */
 export function buildGates(w: GateWiring): GateEvaluator {
   const gates = new GateEvaluator({ config: w.config, clock: w.clock }).register('freeze', freezeGateCheck(w.calendars, w.config));
@@ -40,6 +46,12 @@ export function buildGates(w: GateWiring): GateEvaluator {
     timeZone: w.config.timezone,
     ...(w.commitUrl ? { commitUrl: w.commitUrl } : {}),
   });
+  gates
+    .register(
+      'cycles',
+      cyclesGateCheck({ ...(w.github.cycleRuns ? { runs: w.github.cycleRuns } : {}), deployments: w.github.deployments, ...(w.history ? { history: w.history } : {}), timeZone: w.config.timezone }),
+    )
+    .register('metrics', metricsGateCheck(w.prometheus));
   return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../app/logger';
 import type { CommitChecks } from '../app/ports/commit-checks';
+import type { CycleRuns } from '../app/ports/cycle-runs';
 import type { DeploymentLookup } from '../app/ports/deployment-lookup';
 import type { EnvironmentReviews } from '../app/ports/environment-reviews';
 import type { GitData } from '../app/ports/git-data';
@@ -23,6 +24,7 @@ import { GitHubProtectionRuleCallback } from '../adapters/github/github-protecti
 import { GitHubCompare } from '../adapters/github/github-compare';
 import { GitHubCommitChecks } from '../adapters/github/github-commit-checks';
 import { GitHubDeploymentLookup } from '../adapters/github/github-deployment-lookup';
+import { GitHubCycleRuns } from '../adapters/github/github-cycle-runs';
 import { commitUrlFor } from '../adapters/github/commit-url';
 
 /** The GitHub variables every command reads (`serve` and `plan` alike). */
@@ -41,6 +43,7 @@ export interface GitHubAdapters {
   compare: SourceCompare;
   commitChecks: CommitChecks;
   deployments: DeploymentLookup;
+  cycleRuns: CycleRuns;
   pulls: PullRequests;
   git: GitData;
   reviews: EnvironmentReviews;
@@ -77,6 +80,7 @@ export function buildGitHub(env: GitHubEnv, logger: Logger, tuning: GitHubClient
     compare: new GitHubCompare(client, { etags }),
     commitChecks: new GitHubCommitChecks(client, { etags, statusMemo }),
     deployments: new GitHubDeploymentLookup(client, { etags }),
+    cycleRuns: new GitHubCycleRuns(client, { etags }),
     pulls,
     git: new GitHubGitData(client),
     reviews: new GitHubEnvironmentReviews(client),

@@ -6,21 +6,30 @@ import { transition, type Promotion } from '../../domain/promotion';
 import type { ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';
 import { StepWait } from './step-wait';
+import { wakeKeys } from '../../domain/wake-keys';
 
 /** How long gates that could not be checked (a service answering 5xx) are retried before the promotion fails. */
 const UNCHECKABLE_RETRY_MS = 10 * 60_000;
 
-type WaitingGate = GateResultFor<'freeze', 'queued_for_window'> | GateResultFor<'changeRecord', 'cr_awaiting_approval' | 'cr_to_create'>;
+type WaitingGate =
+  | GateResultFor<'freeze', 'queued_for_window'>
+  | GateResultFor<'changeRecord', 'cr_awaiting_approval' | 'cr_to_create'>
+  | GateResultFor<'cycles', 'cycles_pending'>;
 
 /** Gates that pass on their own in time: re-check later instead of failing. */
 function waitsOnItsOwn(r: GateResult): r is WaitingGate {
-  return r.status === 'pending' && ((r.gate === 'freeze' && r.code === 'queued_for_window') || (r.gate === 'changeRecord' && (r.code === 'cr_awaiting_approval' || r.code === 'cr_to_create')));
+  return (
+    r.status === 'pending' &&
+    ((r.gate === 'freeze' && r.code === 'queued_for_window') ||
+      (r.gate === 'changeRecord' && (r.code === 'cr_awaiting_approval' || r.code === 'cr_to_create')) ||
+      (r.gate === 'cycles' && r.code === 'cycles_pending'))
+  );
 }
 
 /**
  * Re-checks every gate right before execution, then approved → running, atomically (one
  * attempt wins). Gates that pass on their own (the next freeze window, a change awaiting
- * approval) are re-checked by a delayed look; gates that could not be checked because a
+ * approval, the remaining `cycles` runs) are re-checked by a delayed look; gates that could not be checked because a
  * service failed are retried for a while; any other blocker fails the promotion unexecuted.
  */
 export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
@@ -46,7 +55,9 @@ export async function startStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<
         : undefined,
       [{ type: 'rescheduled', data: { until: new Date(now.getTime() + wait).toISOString(), waitingFor: waiting.map((r) => r.code) } }],
     );
-    throw new StepWait(wait, [], 'gates that pass on their own');
+    // a cycle completing (workflow_run webhook on the candidate) is looked at at once
+    const wakeOn = waiting.some((r) => r.gate === 'cycles') && p.sha ? [wakeKeys.sha(p.repo, p.sha)] : [];
+    throw new StepWait(wait, wakeOn, 'gates that pass on their own');
   }
   if (!gatesAllow(results, 'execute')) {
     const blockers = results.filter((r) => r.status !== 'pass' && r.status !== 'warn');

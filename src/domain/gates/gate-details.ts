@@ -234,6 +234,80 @@ export interface RedeployGateDetails {
   redeploy_forced: RedeployDetails & { force: true };
 }
 
+// cycles
+
+export interface CyclesBaseDetails {
+  sha: string;
+  from: string;
+  /** Workflow file, e.g. "surveillance-pipeline.yml". */
+  workflow: string;
+  /** Successful runs needed. */
+  count: number;
+}
+
+export interface CyclesRunDetails {
+  id: number;
+  runNumber?: number;
+  url: string;
+  /** ISO instant the run was created. */
+  createdAt: string;
+}
+
+export interface CyclesCountedDetails extends CyclesBaseDetails {
+  /** When the candidate was deployed in the source environment (runs count from then on). */
+  deployedAt: string;
+  source: 'shipgate' | 'github';
+  reference?: string;
+  /** Successful runs counted (may exceed `count`). */
+  have: number;
+  runs: CyclesRunDetails[];
+  /** Estimated start of the next run (only while pending and an estimate exists). */
+  nextExpectedAt?: string;
+}
+
+export interface CyclesGateDetails {
+  cycles_ok: CyclesCountedDetails;
+  cycles_pending: CyclesCountedDetails;
+  cycles_never_deployed: CyclesBaseDetails;
+  cycles_not_for_rollback: { workflow: string; count: number };
+  cycles_no_candidate: { workflow: string; count: number };
+  cycles_unavailable: CyclesBaseDetails & { error: string };
+}
+
+// metrics
+
+/** What one metric query came to (see metrics-gate.ts). */
+export type MetricOutcome = 'within' | 'over_max' | 'under_min' | 'empty' | 'not_a_number' | 'ambiguous' | 'unsupported_result' | 'query_failed';
+
+export interface MetricCheckDetails {
+  name: string;
+  query: string;
+  max?: number;
+  min?: number;
+  outcome: MetricOutcome;
+  /** The value compared (within / over_max / under_min). */
+  value?: number;
+  /** Labels of the one series (vector results). */
+  labels?: Record<string, string>;
+  /** Series returned (ambiguous). */
+  series?: number;
+  /** Why it could not be read (query_failed, unsupported_result). */
+  error?: string;
+}
+
+export interface MetricsDetails {
+  metrics: MetricCheckDetails[];
+}
+
+export interface MetricsGateDetails {
+  metrics_ok: MetricsDetails;
+  metrics_out_of_bounds: MetricsDetails;
+  metrics_unavailable: MetricsDetails;
+  /** `metrics` configured but PROMETHEUS_URL not set. */
+  metrics_not_configured: { names: string[] };
+  metrics_not_for_rollback: { names: string[] };
+}
+
 /** Every gate's reason codes and their details; `check_failed` applies to any gate. */
 export interface GateDetailMap {
   candidate: CandidateGateDetails & { check_failed: CheckFailedDetails };
@@ -245,4 +319,6 @@ export interface GateDetailMap {
   checks: ChecksGateDetails & { check_failed: CheckFailedDetails };
   soak: SoakGateDetails & { check_failed: CheckFailedDetails };
   redeploy: RedeployGateDetails & { check_failed: CheckFailedDetails };
+  cycles: CyclesGateDetails & { check_failed: CheckFailedDetails };
+  metrics: MetricsGateDetails & { check_failed: CheckFailedDetails };
 }

@@ -17,7 +17,7 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Kno
           ? mrk`; ${n} approval${n > 1 ? 's' : ''} from ${describePrincipals(e.approvers)}`
           : '; no approval';
       const checklist = e.checklist?.length ? `; checklist of ${e.checklist.length} item${e.checklist.length > 1 ? 's' : ''} before the request` : '';
-      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${approvals}${checklist}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}`;
+      return mrk`• *${e.name}*: deployers ${describePrincipals(e.deployers)}${approvals}${checklist}${e.changeRecord !== 'none' ? `; change record ${e.changeRecord}` : ''}${e.soak ? `; soak ${e.soak}` : ''}${e.cycles ? `; ${e.cycles.count} cycles of ${e.cycles.workflow}` : ''}${e.metrics?.length ? `; metrics ${e.metrics.map((m) => m.name).join(', ')}` : ''}`;
     }),
     '\n',
   );

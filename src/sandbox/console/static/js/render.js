@@ -211,6 +211,8 @@ export function guideHtml() {
     signOff +
     '<div class="card"><div class="card-section people"><h3>Demo people</h3>' + people + '</div></div>' +
     '<div class="card"><div class="card-section"><h3>Services</h3><ul>' + services + '</ul></div></div>' +
+    '<div class="card"><div class="card-section"><h3>Cycles and metrics gates</h3><p><b>cycles</b>: prod needs 2 successful <code>surveillance-pipeline.yml</code> runs on the candidate in the source environment (int / test) since it was deployed there. The seed ran them, so the prod card shows <i>2 of 2 cycles</i> with their links; a new candidate starts at 0 and an approved promotion waits for the runs.</p>' +
+    '<p><b>metrics</b>: Prometheus instant queries with <code>max</code>/<code>min</code>, shown as <i>error rate 0.004 \u2264 0.01</i>. Here a Prometheus emulator answers the demo query (0.004); for a real Prometheus set <code>PROMETHEUS_URL</code> and start with <code>--config</code> and a copy of the demo config whose query it answers (docs/sandbox.md).</p></div></div>' +
     '<div class="card"><div class="card-section"><h3>Move to a real workspace</h3><ol>' +
     '<li>Create the Slack app from <code>manifest.yml</code> (api.slack.com/apps \u2192 Create New App \u2192 From a manifest) and install it.</li>' +
     '<li>Write your <code>shipgate.yml</code> (start from <code>examples/shipgate.yml</code>) and run <code>shipgate config validate</code>.</li>' +

@@ -1,0 +1,60 @@
+/**
+ * Seeds the `cycles` gate's runs (examples/sandbox/shipgate.yml: prod needs 2 successful runs
+ * of `surveillance-pipeline.yml` on the candidate in the source environment since it was
+ * deployed there). Each demo repository gets the workflow and, on the SHA now in the
+ * environment before prod, runs after that deployment: markets-pipeline (int) two successes
+ * and a failure in between (which does not count), databricks-jobs (test) two successes. The
+ * card of a prod request then shows "2 of 2 cycles" with the runs' links; a newer candidate
+ * starts again at 0 (trigger runs with the emulated GitHub's dispatch to watch it count).
+ */
+import type { GitHubEmulator } from '../emulators/github-emulator';
+
+const HOUR = 3_600_000;
+
+export const CYCLES_WORKFLOW = 'surveillance-pipeline.yml';
+
+export interface CyclesSeedClock {
+  skewMs: number;
+}
+
+/** One planned run: on `ref`'s head, `hoursAgo` before now, with this conclusion. */
+interface PlannedRun {
+  repo: string;
+  ref: string;
+  hoursAgo: number;
+  conclusion: 'success' | 'failure';
+}
+
+export async function seedCycleRuns(github: GitHubEmulator, clock: CyclesSeedClock, token: string, repos: { markets: string; platform: string }): Promise<number[]> {
+  for (const repo of [repos.markets, repos.platform]) {
+    github.addWorkflow(repo, {
+      file: CYCLES_WORKFLOW,
+      name: 'surveillance-pipeline',
+      jobName: 'surveillance',
+      stepName: 'Trade surveillance checks',
+      durations: { queuedMs: 1000, inProgressMs: 4000 },
+      logLines: ['surveillance: 0 alerts over the last cycle'],
+    });
+  }
+  const plan: PlannedRun[] = [
+    { repo: repos.markets, ref: 'main', hoursAgo: 18, conclusion: 'success' },
+    { repo: repos.markets, ref: 'main', hoursAgo: 12, conclusion: 'failure' },
+    { repo: repos.markets, ref: 'main', hoursAgo: 6, conclusion: 'success' },
+    { repo: repos.platform, ref: 'test', hoursAgo: 16, conclusion: 'success' },
+    { repo: repos.platform, ref: 'test', hoursAgo: 4, conclusion: 'success' },
+  ].sort((a, b) => b.hoursAgo - a.hoursAgo) as PlannedRun[];
+  const ids: number[] = [];
+  for (const r of plan) {
+    clock.skewMs = -r.hoursAgo * HOUR;
+    github.setWorkflowOutcome(r.repo, CYCLES_WORKFLOW, r.conclusion);
+    const res = await fetch(`${github.url}/repos/${r.repo}/actions/workflows/${CYCLES_WORKFLOW}/dispatches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json' },
+      body: JSON.stringify({ ref: r.ref, return_run_details: true }),
+    });
+    if (!res.ok) throw new Error(`sandbox seed: dispatching ${CYCLES_WORKFLOW} in ${r.repo} answered ${res.status}: ${await res.text()}`);
+    ids.push(Number(((await res.json()) as { workflow_run_id: number }).workflow_run_id));
+  }
+  for (const repo of [repos.markets, repos.platform]) github.setWorkflowOutcome(repo, CYCLES_WORKFLOW, 'success');
+  return ids;
+}

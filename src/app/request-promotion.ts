@@ -78,6 +78,7 @@ export class RequestPromotion {
       ...(input.options.cr ? { cr: input.options.cr } : {}),
       ...(input.options.reason ? { reason: input.options.reason } : {}),
       ...(input.options.force ? { force: true } : {}),
+      ...(input.options.hotfix ? { hotfix: input.options.hotfix } : {}),
       requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
       channel: input.channelId,
       at: now,
@@ -92,6 +93,7 @@ export class RequestPromotion {
       cr: p.cr,
       reason: p.reason,
       ...(p.force ? { force: true } : {}),
+      ...(p.hotfix ? { hotfix: p.hotfix } : {}),
       channel: p.channel,
     });
     this.d.logger.info({ promotionId: p.id, service: p.service, env: p.env }, 'promotion requested');

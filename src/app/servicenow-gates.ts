@@ -65,7 +65,8 @@ export function incidentsCheck(d: ServiceNowGateDeps): GateCheck {
     const gctx = { priorities, service: ctx.service.name, ...(ci ? { ci } : {}) };
     if (!ci) return incidentsNoCi(gctx);
     try {
-      return incidentsGate(await d.changes.activeIncidents(ci, priorities), gctx);
+      const open = await d.changes.activeIncidents(ci, priorities);
+      return incidentsGate(open.filter((i) => i.number !== ctx.hotfixIncident), gctx);
     } catch (e) {
       return incidentsUnavailable(gctx, reason(e));
     }

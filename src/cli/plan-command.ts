@@ -15,7 +15,7 @@ import type { DeploymentHistory } from '../app/ports/deployment-history';
 import { PlanPromotion } from '../app/plan-promotion';
 import { buildGitHub } from '../wiring/build-github';
 import { buildFreezeCalendars, buildGates } from '../wiring/build-gates';
-import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
+import { buildChangeManagement, buildIncidentLookup, serviceNowConfigured } from '../wiring/build-change-management';
 import { RedisDeploymentHistory } from '../adapters/redis/redis-deployment-history';
 import { RedisKeys } from '../adapters/redis/redis-keys';
 
@@ -393,7 +393,8 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
     const changes = buildChangeManagement(env, config, { logger });
     const calendars = buildFreezeCalendars(config, loaded.baseDir, { clock, logger, ...(serviceNowConfigured(env) ? { blackouts: changes } : {}) });
     const history = handle.history ? { history: handle.history } : {};
-    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, ...history });
+    const incidents = buildIncidentLookup(env, { logger });
+    const gates = buildGates({ config, clock, calendars, changes, incidents, github, commitUrl: github.commitUrl, ...history });
     const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {

@@ -3,6 +3,8 @@ import { cronParser } from '../calendar/libraries';
 import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
+import { hotfixSchema } from './hotfix-schema';
+import { pipelineSchema } from './pipeline-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -90,6 +92,7 @@ export const environmentSchema = z.strictObject({
   soak: duration.optional(),
   blockOnIncidents: z.array(z.number().int().min(1).max(5)).default([]),
   approvalTimeout: duration.optional(),
+  hotfix: hotfixSchema.optional(),
 });
 
 const templateString = z.string();
@@ -115,7 +118,7 @@ const branchStrategy = z.strictObject({
 export const serviceSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'service names are letters, digits, ".", "-" and "_"'),
   repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"'),
-  pipeline: z.array(z.string()).min(2, 'a pipeline needs at least two environments'),
+  pipeline: pipelineSchema,
   requiredChecks: z.array(z.string().min(1)).default([]),
   servicenow: z
     .strictObject({

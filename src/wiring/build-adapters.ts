@@ -23,6 +23,8 @@ import { SlackChatDelivery } from '../adapters/slack/slack-chat-delivery';
 import { ShipgateMetrics } from '../adapters/metrics/shipgate-metrics';
 import { OutboundFetch } from '../adapters/http/outbound-fetch';
 import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
+import { incidentLookupFromEnv } from '../adapters/servicenow/incident-lookup-from-env';
+import type { IncidentLookup } from '../app/ports/incident-lookup';
 import { DatabricksJobsClient } from '../adapters/databricks/databricks-jobs-client';
 import { commitUrlFor } from '../adapters/github/commit-url';
 import { buildGitHub, type GitHubAdapters } from './build-github';
@@ -56,6 +58,8 @@ export interface Adapters {
   slack: SlackAdapters;
   github: GitHubAdapters;
   changes: ChangeManagement;
+  /** Incidents by number (`hotfix=INC…`). */
+  incidents: IncidentLookup;
   calendars: CachedFreezeCalendars;
   databricks: DatabricksJobsClient | undefined;
   wakes: RedisWakeRegistry;
@@ -142,6 +146,7 @@ export function buildAdapters(o: ShipgateOptions): Adapters {
       fetch: outbound.fetch,
     }),
     changes,
+    incidents: incidentLookupFromEnv(env, { logger, client: { fetch: outbound.fetch } }),
     calendars: buildFreezeCalendars(config, o.baseDir ?? process.cwd(), { clock, logger, blackouts: changes }),
     databricks: env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) : undefined,
     wakes: new RedisWakeRegistry(redis, keys),

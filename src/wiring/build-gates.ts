@@ -12,12 +12,17 @@ import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
+import type { IncidentLookup } from '../app/ports/incident-lookup';
+import { hotfixCheck } from '../app/hotfix-check';
+import { sourceStageReader } from '../app/source-stage';
 
 export interface GateWiring {
   config: ShipgateConfig;
   clock: Clock;
   calendars: FreezeCalendars;
   changes: ChangeManagement;
+  /** Incidents by number for `hotfix=INC…`; without it a hotfix is never applied (and says so). */
+  incidents?: IncidentLookup;
   github: { commitChecks: CommitChecks; deployments: DeploymentLookup };
   /** shipgate's deployment history; without it soak reads GitHub Deployments only and the redeploy gate is off. */
   history?: DeploymentHistory;
@@ -31,7 +36,12 @@ export interface GateWiring {
  * incidents), GitHub (checks, soak) and redeploy.
  */
 export function buildGates(w: GateWiring): GateEvaluator {
-  const gates = new GateEvaluator({ config: w.config, clock: w.clock }).register('freeze', freezeGateCheck(w.calendars, w.config));
+  const gates = new GateEvaluator({
+    config: w.config,
+    clock: w.clock,
+    sourceStage: sourceStageReader(w.history, w.github.deployments),
+    ...(w.incidents ? { hotfix: hotfixCheck(w.incidents) } : {}),
+  }).register('freeze', freezeGateCheck(w.calendars, w.config));
   registerServiceNowGates(gates, { changes: w.changes, hasEmergencyOverride: (p) => Boolean(p.override?.approvedBy) });
   registerGitHubGates(gates, {
     commitChecks: w.github.commitChecks,

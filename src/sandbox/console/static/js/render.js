@@ -201,7 +201,7 @@ export function guideHtml() {
   var people = b.users.map(function (u) {
     return '<div class="row">' + avatar(u.id, 'sm') + '<div class="row-main"><span class="row-title">' + esc(u.realName) + ' <span style="font-weight:400;color:#616061">@' + esc(u.name) + '</span></span><div class="row-meta">' + esc(u.title + ' \u00b7 ' + u.can) + '</div></div></div>';
   }).join('');
-  var services = b.services.map(function (s) { return '<li><b>' + esc(s.name) + '</b> (' + esc(s.repo) + ', ' + esc(s.strategy) + '): ' + esc(s.pipeline.join(' \u2192 ')) + '</li>'; }).join('');
+  var services = b.services.map(function (s) { return '<li><b>' + esc(s.name) + '</b> (' + esc(s.repo) + ', ' + esc(s.strategy) + '): ' + esc(s.pipeline) + '</li>'; }).join('');
   return '<div class="guide"><div class="card"><div class="card-section"><h3>Try it</h3><ol>' + steps + '</ol></div></div>' +
     '<div class="card"><div class="card-section people"><h3>Demo people</h3>' + people + '</div></div>' +
     '<div class="card"><div class="card-section"><h3>Services</h3><ul>' + services + '</ul></div></div>' +

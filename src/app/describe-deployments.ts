@@ -3,7 +3,7 @@ import { runLabel } from '../domain/evidence';
 import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../shared/mrkdwn';
 import { deployedSha, isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
-import { displayPipeline, displayStage, isParallel, pipelineEnvs, stageOf } from '../domain/pipeline-stages';
+import { asCode, displayPipeline, displayStage, isParallel, pipelineEnvs, stageOf } from '../domain/pipeline-stages';
 import { ShipgateError } from '../shared/shipgate-error';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { FreezeCalendars } from './ports/freeze-calendars';
@@ -78,7 +78,7 @@ export class DescribeDeployments {
   async historyOf(serviceName: string, envName?: string): Promise<Mrkdwn> {
     const s = findService(this.d.config, serviceName);
     if (envName && !pipelineEnvs(s.pipeline).includes(envName)) {
-      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${displayPipeline(s.pipeline)}.`);
+      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${displayPipeline(s.pipeline, asCode)}.`);
     }
     const recent = (await this.d.repo.recent(200, s.name)).filter((p) => !envName || p.env === envName).slice(0, 15);
     if (!recent.length) return mrk`No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;

@@ -2,7 +2,7 @@ import type { PromoteOptions } from '../domain/command-parser';
 import { describeIncidentChannels, groupsIn, isIncidentChannel, mayRequest } from '../domain/policy';
 import { newPromotion, type Promotion } from '../domain/promotion';
 import { promotionId } from '../domain/promotion-id';
-import { displayPipeline, pipelineEnvs } from '../domain/pipeline-stages';
+import { asCode, displayPipeline, pipelineEnvs } from '../domain/pipeline-stages';
 import { findService, lastEnvironment } from '../domain/resolve-request';
 import { chooseRollbackTarget } from '../domain/rollback-target';
 import { ShipgateError } from '../shared/shipgate-error';
@@ -45,7 +45,7 @@ export class RequestRollback {
     const envs = pipelineEnvs(service.pipeline);
     if (!envs.includes(envName)) {
       const close = closestNames(envName, envs, 1);
-      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${service.name}. Pipeline: ${displayPipeline(service.pipeline)}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`);
+      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${service.name}. Pipeline: ${displayPipeline(service.pipeline, asCode)}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`);
     }
     return { service, env: config.environments.find((e) => e.name === envName)! };
   }

@@ -67,15 +67,20 @@ export function isLastEnvironment(pipeline: readonly PipelineEntry[], env: strin
   return last !== undefined && last.length === 1 && last[0] === env;
 }
 
-/** "perf" or "[perf | security]". */
-export function displayStage(stage: Stage): string {
-  return stage.length === 1 ? stage[0]! : `[${stage.join(' | ')}]`;
+/** "perf" or "[perf | security]" (each name through `name`, e.g. to quote it as code). */
+export function displayStage(stage: Stage, name: (env: string) => string = (e) => e): string {
+  return stage.length === 1 ? name(stage[0]!) : `[${stage.map(name).join(' | ')}]`;
 }
 
 /** "dev → [perf | security] → staging → prod". */
-export function displayPipeline(pipeline: readonly PipelineEntry[]): string {
-  return stagesOf(pipeline).map(displayStage).join(' → ');
+export function displayPipeline(pipeline: readonly PipelineEntry[], name: (env: string) => string = (e) => e): string {
+  return stagesOf(pipeline)
+    .map((s) => displayStage(s, name))
+    .join(' → ');
 }
+
+/** An environment name as inline code: `prod`. */
+export const asCode = (env: string): string => `\`${env}\``;
 
 /** The environments of the stages strictly between `from`'s and `to`'s (what a jump skips). */
 export function stagesBetween(pipeline: readonly PipelineEntry[], from: string, to: string): string[] {

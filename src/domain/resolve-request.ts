@@ -2,7 +2,7 @@ import type { EnvironmentConfig, ServiceConfig, ShipgateConfig } from '../config
 import { closestNames } from '../shared/closest-names';
 import type { PromoteOptions } from './command-parser';
 import { ShipgateError } from '../shared/shipgate-error';
-import { displayPipeline, displayStage, firstEnvironment, lastEnvironmentOf, nextStage, pipelineEnvs, previousStage } from './pipeline-stages';
+import { asCode, displayPipeline, displayStage, firstEnvironment, lastEnvironmentOf, nextStage, pipelineEnvs, previousStage } from './pipeline-stages';
 
 export interface ResolvedTarget {
   service: ServiceConfig;
@@ -32,7 +32,7 @@ function findEnv(config: ShipgateConfig, service: ServiceConfig, name: string, r
   const close = closestNames(name, envs, 1);
   throw new ShipgateError(
     'unknown_environment',
-    `\`${name}\` is not an environment of ${service.name}${role === 'source' ? ' (from=)' : ''}. Pipeline: ${displayPipeline(service.pipeline)}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`,
+    `\`${name}\` is not an environment of ${service.name}${role === 'source' ? ' (from=)' : ''}. Pipeline: ${displayPipeline(service.pipeline, asCode)}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`,
     { env: name, pipeline: envs },
   );
 }

@@ -1,4 +1,5 @@
 import { gate } from '../domain/gates/gate-result';
+import { fromStored, mrk } from '../shared/mrkdwn';
 import type { Promotion } from '../domain/promotion';
 import { changeRecordGate, changeRecordUnavailable, type ChangeRequirement } from '../domain/servicenow/change-record-gate';
 import { incidentsGate, incidentsNoCi, incidentsUnavailable } from '../domain/servicenow/incidents-gate';
@@ -66,7 +67,13 @@ export function incidentsCheck(d: ServiceNowGateDeps): GateCheck {
     if (!ci) return incidentsNoCi(gctx);
     try {
       const open = await d.changes.activeIncidents(ci, priorities);
-      return incidentsGate(open.filter((i) => i.number !== ctx.hotfixIncident), gctx);
+      const result = incidentsGate(
+        open.filter((i) => i.number !== ctx.hotfixIncident),
+        gctx,
+      );
+      // the incident a hotfix fixes does not block it; the summary says it was left out
+      if (!ctx.hotfixIncident || !open.some((i) => i.number === ctx.hotfixIncident)) return result;
+      return gate('incidents', result.status, result.code, mrk`${fromStored(result.summary)} (besides ${ctx.hotfixIncident}, the incident this hotfix fixes)`, result.details);
     } catch (e) {
       return incidentsUnavailable(gctx, reason(e));
     }

@@ -73,6 +73,7 @@ describe('hotfix=INC… fast track', () => {
     });
     expect(gateOf(p, 'soak')).toMatchObject({ status: 'pass', code: 'soak_ok', details: { soak: '1h' } });
     expect(gateOf(p, 'incidents')).toMatchObject({ status: 'pass', code: 'incidents_none' });
+    expect(gateOf(p, 'incidents')!.summary).toContain('(besides INC0012345, the incident this hotfix fixes)');
     expect(gateOf(p, 'approval')).toMatchObject({ status: 'pending' });
     const card = cardOf(h, p);
     expect(card).toContain('Hotfix risk-models: staging → prod');

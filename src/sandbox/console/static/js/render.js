@@ -205,6 +205,10 @@ export function guideHtml() {
   return '<div class="guide"><div class="card"><div class="card-section"><h3>Try it</h3><ol>' + steps + '</ol></div></div>' +
     '<div class="card"><div class="card-section people"><h3>Demo people</h3>' + people + '</div></div>' +
     '<div class="card"><div class="card-section"><h3>Services</h3><ul>' + services + '</ul></div></div>' +
+    '<div class="card"><div class="card-section"><h3>Parallel stages and hotfixes</h3><ul>' +
+    '<li><b>risk-models</b> runs <code>dev \u2192 [perf | security] \u2192 staging \u2192 prod</code>: perf and security are promoted from dev one at a time (<code>/promote risk-models perf</code>); staging takes a build only once it succeeded in <b>both</b>, and the card names the member that lacks it.</li>' +
+    '<li><code>/promote risk-models prod hotfix=INC0012345 cr=CHG0030005</code>: while INC0012345 is open on risk-models in ServiceNow, prod\u2019s soak drops from 24h to 1h (<code>hotfix: { soak: 1h }</code>). Approvals, freezes, the change record and the path still apply. A resolved incident (INC0012301) or ServiceNow being down leaves the normal gates, and the card says why.</li>' +
+    '</ul></div></div>' +
     '<div class="card"><div class="card-section"><h3>Move to a real workspace</h3><ol>' +
     '<li>Create the Slack app from <code>manifest.yml</code> (api.slack.com/apps \u2192 Create New App \u2192 From a manifest) and install it.</li>' +
     '<li>Write your <code>shipgate.yml</code> (start from <code>examples/shipgate.yml</code>) and run <code>shipgate config validate</code>.</li>' +

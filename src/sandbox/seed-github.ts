@@ -333,7 +333,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   github.setBranchProtection(PLATFORM_REPO, 'prod', { requiredChecks: ['unit-tests', 'ci-test'] });
 
   // acme/risk: the parallel-stage service (dev → [perf | security] → staging → prod)
-  await seedRiskModels({ github, at, api, random, author: AUTHORS.erin, deployments });
+  await seedRiskModels({ github, at, api, random, author: AUTHORS.erin, record: (d) => deployments.push(d) });
 
   clock.skewMs = 0;
   github.tick();

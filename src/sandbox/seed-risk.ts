@@ -8,7 +8,21 @@
  */
 import type { GitHubEmulator } from '../emulators/github-emulator';
 import { promotionId } from '../domain/promotion-id';
-import type { SeededDeployment } from './seed-github';
+
+/** One seeded deployment (the shape of seed-github's SeededDeployment, which records it). */
+export interface RiskDeployment {
+  service: string;
+  repo: string;
+  from: string;
+  env: string;
+  sha: string;
+  at: Date;
+  runs: Array<{ id: number; name: string; runNumber?: number; url: string; headSha: string }>;
+  pullRequests: Array<{ number: number; url: string; title: string }>;
+  matches: Array<{ name: string; value: string; source: string }>;
+  promotionId?: string;
+  reason?: string;
+}
 
 export const RISK_REPO = 'acme/risk';
 
@@ -21,7 +35,7 @@ export interface RiskSeedContext {
   api: <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
   random: () => number;
   author: { name: string; email: string; login: string };
-  deployments: SeededDeployment[];
+  record: (d: RiskDeployment) => void;
 }
 
 export async function seedRiskModels(c: RiskSeedContext): Promise<void> {
@@ -55,7 +69,7 @@ export async function seedRiskModels(c: RiskSeedContext): Promise<void> {
     const finished = at(hoursAgo - 0.1);
     await api('POST', `/repos/${RISK_REPO}/deployments/${dep.id}/statuses`, { state: 'success', log_url: started.html_url, description: 'Deployed by deploy.yml' });
     const run = { id: started.workflow_run_id, name: 'deploy', runNumber: Number(github.run(started.workflow_run_id)?.run_number), url: started.html_url, headSha: sha };
-    c.deployments.push({
+    c.record({
       service: 'risk-models',
       repo: RISK_REPO,
       from,

@@ -33,9 +33,10 @@ services:
 const short = (sha: string) => sha.slice(0, 7);
 
 async function reply(h: Harness, text: string, userId: string = USERS.engineer): Promise<string> {
-  const before = h.ephemeralsFor(userId).length;
+  const before = h.slack.ephemerals(userId).length;
   await h.promote(text, userId);
-  return waitUntil(`a reply to /promote ${text}`, () => h.ephemeralsFor(userId).slice(before)[0]);
+  const e = await waitUntil(`a reply to /promote ${text}`, () => h.slack.ephemerals(userId).slice(before)[0]);
+  return `${e.text}\n${JSON.stringify(e.blocks ?? [])}`;
 }
 
 async function deploy(h: Harness, text: string): Promise<Promotion> {
@@ -73,6 +74,10 @@ describe('parallel pipeline stages', () => {
     expect((await h.app.audit.forPromotion(early.id)).find((a) => a.type === 'gates_blocked')?.data).toMatchObject({
       gates: expect.arrayContaining([expect.objectContaining({ gate: 'path', code: 'stage_incomplete' })]),
     });
+
+    // the plan says the same before anything is requested
+    const plan = await reply(h, 'plan risk-models staging');
+    expect(plan).toContain('every member of [perf | security] first: `security` has no successful deployment');
 
     // sideways inside the stage is refused
     const sideways = await h.request('risk-models security from=perf', USERS.engineer, 'blocked');

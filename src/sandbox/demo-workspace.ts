@@ -147,7 +147,7 @@ export const TRY_COMMANDS: readonly TryCommand[] = [
     as: 'U0RELMGR1',
     channel: RELEASES_CHANNEL,
     command: '/promote risk-models prod hotfix=INC0012345 cr=CHG0030005',
-    then: 'INC0012345 is open on risk-models: prod soak 24h → 1h (the build has run in staging for 3h); Ravi still approves. hotfix=INC0012301 (resolved) is not applied',
+    then: 'INC0012345 is open on risk-models: prod soak 24h → 1h (the build in staging has run there for 3h, unless step 4 replaced it); Ravi still approves. hotfix=INC0012301 (resolved) is not applied',
   },
 ];
 

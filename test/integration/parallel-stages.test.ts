@@ -70,7 +70,7 @@ describe('parallel pipeline stages', () => {
     expect(pathOf(early)).toMatchObject({ status: 'block', code: 'stage_incomplete', details: { stage: ['perf', 'security'], missing: ['security'], candidate: sha } });
     expect(pathOf(early)!.summary).toBe(`\`staging\` needs \`${short(sha)}\` to have succeeded in every member of [perf | security] first: \`security\` has no successful deployment`);
     const card = h.slack.message(early.channel, early.messageTs!)!;
-    expect(JSON.stringify(card.blocks)).toContain('security');
+    expect(JSON.stringify(card.blocks)).toContain('Promote risk-models: [perf | security] → staging');
     expect((await h.app.audit.forPromotion(early.id)).find((a) => a.type === 'gates_blocked')?.data).toMatchObject({
       gates: expect.arrayContaining([expect.objectContaining({ gate: 'path', code: 'stage_incomplete' })]),
     });

@@ -4,6 +4,7 @@ import { clipMrkdwn, fromStored, joinMd, link, mrk, mention, type Mrkdwn } from 
 import { deployedSha, isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { isGate } from '../domain/gates/gate-result';
+import { asCode, displayPipeline, displayStage, isParallel, pipelineEnvs, stageOf } from '../domain/pipeline-stages';
 import { ShipgateError } from '../shared/shipgate-error';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { FreezeCalendars } from './ports/freeze-calendars';
@@ -54,8 +55,9 @@ export class DescribeDeployments {
     const out: Mrkdwn[] = [];
     for (const s of services) {
       const recent = await this.d.repo.recent(200, s.name);
-      out.push(mrk`*${s.name}* (${s.repo}, ${s.strategy.type})`);
-      for (const env of s.pipeline) {
+      out.push(mrk`*${s.name}* (${s.repo}, ${s.strategy.type}): ${displayPipeline(s.pipeline)}`);
+      for (const env of pipelineEnvs(s.pipeline)) {
+        const stage = stageOf(s.pipeline, env) ?? [env];
         const last = (await this.d.history.list(s.name, env, 20)).find((d) => d.outcome === 'succeeded');
         const inflight = recent.filter((p) => p.env === env && !isTerminal(p.state));
         const holder = await this.d.locks.holder(s.name, env);
@@ -66,7 +68,9 @@ export class DescribeDeployments {
           ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})${signOffProgress(p)}`),
           holder && !inflight.some((p) => p.id === holder) ? mrk`:lock: locked by \`${holder}\`` : undefined,
         ].filter((x): x is Mrkdwn => x !== undefined);
-        out.push(mrk`• *${env}*: ${joinMd(parts, ' · ')}`);
+        // a member of a parallel stage says so (each member has its own line and its own build)
+        const member = isParallel(stage) ? ` (parallel stage ${displayStage(stage)})` : '';
+        out.push(mrk`• *${env}*${member}: ${joinMd(parts, ' · ')}`);
       }
     }
     return joinMd(out, '\n');
@@ -74,8 +78,8 @@ export class DescribeDeployments {
 
   async historyOf(serviceName: string, envName?: string): Promise<Mrkdwn> {
     const s = findService(this.d.config, serviceName);
-    if (envName && !s.pipeline.includes(envName)) {
-      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${s.pipeline.map((e) => `\`${e}\``).join(' → ')}.`);
+    if (envName && !pipelineEnvs(s.pipeline).includes(envName)) {
+      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${s.name}. Pipeline: ${displayPipeline(s.pipeline, asCode)}.`);
     }
     const recent = (await this.d.repo.recent(200, s.name)).filter((p) => !envName || p.env === envName).slice(0, 15);
     if (!recent.length) return mrk`No promotions of *${s.name}*${envName ? ` to *${envName}*` : ''} yet.`;

@@ -1,4 +1,5 @@
 import type { ServiceConfig, ShipgateConfig } from '../config/config-schema';
+import { displayStage, previousStage } from '../domain/pipeline-stages';
 import { candidateSha, gate, gatesAllow, type GateResult, type GateResultFor } from '../domain/gates/gate-result';
 import { transition, type Promotion } from '../domain/promotion';
 import { withThreadPost } from '../domain/outbox';
@@ -168,10 +169,12 @@ export type ResolvedCandidate = GateResultFor<'candidate', 'candidate_resolved' 
 /**
  * The candidate SHA of a promotion. Workflow strategy: `ref=`, else what shipgate last
  * deployed successfully in `from`, else the head of the strategy's ref. Branch strategy:
- * the head of the source branch (that is what a PR merges); a `ref=` must match it.
+ * the head of the source branch (that is what a PR merges); a `ref=` must match it. After a
+ * parallel stage: the SHA every member runs when they agree, else what runs in `from` (the
+ * path gate then blocks, naming what each member runs).
  */
 export async function resolveCandidate(
-  p: Pick<Promotion, 'ref' | 'repo' | 'service' | 'from'>,
+  p: Pick<Promotion, 'ref' | 'repo' | 'service' | 'from'> & Partial<Pick<Promotion, 'env'>>,
   service: ServiceConfig,
   d: { github: Pick<WorkflowRuns, 'resolveCommit'>; history: Pick<DeploymentHistory, 'list'> },
 ): Promise<ResolvedCandidate> {
@@ -202,6 +205,16 @@ export async function resolveCandidate(
     }
     let ref = p.ref;
     let source = 'ref=';
+    const members = p.env ? previousStage(service.pipeline, p.env) : [];
+    if (!ref && members.length > 1 && members.includes(p.from)) {
+      const current = await Promise.all(members.map(async (m) => (await d.history.list(p.service, m, 20)).find((x) => x.outcome === 'succeeded')));
+      const shas = new Set(current.map((c) => c?.sha));
+      const agreed = current[0];
+      if (shas.size === 1 && agreed) {
+        ref = agreed.sha;
+        source = `running in every member of ${displayStage(members)}`;
+      }
+    }
     if (!ref) {
       const last = (await d.history.list(p.service, p.from, 20)).find((x) => x.outcome === 'succeeded');
       if (last) {

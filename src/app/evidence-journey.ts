@@ -3,6 +3,7 @@ import { patternMatches, type Evidence, type RunEvidence } from '../domain/evide
 import type { JourneyStage } from '../domain/evidence-pack';
 import { deployedSha, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
+import { stageIndex, stagesOf } from '../domain/pipeline-stages';
 import type { Logger } from './logger';
 import type { DeploymentHistory } from './ports/deployment-history';
 import type { PromotionRepository } from './ports/promotion-repository';
@@ -32,27 +33,38 @@ export interface JourneyDeps {
  */
 export async function traceJourney(p: Promotion, d: JourneyDeps): Promise<JourneyStage[]> {
   const service = findService(d.config, p.service);
-  const pipeline = service.pipeline;
+  const pipeline = stagesOf(service.pipeline);
   const stages: JourneyStage[] = [{ env: p.env, sha: deployedSha(p) ?? p.sha ?? '', promotion: p }];
   let wanted = p.sha;
   let before = p.createdAt;
-  for (let i = pipeline.indexOf(p.from); i >= 0 && wanted; i--) {
-    const env = pipeline[i]!;
+  // stage by stage back to the first; every member of a parallel stage is a stage of the journey
+  for (let i = stageIndex(service.pipeline, p.from); i >= 0 && wanted; i--) {
     const sha: string = wanted;
-    const rec = (await d.history.list(service.name, env, 200)).find((r) => r.outcome === 'succeeded' && r.sha === sha && r.at <= before);
-    const promotion = rec ? await d.repo.get(rec.promotionId) : undefined;
-    if (promotion) {
-      stages.unshift({ env, sha, promotion });
-      // a rollback restored an earlier promotion's deployment: that promotion's candidate came from the stage before
-      const origin = promotion.kind === 'rollback' && promotion.rollback ? ((await d.repo.get(promotion.rollback.targetPromotionId)) ?? promotion) : promotion;
+    const seenBefore = before;
+    const entries: JourneyStage[] = [];
+    let origin: Promotion | undefined;
+    let unknown = false;
+    for (const env of pipeline[i]!) {
+      const rec = (await d.history.list(service.name, env, 200)).find((r) => r.outcome === 'succeeded' && r.sha === sha && r.at <= seenBefore);
+      const promotion = rec ? await d.repo.get(rec.promotionId) : undefined;
+      if (promotion) {
+        entries.push({ env, sha, promotion });
+        // a rollback restored an earlier promotion's deployment: that promotion's candidate came from the stage before
+        origin ??= promotion.kind === 'rollback' && promotion.rollback ? ((await d.repo.get(promotion.rollback.targetPromotionId)) ?? promotion) : promotion;
+        continue;
+      }
+      entries.push({ env, sha, ...(rec ? { deployment: rec } : {}), ...(await fromGitHub(p, env, sha, d)) });
+      unknown = true;
+    }
+    stages.unshift(...entries);
+    if (origin) {
       wanted = origin.sha;
       before = origin.createdAt;
       continue;
     }
-    stages.unshift({ env, sha, ...(rec ? { deployment: rec } : {}), ...(await fromGitHub(p, env, sha, d)) });
     // without a record the candidate of the stage before is unknown, except that a workflow
     // promotion deploys the same SHA everywhere
-    if (service.strategy.type !== 'workflow') break;
+    if (unknown && service.strategy.type !== 'workflow') break;
   }
   return stages;
 }

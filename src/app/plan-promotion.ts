@@ -72,7 +72,7 @@ export class PlanPromotion {
     const now = this.d.clock.now();
     const historyOk = { ok: this.d.history !== undefined };
 
-    const candidateGate = await this.resolveCandidate(service, from.name, input.options.ref, historyOk);
+    const candidateGate = await this.resolveCandidate(service, from.name, env.name, input.options.ref, historyOk);
     const sha = candidateSha(candidateGate);
     const candidate: PlanCandidate = {
       ...(sha ? { sha } : {}),
@@ -92,6 +92,7 @@ export class PlanPromotion {
       ...(input.options.cr ? { cr: input.options.cr } : {}),
       ...(input.options.reason ? { reason: input.options.reason } : {}),
       ...(input.options.force ? { force: true } : {}),
+      ...(input.options.hotfix ? { hotfix: input.options.hotfix } : {}),
       requester: { id: input.userId ?? 'shipgate-plan' },
       channel: '',
       at: now,
@@ -129,7 +130,7 @@ export class PlanPromotion {
    * that cannot be read counts as empty (and is flagged), and a failure keeps the error code
    * of the GitHub call so the CLI can tell a missing ref from GitHub being unusable.
    */
-  private async resolveCandidate(service: ServiceConfig, from: string, requested: string | undefined, historyOk: { ok: boolean }): Promise<ResolvedCandidate> {
+  private async resolveCandidate(service: ServiceConfig, from: string, env: string, requested: string | undefined, historyOk: { ok: boolean }): Promise<ResolvedCandidate> {
     let lastError: unknown;
     const github = {
       resolveCommit: async (repo: string, ref: string): Promise<string> => {
@@ -147,7 +148,7 @@ export class PlanPromotion {
         return last ? [last] : [];
       },
     };
-    const result = await resolveCandidate({ service: service.name, repo: service.repo, from, ...(requested ? { ref: requested } : {}) }, service, {
+    const result = await resolveCandidate({ service: service.name, repo: service.repo, from, env, ...(requested ? { ref: requested } : {}) }, service, {
       github,
       history,
     });

@@ -1,4 +1,5 @@
 import type { ShipgateConfig } from '../config/config-schema';
+import { isLastEnvironment } from '../domain/pipeline-stages';
 import { buildEvidencePack, type AuditLine, type EvidencePack, type JourneyStage } from '../domain/evidence-pack';
 import { isTerminal, type Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
@@ -75,7 +76,7 @@ export class PublishEvidence {
   /** At the last environment of the pipeline, a promotion's pack covers the candidate's whole journey. */
   private async journeyOf(p: Promotion): Promise<JourneyStage[] | undefined> {
     const j = this.d.journey;
-    if (!j || p.kind !== 'promotion' || findService(j.config, p.service).pipeline.at(-1) !== p.env) return undefined;
+    if (!j || p.kind !== 'promotion' || !isLastEnvironment(findService(j.config, p.service).pipeline, p.env)) return undefined;
     return traceJourney(p, { ...j, repo: this.d.repo });
   }
 

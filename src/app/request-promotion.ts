@@ -113,6 +113,7 @@ export class RequestPromotion {
       ...(input.options.cr ? { cr: input.options.cr } : {}),
       ...(input.options.reason ? { reason: input.options.reason } : {}),
       ...(input.options.force ? { force: true } : {}),
+      ...(input.options.hotfix ? { hotfix: input.options.hotfix } : {}),
       requester: { id: input.userId, ...(input.userName ? { name: input.userName } : {}), ...(tz ? { tz } : {}) },
       channel: input.channelId,
       at: now,
@@ -129,6 +130,7 @@ export class RequestPromotion {
       cr: p.cr,
       reason: p.reason,
       ...(p.force ? { force: true } : {}),
+      ...(p.hotfix ? { hotfix: p.hotfix } : {}),
       channel: p.channel,
     });
     if (attestation) {

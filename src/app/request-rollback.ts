@@ -2,6 +2,7 @@ import type { PromoteOptions } from '../domain/command-parser';
 import { describeIncidentChannels, groupsIn, isIncidentChannel, mayRequest } from '../domain/policy';
 import { newPromotion, type Promotion } from '../domain/promotion';
 import { promotionId } from '../domain/promotion-id';
+import { asCode, displayPipeline, pipelineEnvs } from '../domain/pipeline-stages';
 import { findService, lastEnvironment } from '../domain/resolve-request';
 import { chooseRollbackTarget } from '../domain/rollback-target';
 import { ShipgateError } from '../shared/shipgate-error';
@@ -41,9 +42,10 @@ export class RequestRollback {
     }
     const service = findService(config, input.service);
     const envName = input.env ?? lastEnvironment(service);
-    if (!service.pipeline.includes(envName)) {
-      const close = closestNames(envName, service.pipeline, 1);
-      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${service.name}. Pipeline: ${service.pipeline.map((e) => `\`${e}\``).join(' → ')}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`);
+    const envs = pipelineEnvs(service.pipeline);
+    if (!envs.includes(envName)) {
+      const close = closestNames(envName, envs, 1);
+      throw new ShipgateError('unknown_environment', `\`${envName}\` is not an environment of ${service.name}. Pipeline: ${displayPipeline(service.pipeline, asCode)}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`);
     }
     return { service, env: config.environments.find((e) => e.name === envName)! };
   }

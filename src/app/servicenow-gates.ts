@@ -1,4 +1,5 @@
 import { gate } from '../domain/gates/gate-result';
+import { fromStored, mrk } from '../shared/mrkdwn';
 import type { Promotion } from '../domain/promotion';
 import { changeRecordGate, changeRecordUnavailable, type ChangeRequirement } from '../domain/servicenow/change-record-gate';
 import { incidentsGate, incidentsNoCi, incidentsUnavailable } from '../domain/servicenow/incidents-gate';
@@ -65,7 +66,14 @@ export function incidentsCheck(d: ServiceNowGateDeps): GateCheck {
     const gctx = { priorities, service: ctx.service.name, ...(ci ? { ci } : {}) };
     if (!ci) return incidentsNoCi(gctx);
     try {
-      return incidentsGate(await d.changes.activeIncidents(ci, priorities), gctx);
+      const open = await d.changes.activeIncidents(ci, priorities);
+      const result = incidentsGate(
+        open.filter((i) => i.number !== ctx.hotfixIncident),
+        gctx,
+      );
+      // the incident a hotfix fixes does not block it; the summary says it was left out
+      if (!ctx.hotfixIncident || !open.some((i) => i.number === ctx.hotfixIncident)) return result;
+      return gate('incidents', result.status, result.code, mrk`${fromStored(result.summary)} (besides ${ctx.hotfixIncident}, the incident this hotfix fixes)`, result.details);
     } catch (e) {
       return incidentsUnavailable(gctx, reason(e));
     }

@@ -15,7 +15,7 @@ import type { DeploymentHistory } from '../app/ports/deployment-history';
 import { PlanPromotion } from '../app/plan-promotion';
 import { buildGitHub } from '../wiring/build-github';
 import { buildFreezeCalendars, buildGates } from '../wiring/build-gates';
-import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
+import { buildChangeManagement, buildIncidentLookup, serviceNowConfigured } from '../wiring/build-change-management';
 import { RedisDeploymentHistory } from '../adapters/redis/redis-deployment-history';
 import { RedisKeys } from '../adapters/redis/redis-keys';
 import { PrometheusMetricQueries } from '../adapters/prometheus/prometheus-metric-queries';
@@ -396,7 +396,8 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
     const calendars = buildFreezeCalendars(config, loaded.baseDir, { clock, logger, ...(serviceNowConfigured(env) ? { blackouts: changes } : {}) });
     const history = handle.history ? { history: handle.history } : {};
     const prometheus = env.PROMETHEUS_URL ? new PrometheusMetricQueries({ baseUrl: env.PROMETHEUS_URL }) : undefined;
-    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, prometheus, ...history });
+    const incidents = buildIncidentLookup(env, { logger });
+    const gates = buildGates({ config, clock, calendars, changes, incidents, github, commitUrl: github.commitUrl, prometheus, ...history });
     const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {

@@ -6,6 +6,8 @@ import { crossReferenceIssues } from './cross-references';
 import { approvalsSchema, checklistSchema } from './approvals-schema';
 import { cyclesSchema } from './cycles-schema';
 import { metricsSchema } from './metrics-schema';
+import { hotfixSchema } from './hotfix-schema';
+import { pipelineSchema } from './pipeline-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -97,6 +99,7 @@ export const environmentSchema = z.strictObject({
   checklist: checklistSchema.optional(),
   cycles: cyclesSchema.optional(),
   metrics: metricsSchema.optional(),
+  hotfix: hotfixSchema.optional(),
 });
 
 const templateString = z.string();
@@ -122,7 +125,7 @@ const branchStrategy = z.strictObject({
 export const serviceSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'service names are letters, digits, ".", "-" and "_"'),
   repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"'),
-  pipeline: z.array(z.string()).min(2, 'a pipeline needs at least two environments'),
+  pipeline: pipelineSchema,
   requiredChecks: z.array(z.string().min(1)).default([]),
   servicenow: z
     .strictObject({

@@ -1,5 +1,6 @@
 import { holidaySpecIssue } from '../calendar/holidays';
 import { approvalRuleIssues } from './approval-rules-issues';
+import { hotfixIssues, pipelineIssues } from './pipeline-references';
 
 /**
  * Cross-reference checks of `shipgate.yml` (names that must match across sections). They
@@ -37,6 +38,7 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
     if (typeof e.requiredApprovals === 'number' && e.requiredApprovals > 0 && list(e.approvers).length === 0) {
       add(['environments', i, 'requiredApprovals'], `requiredApprovals ${e.requiredApprovals} needs approvers`);
     }
+    issues.push(...hotfixIssues(e, ['environments', i]));
   });
 
   const seenSvc = new Set<string>();
@@ -47,14 +49,9 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
       if (seenSvc.has(name)) add(['services', i, 'name'], `duplicate service "${name}"`);
       seenSvc.add(name);
     }
-    const pipeline = list(s.pipeline).filter((p): p is string => typeof p === 'string');
-    const inPipeline = new Set<string>();
-    list(s.pipeline).forEach((p, j) => {
-      if (typeof p !== 'string') return;
-      if (!envNames.includes(p)) add(['services', i, 'pipeline', j], `unknown environment "${p}" ${known}`);
-      if (inPipeline.has(p)) add(['services', i, 'pipeline', j], `"${p}" appears twice in the pipeline`);
-      inPipeline.add(p);
-    });
+    const { envs: pipeline, issues: stageIssues } = pipelineIssues(s.pipeline, ['services', i, 'pipeline'], envNames, isObj(s.strategy) ? s.strategy.type : undefined);
+    issues.push(...stageIssues);
+    const inPipeline = new Set(pipeline);
     const strategy = s.strategy;
     if (!isObj(strategy)) return;
     const notInPipeline = (key: string) => `"${key}" is not an environment of this service's pipeline (${pipeline.join(' → ')})`;

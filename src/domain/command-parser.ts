@@ -10,6 +10,8 @@ export interface PromoteOptions {
   to?: string;
   /** `force=true`: redeploy the SHA that already runs in the target environment. */
   force?: boolean;
+  /** `hotfix=INC0012345`: the incident this promotion fixes (the environment's hotfix overrides apply while it is open). */
+  hotfix?: string;
 }
 
 export type ParsedCommand =
@@ -24,7 +26,8 @@ export type ParsedCommand =
   | { kind: 'rollback'; service: string; env?: string; options: PromoteOptions }
   | { kind: 'error'; message: string };
 
-const PROMOTE_KEYS = ['from', 'ref', 'cr', 'reason', 'force'] as const;
+const PROMOTE_KEYS = ['from', 'ref', 'cr', 'reason', 'force', 'hotfix'] as const;
+const INCIDENT_NUMBER = /^INC\d{7,}$/;
 const ROLLBACK_KEYS = ['to', 'reason'] as const;
 export const CR_PATTERN = /^CHG\d{7,}$/;
 const SHA_OR_REF = /^(?!.*\.\.)(?!\/)(?!.*\/$)(?!.*@\{)[A-Za-z0-9._/-]{1,200}$/;
@@ -33,7 +36,7 @@ const PROMOTION_ID = /^[pr]-[a-z0-9-]{6,60}$/;
 const PROMOTION_REF = /^[pr]-[A-Za-z0-9._-]{1,80}$/;
 
 export const PROMOTE_USAGE =
-  '`/promote <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [reason="…"] [force=true]`';
+  '`/promote <service> <env> [from=<env>] [ref=<sha|tag|branch>] [cr=CHG0000000] [reason="…"] [force=true] [hotfix=INC0000000]`';
 export const FORCE_HELP = '`force=true` redeploys the SHA that already runs in the environment (without it such a request is blocked)';
 
 /** `force=true` (or `false`, the default); anything else is an error message. */
@@ -96,6 +99,10 @@ function parseOptions(
   if (options.cr !== undefined) {
     options.cr = options.cr.toUpperCase();
     if (!CR_PATTERN.test(options.cr)) return { error: `\`cr=${options.cr}\` is not a ServiceNow change number; expected the form \`CHG0030001\` (CHG and 7 digits)` };
+  }
+  if (options.hotfix !== undefined) {
+    options.hotfix = options.hotfix.toUpperCase();
+    if (!INCIDENT_NUMBER.test(options.hotfix)) return { error: `\`hotfix=${options.hotfix}\` is not a ServiceNow incident number; expected the form \`INC0012345\` (INC and 7 digits)` };
   }
   if (options.ref !== undefined && !SHA_OR_REF.test(options.ref)) {
     return { error: `\`ref=${options.ref}\` is not a commit SHA, tag or branch name` };

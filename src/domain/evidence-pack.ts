@@ -1,4 +1,5 @@
 import { runLabel, type Evidence, type RunEvidence } from './evidence';
+import { hotfixEvidence, hotfixLine } from './hotfix-evidence';
 import { mdCell, mdCode, mdLink, mdText, mrkdwnToMarkdown } from './markdown';
 import { deployedSha, type Promotion } from './promotion';
 import type { DeploymentEntry } from './rollback-target';
@@ -76,6 +77,7 @@ export function buildEvidencePack(p: Promotion, audit: readonly AuditLine[], lin
     deployed: p.state === 'succeeded' && deployed ? { environment: p.env, sha: deployed } : null,
     ref: p.ref ?? null,
     ...(p.force ? { force: true } : {}),
+    ...(p.hotfix ? { hotfix: hotfixEvidence(p) } : {}),
     changeRecord: p.cr ?? null,
     requestReason: p.reason ?? null,
     requestedBy: { ...person(p.requester.id), ...(!names[p.requester.id] && p.requester.name ? { name: p.requester.name } : {}), at: p.createdAt },
@@ -164,6 +166,7 @@ function markdown(p: Promotion, audit: readonly AuditLine[], links: EvidenceLink
     ...(deployed ? [`| Now in ${mdText(p.env)} | ${commit(deployed)} |`] : []),
     ...(e.mergeSha && e.mergeSha !== deployed ? [`| Merge commit | ${commit(e.mergeSha)} |`] : []),
     ...(p.force ? ['| Forced redeploy | `force=true` |'] : []),
+    ...(p.hotfix ? [`| Hotfix | ${mdText(hotfixLine(p))} |`] : []),
     `| Change record | ${p.cr ? mdText(p.cr) : 'none'} |`,
     `| Requested by | ${mdText(requester)} at ${p.createdAt} |`,
     ...(p.reason ? [`| Reason | ${mdCell(mdText(p.reason))} |`] : []),

@@ -123,6 +123,8 @@ export interface Promotion {
   reason?: string;
   /** `force=true`: the requester means to redeploy the SHA that already runs in `env`. */
   force?: boolean;
+  /** `hotfix=INC…`: the incident this promotion fixes (the environment's `hotfix` overrides apply while it is open). */
+  hotfix?: string;
   requester: { id: string; name?: string; tz?: string };
   channel: string;
   /** ts of the one approval message that is updated in place. */
@@ -177,6 +179,7 @@ export interface NewPromotion {
   cr?: string;
   reason?: string;
   force?: boolean;
+  hotfix?: string;
   requester: Promotion['requester'];
   channel: string;
   requiredApprovals: number;
@@ -203,6 +206,7 @@ export function newPromotion(n: NewPromotion): Promotion {
     ...(n.cr ? { cr: n.cr } : {}),
     ...(n.reason ? { reason: n.reason } : {}),
     ...(n.force ? { force: true } : {}),
+    ...(n.hotfix ? { hotfix: n.hotfix } : {}),
     requester: n.requester,
     channel: n.channel,
     state: 'requested',

@@ -2,6 +2,7 @@ import type { EnvironmentConfig, ServiceConfig, ShipgateConfig } from '../config
 import { closestNames } from '../shared/closest-names';
 import type { PromoteOptions } from './command-parser';
 import { ShipgateError } from '../shared/shipgate-error';
+import { asCode, displayPipeline, displayStage, firstEnvironment, lastEnvironmentOf, nextStage, pipelineEnvs, previousStage } from './pipeline-stages';
 
 export interface ResolvedTarget {
   service: ServiceConfig;
@@ -24,18 +25,23 @@ export function findService(config: ShipgateConfig, name: string): ServiceConfig
 }
 
 function findEnv(config: ShipgateConfig, service: ServiceConfig, name: string, role: 'target' | 'source'): EnvironmentConfig {
-  const inPipeline = service.pipeline.find((e) => e.toLowerCase() === name.toLowerCase());
+  const envs = pipelineEnvs(service.pipeline);
+  const inPipeline = envs.find((e) => e.toLowerCase() === name.toLowerCase());
   const env = inPipeline ? config.environments.find((e) => e.name === inPipeline) : undefined;
   if (env) return env;
-  const close = closestNames(name, service.pipeline, 1);
+  const close = closestNames(name, envs, 1);
   throw new ShipgateError(
     'unknown_environment',
-    `\`${name}\` is not an environment of ${service.name}${role === 'source' ? ' (from=)' : ''}. Pipeline: ${service.pipeline.map((e) => `\`${e}\``).join(' → ')}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`,
-    { env: name, pipeline: service.pipeline },
+    `\`${name}\` is not an environment of ${service.name}${role === 'source' ? ' (from=)' : ''}. Pipeline: ${displayPipeline(service.pipeline, asCode)}.${close.length ? ` Did you mean \`${close[0]}\`?` : ''}`,
+    { env: name, pipeline: envs },
   );
 }
 
-/** Checks names against the config and fills in defaults (`from` = the environment before `env`). */
+/**
+ * Checks names against the config and fills in defaults (`from` = the environment of the stage
+ * before `env`; after a parallel stage its first member: the path gate checks every member).
+ * `hotfix=` needs the environment's `hotfix` overrides.
+ */
 export function resolveTarget(config: ShipgateConfig, serviceName: string, envName: string, options: PromoteOptions): ResolvedTarget {
   const service = findService(config, serviceName);
   const env = findEnv(config, service, envName, 'target');
@@ -43,21 +49,29 @@ export function resolveTarget(config: ShipgateConfig, serviceName: string, envNa
   if (options.from) {
     from = findEnv(config, service, options.from, 'source');
   } else {
-    const i = service.pipeline.indexOf(env.name);
-    if (i === 0) {
+    const before = previousStage(service.pipeline, env.name);
+    if (before.length === 0) {
+      const next = nextStage(service.pipeline, firstEnvironment(service.pipeline));
       throw new ShipgateError(
         'bad_path',
-        `\`${env.name}\` is the first environment of ${service.name} (${service.pipeline.join(' → ')}); nothing promotes into it. Deploy it through your CI, then promote to \`${service.pipeline[1]}\`.`,
+        `\`${env.name}\` is the first environment of ${service.name} (${displayPipeline(service.pipeline)}); nothing promotes into it. Deploy it through your CI, then promote to \`${displayStage(next)}\`.`,
       );
     }
-    from = findEnv(config, service, service.pipeline[i - 1]!, 'source');
+    from = findEnv(config, service, before[0]!, 'source');
+  }
+  if (options.hotfix && !env.hotfix) {
+    throw new ShipgateError(
+      'bad_option',
+      `\`hotfix=${options.hotfix}\`: \`${env.name}\` has no hotfix overrides (\`environments[].hotfix\` in shipgate.yml, e.g. \`hotfix: { soak: 1h }\`); promote without hotfix= for the normal gates.`,
+      { env: env.name, hotfix: options.hotfix },
+    );
   }
   return { service, env, from };
 }
 
 /** Last environment of a service's pipeline (default for /rollback). */
 export function lastEnvironment(service: ServiceConfig): string {
-  return service.pipeline[service.pipeline.length - 1]!;
+  return lastEnvironmentOf(service.pipeline);
 }
 
 /** The ref a promotion ships when no `ref=` was given and shipgate's history names nothing: the source's branch (branch strategy) or the strategy's ref. */

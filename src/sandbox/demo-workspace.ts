@@ -151,7 +151,7 @@ export interface TryCommand {
   then?: string;
 }
 
-/** The three things to try, printed at startup and shown in the console's guide. */
+/** The things to try, printed at startup and shown in the console's guide. */
 export const TRY_COMMANDS: readonly TryCommand[] = [
   { as: 'U0ENGINEER', channel: RELEASES_CHANNEL, command: '/promote help', then: 'services, environments, who approves what' },
   {
@@ -165,6 +165,18 @@ export const TRY_COMMANDS: readonly TryCommand[] = [
     channel: INCIDENT_CHANNEL,
     command: '/rollback markets-pipeline reason="EOD latency since the last deploy"',
     then: 'switch to Omar Oncall (on-call approves rollbacks) and approve; the previous known-good build goes back to prod',
+  },
+  {
+    as: 'U0ENGINEER',
+    channel: RELEASES_CHANNEL,
+    command: '/promote risk-models staging',
+    then: 'blocked: the new build runs in perf but not in security (a parallel stage); /promote risk-models security, Deploy, then staging is allowed',
+  },
+  {
+    as: 'U0RELMGR1',
+    channel: RELEASES_CHANNEL,
+    command: '/promote risk-models prod hotfix=INC0012345 cr=CHG0030005',
+    then: 'INC0012345 is open on risk-models: prod soak 24h → 1h (the build in staging has run there for 3h, unless step 4 replaced it); Ravi still approves. hotfix=INC0012301 (resolved) is not applied',
   },
 ];
 

@@ -10,6 +10,7 @@
 import type { GitHubEmulator } from '../emulators/github-emulator';
 import { promotionId } from '../domain/promotion-id';
 import { seedCycleRuns } from './seed-cycles';
+import { RISK_REPO, seedRiskModels } from './seed-risk';
 
 export const HOUR = 3_600_000;
 
@@ -333,11 +334,14 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
   github.setBranchProtection(PLATFORM_REPO, 'prod', { requiredChecks: ['unit-tests', 'ci-test'] });
 
   await seedCycleRuns(github, clock, token, { markets: MARKETS_REPO, platform: PLATFORM_REPO });
+  // acme/risk: the parallel-stage service (dev → [perf | security] → staging → prod)
+  await seedRiskModels({ github, at, api, random, author: AUTHORS.erin, record: (d) => deployments.push(d) });
 
   clock.skewMs = 0;
   github.tick();
   const heads: Record<string, Record<string, string>> = {
     [MARKETS_REPO]: { main: github.branchHead(MARKETS_REPO, 'main')! },
+    [RISK_REPO]: { main: github.branchHead(RISK_REPO, 'main')! },
     [PLATFORM_REPO]: Object.fromEntries(['main', 'dev', 'test', 'prod'].map((b) => [b, github.branchHead(PLATFORM_REPO, b)!])),
   };
   return { deployments, heads };

@@ -13,10 +13,12 @@ export interface ServiceNowSeed {
   /** Change numbers by purpose, for the startup output and tests. */
   changes: { markets: string; marketsHotfix: string; databricks: string; awaitingApproval: string };
   incident: string;
+  /** The open incident on risk-models that `hotfix=` names in the demo. */
+  hotfixIncident: string;
 }
 
 /** The approved demo changes whose window is open "now" (what the demo's `cr=` names). */
-export const OPEN_DEMO_CHANGES = ['CHG0030001', 'CHG0030002', 'CHG0030003'];
+export const OPEN_DEMO_CHANGES = ['CHG0030001', 'CHG0030002', 'CHG0030003', 'CHG0030005'];
 
 function openWindow(now: number): { start_date: number; end_date: number } {
   return { start_date: now - 2 * HOUR, end_date: now + 14 * DAY };
@@ -36,7 +38,7 @@ function startOfUtcDay(ms: number): number {
 }
 
 export function seedServiceNow(sn: ServiceNowEmulator, now = Date.now()): ServiceNowSeed {
-  for (const name of ['markets-pipeline', 'databricks-jobs']) sn.addCi({ name });
+  for (const name of ['markets-pipeline', 'databricks-jobs', 'risk-models']) sn.addCi({ name });
   sn.addGroup('Markets Platform');
   sn.addGroup('Data Platform');
 
@@ -99,6 +101,18 @@ export function seedServiceNow(sn: ServiceNowEmulator, now = Date.now()): Servic
     end_date: now + 7 * DAY,
   });
 
+  // risk-models: the change for its prod release, the incident a hotfix names, and a resolved one (hotfix not applied)
+  sn.addChange({
+    number: 'CHG0030005',
+    cmdb_ci: 'risk-models',
+    short_description: 'risk-models: VaR engine fix (emergency release)',
+    state: '-2',
+    approval: 'approved',
+    assignment_group: 'Markets Platform',
+    ...open,
+  });
+  sn.addIncident({ number: 'INC0012345', cmdb_ci: 'risk-models', priority: '2', state: '2', short_description: 'risk-models: VaR limit breaches after the curve change' });
+  sn.addIncident({ number: 'INC0012301', cmdb_ci: 'risk-models', priority: '3', state: '6', short_description: 'risk-models: slow backtest (resolved)' });
   sn.addIncident({
     number: 'INC0012231',
     cmdb_ci: 'markets-pipeline',
@@ -121,5 +135,5 @@ export function seedServiceNow(sn: ServiceNowEmulator, now = Date.now()): Servic
     { name: 'Core banking platform upgrade', start: day + 40 * DAY, end: day + 42 * DAY },
   ]);
 
-  return { changes: { markets: 'CHG0030001', marketsHotfix: 'CHG0030002', databricks: 'CHG0030003', awaitingApproval: 'CHG0030004' }, incident: 'INC0012231' };
+  return { changes: { markets: 'CHG0030001', marketsHotfix: 'CHG0030002', databricks: 'CHG0030003', awaitingApproval: 'CHG0030004' }, incident: 'INC0012231', hotfixIncident: 'INC0012345' };
 }

@@ -25,6 +25,8 @@ import { OutboundFetch } from '../adapters/http/outbound-fetch';
 import { PrometheusMetricQueries } from '../adapters/prometheus/prometheus-metric-queries';
 import type { MetricQueries } from '../app/ports/metric-queries';
 import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
+import { incidentLookupFromEnv } from '../adapters/servicenow/incident-lookup-from-env';
+import type { IncidentLookup } from '../app/ports/incident-lookup';
 import { DatabricksJobsClient } from '../adapters/databricks/databricks-jobs-client';
 import { commitUrlFor } from '../adapters/github/commit-url';
 import { buildGitHub, type GitHubAdapters } from './build-github';
@@ -60,6 +62,8 @@ export interface Adapters {
   changes: ChangeManagement;
   /** Prometheus of the `metrics` gate (PROMETHEUS_URL); undefined when not set. */
   prometheus: MetricQueries | undefined;
+  /** Incidents by number (`hotfix=INC…`). */
+  incidents: IncidentLookup;
   calendars: CachedFreezeCalendars;
   databricks: DatabricksJobsClient | undefined;
   wakes: RedisWakeRegistry;
@@ -147,6 +151,7 @@ export function buildAdapters(o: ShipgateOptions): Adapters {
     }),
     changes,
     prometheus: env.PROMETHEUS_URL ? new PrometheusMetricQueries({ baseUrl: env.PROMETHEUS_URL, fetch: outbound.fetch }) : undefined,
+    incidents: incidentLookupFromEnv(env, { logger, client: { fetch: outbound.fetch } }),
     calendars: buildFreezeCalendars(config, o.baseDir ?? process.cwd(), { clock, logger, blackouts: changes }),
     databricks: env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) : undefined,
     wakes: new RedisWakeRegistry(redis, keys),

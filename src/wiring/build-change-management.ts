@@ -2,6 +2,8 @@ import type { ShipgateConfig } from '../config/config-schema';
 import type { Logger } from '../app/logger';
 import type { ChangeManagement } from '../app/ports/change-management';
 import { changeManagementFromEnv } from '../adapters/servicenow/change-management-from-env';
+import { incidentLookupFromEnv } from '../adapters/servicenow/incident-lookup-from-env';
+import type { IncidentLookup } from '../app/ports/incident-lookup';
 import type { ServiceNowEnv } from './servicenow-configured';
 
 export { serviceNowConfigured, type ServiceNowEnv } from './servicenow-configured';
@@ -17,4 +19,9 @@ export function buildChangeManagement(env: ServiceNowEnv, config: Pick<ShipgateC
     defaultTimeZone: config.timezone,
     ...(o.fetch ? { client: { fetch: o.fetch } } : {}),
   });
+}
+
+/** Incidents by number (`hotfix=INC…`) for every command, on the same variables as buildChangeManagement. */
+export function buildIncidentLookup(env: ServiceNowEnv, o: { logger?: Logger; fetch?: typeof fetch } = {}): IncidentLookup {
+  return incidentLookupFromEnv(env, { ...(o.logger ? { logger: o.logger } : {}), ...(o.fetch ? { client: { fetch: o.fetch } } : {}) });
 }

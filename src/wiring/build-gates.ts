@@ -16,6 +16,9 @@ import type { CycleRuns } from '../app/ports/cycle-runs';
 import type { MetricQueries } from '../app/ports/metric-queries';
 import { cyclesGateCheck } from '../app/cycles-gate-check';
 import { metricsGateCheck } from '../app/metrics-gate-check';
+import type { IncidentLookup } from '../app/ports/incident-lookup';
+import { hotfixCheck } from '../app/hotfix-check';
+import { sourceStageReader } from '../app/source-stage';
 
 export interface GateWiring {
   config: ShipgateConfig;
@@ -25,6 +28,8 @@ export interface GateWiring {
   github: { commitChecks: CommitChecks; deployments: DeploymentLookup; cycleRuns?: CycleRuns };
   /** Prometheus (PROMETHEUS_URL); without it a `metrics` gate blocks saying so. */
   prometheus?: MetricQueries | undefined;
+  /** Incidents by number for `hotfix=INC…`; without it a hotfix is never applied (and says so). */
+  incidents?: IncidentLookup;
   /** shipgate's deployment history; without it soak reads GitHub Deployments only and the redeploy gate is off. */
   history?: DeploymentHistory;
   /** Web URL of a commit, for links in gate summaries (Slack); plain-text output leaves it out. */
@@ -37,7 +42,12 @@ export interface GateWiring {
  * incidents), GitHub (checks, soak, cycles), Prometheus (metrics) and redeploy.
  */
 export function buildGates(w: GateWiring): GateEvaluator {
-  const gates = new GateEvaluator({ config: w.config, clock: w.clock }).register('freeze', freezeGateCheck(w.calendars, w.config));
+  const gates = new GateEvaluator({
+    config: w.config,
+    clock: w.clock,
+    sourceStage: sourceStageReader(w.history, w.github.deployments),
+    ...(w.incidents ? { hotfix: hotfixCheck(w.incidents) } : {}),
+  }).register('freeze', freezeGateCheck(w.calendars, w.config));
   registerServiceNowGates(gates, { changes: w.changes, hasEmergencyOverride: (p) => Boolean(p.override?.approvedBy) });
   registerGitHubGates(gates, {
     commitChecks: w.github.commitChecks,

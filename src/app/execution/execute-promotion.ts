@@ -1,4 +1,5 @@
 import { nextStep, type ExecContext, type ExecStep } from '../../domain/execution-plan';
+import { isLastEnvironment } from '../../domain/pipeline-stages';
 import { transition, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';
 import { isTransientError } from '../../domain/transient-error';
@@ -37,7 +38,7 @@ export class ExecutePromotion {
     return {
       strategy: s.type,
       deployWorkflow: s.type === 'branch' && Boolean(s.deployWorkflows[p.env]),
-      lastEnvironment: service.pipeline.at(-1) === p.env,
+      lastEnvironment: isLastEnvironment(service.pipeline, p.env),
     };
   }
 

@@ -1,4 +1,5 @@
 import { ShipgateError } from '../../shared/shipgate-error';
+import { isLastEnvironment } from '../../domain/pipeline-stages';
 import { executionBegan, followedRunId, needsMirror } from '../../domain/execution-plan';
 import { deployedSha, type Promotion } from '../../domain/promotion';
 import { findService } from '../../domain/resolve-request';
@@ -65,7 +66,7 @@ export class MirrorDeployment {
           environment: p0.env,
           description: `${p0.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p0.id} by shipgate`,
           payload: { shipgate: p0.id, kind: p0.kind, approvedSha: p0.sha },
-          production: p0.env === findService(this.d.config, p0.service).pipeline.at(-1),
+          production: isLastEnvironment(findService(this.d.config, p0.service).pipeline, p0.env),
         }),
       }),
       output: (v) => ({ id: v.id }),

@@ -36,16 +36,39 @@ export interface CandidateGateDetails {
 // path
 
 export interface PathDetails {
+  /** Every environment of the pipeline, stage by stage. */
   pipeline: string[];
 }
 
+/** A member of a parallel stage and the build it runs now (undefined: none succeeded there). */
+export interface StageMember {
+  env: string;
+  sha?: string;
+  /** Where that came from: a promotion id, or a GitHub deployment (`#12`). */
+  reference?: string;
+}
+
+/** The parallel stage before the target and what each member runs. */
+export interface StageDetails extends PathDetails {
+  stage: string[];
+  candidate?: string;
+  members: StageMember[];
+  /** Members that do not run the candidate. */
+  missing: string[];
+}
+
 export interface PathGateDetails {
-  path_ok: PathDetails;
+  /** StageDetails when the source is a parallel stage. */
+  path_ok: PathDetails | StageDetails;
   unknown_target: PathDetails;
   unknown_source: PathDetails;
   no_source: PathDetails;
   not_forward: PathDetails;
   skips_environment: PathDetails & { skipped: string[] };
+  /** Sideways inside a parallel stage (perf → security). */
+  same_stage: PathDetails & { stage: string[] };
+  /** The stage after a parallel stage: the candidate has not succeeded in every member. */
+  stage_incomplete: StageDetails;
 }
 
 // approval
@@ -308,6 +331,31 @@ export interface MetricsGateDetails {
   metrics_not_for_rollback: { names: string[] };
 }
 
+// hotfix
+
+export interface HotfixDetails {
+  incident: string;
+  url?: string;
+  state?: string;
+  priority?: number;
+}
+
+export interface HotfixAppliedDetails extends HotfixDetails {
+  /** What was overridden: key → { normal, hotfix } as configured (e.g. soak 24h → 1h). */
+  overrides: Record<string, { normal?: string; hotfix: string }>;
+}
+
+/** `hotfix=INC…`: applied (pass) or not applied and why (warn: the normal gates apply). */
+export interface HotfixGateDetails {
+  hotfix_applied: HotfixAppliedDetails;
+  hotfix_incident_not_open: HotfixDetails;
+  hotfix_incident_not_found: HotfixDetails;
+  hotfix_wrong_service: HotfixDetails & { ci: string; incidentCi?: string };
+  hotfix_no_ci: HotfixDetails;
+  hotfix_unavailable: HotfixDetails & { error: string };
+  hotfix_not_configured: HotfixDetails;
+}
+
 /** Every gate's reason codes and their details; `check_failed` applies to any gate. */
 export interface GateDetailMap {
   candidate: CandidateGateDetails & { check_failed: CheckFailedDetails };
@@ -321,4 +369,5 @@ export interface GateDetailMap {
   redeploy: RedeployGateDetails & { check_failed: CheckFailedDetails };
   cycles: CyclesGateDetails & { check_failed: CheckFailedDetails };
   metrics: MetricsGateDetails & { check_failed: CheckFailedDetails };
+  hotfix: HotfixGateDetails & { check_failed: CheckFailedDetails };
 }

@@ -8,6 +8,7 @@
  * client side (`sendSlashCommand`, `sendBlockAction`, `sendViewSubmission`) as signed
  * HTTP requests to `/slack/events`.
  */
+import { displayPipeline, displayStage, isParallel, pipelineEnvs, stageOf } from '../../domain/pipeline-stages';
 import type http from 'node:http';
 import type { ShipgateConfig } from '../../config/config-schema';
 import type { DeploymentHistory } from '../../app/ports/deployment-history';
@@ -188,7 +189,7 @@ export class SandboxConsole {
       ],
       tryCommands: TRY_COMMANDS,
       signOffDemo: SIGN_OFF_DEMO,
-      services: config.services.map((s) => ({ name: s.name, repo: s.repo, pipeline: s.pipeline, strategy: s.strategy.type })),
+      services: config.services.map((s) => ({ name: s.name, repo: s.repo, pipeline: displayPipeline(s.pipeline), strategy: s.strategy.type })),
       environments: config.environments.map((e) => ({
         name: e.name,
         deployers: e.deployers,
@@ -411,9 +412,12 @@ export class SandboxConsole {
         service: s.name,
         repo: s.repo,
         envs: await Promise.all(
-          s.pipeline.map(async (env) => {
+          pipelineEnvs(s.pipeline).map(async (env) => {
             const last = (await history.list(s.name, env, 10).catch(() => [])).find((d) => d.outcome === 'succeeded');
-            return last ? { env, sha: last.sha, at: last.at, kind: last.kind, url: `${github.url}/${s.repo}/commit/${last.sha}` } : { env, sha: null };
+            // a member of a parallel stage is labelled with its stage, e.g. "perf [perf | security]"
+            const stage = stageOf(s.pipeline, env) ?? [env];
+            const label = isParallel(stage) ? `${env} ${displayStage(stage)}` : env;
+            return last ? { env: label, sha: last.sha, at: last.at, kind: last.kind, url: `${github.url}/${s.repo}/commit/${last.sha}` } : { env: label, sha: null };
           }),
         ),
       })),

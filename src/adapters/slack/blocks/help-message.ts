@@ -1,4 +1,5 @@
 import type { ShipgateConfig } from '../../../config/config-schema';
+import { displayPipeline } from '../../../domain/pipeline-stages';
 import { FORCE_HELP, PROMOTE_USAGE, ROLLBACK_USAGE } from '../../../domain/command-parser';
 import { requiredApprovals, describePrincipals } from '../../../domain/policy';
 import { approvalRulesOf, describeRules } from '../../../domain/approval-rules';
@@ -7,7 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import { mrkdwn, plain } from './block-kit';
 
 export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: KnownBlock[] } {
-  const services = config.services.map((s) => `• *${s.name}* (${s.repo}, ${s.strategy.type}): ${s.pipeline.join(' → ')}`).join('\n');
+  const services = config.services.map((s) => `• *${s.name}* (${s.repo}, ${s.strategy.type}): ${displayPipeline(s.pipeline)}`).join('\n');
   const envs = joinMd(
     config.environments.map((e) => {
       const n = requiredApprovals(e);

@@ -1,5 +1,5 @@
 import { runLabel } from '../../../domain/evidence';
-import type { GateResult } from '../../../domain/gates/gate-result';
+import { isGate, type GateResult } from '../../../domain/gates/gate-result';
 import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../shared/mrkdwn';
 import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
 import type { Button, KnownBlock } from '@slack/types';
@@ -73,6 +73,27 @@ function stateText(p: Promotion): Mrkdwn {
   return joinMd(parts);
 }
 
+/** The source as the path gate saw it: a parallel stage shows all its members (`[perf | security]`). */
+function sourceShown(p: Promotion): string {
+  const path = p.gates.find(isGate('path', 'path_ok', 'stage_incomplete'));
+  const details = path?.details;
+  const stage: readonly string[] | undefined = details && 'stage' in details ? details.stage : undefined;
+  return stage && stage.length > 1 && stage.includes(p.from) ? `[${stage.join(' | ')}]` : p.from;
+}
+
+/** `hotfix=INC…`: the incident and whether its overrides applied (the hotfix gate line says why not). */
+function hotfixField(p: Promotion): Mrkdwn {
+  const g = p.gates.find((r) => r.gate === 'hotfix');
+  const applied = g?.code === 'hotfix_applied' ? g.details?.overrides : undefined;
+  const what = applied
+    ? Object.entries(applied)
+        .map(([k, v]) => `${k} ${v.normal ?? 'none'} → ${v.hotfix}`)
+        .join(', ')
+    : undefined;
+  const status = !g ? 'checked with the gates' : applied ? `overrides applied: ${what}` : 'overrides NOT applied (normal gates)';
+  return mrk`*Hotfix*\n:ambulance: ${p.hotfix ?? ''} · ${status}`;
+}
+
 /** Fallback text (notifications, screen readers; Slack reads it as mrkdwn too); always names the final state. */
 export function promotionText(p: Promotion): Mrkdwn {
   return mrk`${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
@@ -80,11 +101,12 @@ export function promotionText(p: Promotion): Mrkdwn {
 
 /** The one approval message of a promotion, rendered from its state (pure). */
 export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn; blocks: KnownBlock[] } {
-  const title = p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env}` : `Promote ${p.service}: ${p.from} → ${p.env}`;
+  const source = sourceShown(p);
+  const title = p.kind === 'rollback' ? `Rollback ${p.service} in ${p.env}` : `${p.hotfix ? 'Hotfix' : 'Promote'} ${p.service}: ${source} → ${p.env}`;
   const sha = p.sha ? link(o.commitUrl(p.repo, p.sha), mrk`\`${p.sha.slice(0, 7)}\``) : mrk`${p.state === 'requested' ? '_resolving…_' : '_unresolved_'}`;
   const fields = [
     mrkdwn(mrk`*Service*\n${p.service} (${p.repo})`),
-    mrkdwn(mrk`*Path*\n${p.from} → *${p.env}*`),
+    mrkdwn(mrk`*Path*\n${source} → *${p.env}*`),
     mrkdwn(mrk`*Candidate*\n${sha}${p.ref ? mrk` (ref \`${p.ref}\`)` : ''}`),
     mrkdwn(mrk`*Requested by*\n${mention(p.requester.id)}`),
   ];
@@ -92,6 +114,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
   if (deployed) fields.push(mrkdwn(mrk`*Now in ${p.env}*\n${link(o.commitUrl(p.repo, deployed), mrk`\`${deployed.slice(0, 7)}\``)}`));
   if (p.cr) fields.push(mrkdwn(mrk`*Change record*\n${p.cr}`));
   if (p.reason) fields.push(mrkdwn(mrk`*Reason*\n${clip(p.reason, 300)}`));
+  if (p.hotfix) fields.push(mrkdwn(hotfixField(p)));
   const blocks: KnownBlock[] = [
     { type: 'header', block_id: 'title', text: plain(title, LIMITS.header) },
     { type: 'section', block_id: 'fields', fields: fields.slice(0, 10) },

@@ -206,13 +206,17 @@ export function guideHtml() {
     '<b>surveillance-prod</b> needs three sign-offs (release manager, data engineering, business owner) and a checklist the requester ticks before the request exists.</p><ol>' +
     '<li>As <b>' + esc((person(so.as) || {}).realName || so.as) + '</b>: <a href="#" data-try-signoff="1"><code>' + esc(so.command) + '</code></a> \u2014 ' + esc(so.then) + '</li>' +
     so.steps.map(function (t) { return '<li>' + esc(t) + '</li>'; }).join('') + '</ol></div></div>' : '';
-  var services = b.services.map(function (s) { return '<li><b>' + esc(s.name) + '</b> (' + esc(s.repo) + ', ' + esc(s.strategy) + '): ' + esc(s.pipeline.join(' \u2192 ')) + '</li>'; }).join('');
+  var services = b.services.map(function (s) { return '<li><b>' + esc(s.name) + '</b> (' + esc(s.repo) + ', ' + esc(s.strategy) + '): ' + esc(s.pipeline) + '</li>'; }).join('');
   return '<div class="guide"><div class="card"><div class="card-section"><h3>Try it</h3><ol>' + steps + '</ol></div></div>' +
     signOff +
     '<div class="card"><div class="card-section people"><h3>Demo people</h3>' + people + '</div></div>' +
     '<div class="card"><div class="card-section"><h3>Services</h3><ul>' + services + '</ul></div></div>' +
     '<div class="card"><div class="card-section"><h3>Cycles and metrics gates</h3><p><b>cycles</b>: prod needs 2 successful <code>surveillance-pipeline.yml</code> runs on the candidate in the source environment (int / test) since it was deployed there. The seed ran them, so the prod card shows <i>2 of 2 cycles</i> with their links; a new candidate starts at 0 and an approved promotion waits for the runs.</p>' +
     '<p><b>metrics</b>: Prometheus instant queries with <code>max</code>/<code>min</code>, shown as <i>error rate 0.004 \u2264 0.01</i>. Here a Prometheus emulator answers the demo query (0.004); for a real Prometheus set <code>PROMETHEUS_URL</code> and start with <code>--config</code> and a copy of the demo config whose query it answers (docs/sandbox.md).</p></div></div>' +
+    '<div class="card"><div class="card-section"><h3>Parallel stages and hotfixes</h3><ul>' +
+    '<li><b>risk-models</b> runs <code>dev \u2192 [perf | security] \u2192 staging \u2192 prod</code>: perf and security are promoted from dev one at a time (<code>/promote risk-models perf</code>); staging takes a build only once it succeeded in <b>both</b>, and the card names the member that lacks it.</li>' +
+    '<li><code>/promote risk-models prod hotfix=INC0012345 cr=CHG0030005</code>: while INC0012345 is open on risk-models in ServiceNow, prod\u2019s soak drops from 24h to 1h (<code>hotfix: { soak: 1h }</code>). Approvals, freezes, the change record and the path still apply. A resolved incident (INC0012301) or ServiceNow being down leaves the normal gates, and the card says why.</li>' +
+    '</ul></div></div>' +
     '<div class="card"><div class="card-section"><h3>Move to a real workspace</h3><ol>' +
     '<li>Create the Slack app from <code>manifest.yml</code> (api.slack.com/apps \u2192 Create New App \u2192 From a manifest) and install it.</li>' +
     '<li>Write your <code>shipgate.yml</code> (start from <code>examples/shipgate.yml</code>) and run <code>shipgate config validate</code>.</li>' +

@@ -3,6 +3,7 @@ import { cronParser } from '../calendar/libraries';
 import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
+import { databricksStrategy } from './databricks-strategy';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -136,7 +137,7 @@ export const serviceSchema = z.strictObject({
         .optional(),
     })
     .optional(),
-  strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy]),
+  strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy, databricksStrategy]),
 });
 
 const dateRange = z.strictObject({ from: isoDate, to: isoDate });
@@ -253,3 +254,4 @@ export type ServiceConfig = ShipgateConfig['services'][number];
 export type FreezeRule = ShipgateConfig['freezes'][number];
 export type WorkflowStrategy = z.output<typeof workflowStrategy>;
 export type BranchStrategy = z.output<typeof branchStrategy>;
+export type { DatabricksStrategy } from './databricks-strategy';

@@ -114,6 +114,8 @@ export function buildWorkerUseCases(a: Adapters, s: SharedUseCases, o: ShipgateO
     reviews: github.reviews,
     logs: github.logs,
     ...(a.databricks ? { databricks: a.databricks } : {}),
+    ...(a.databricksJobs ? { databricksJobs: a.databricksJobs } : {}),
+    ...(a.dbtRunResults ? { dbtRunResults: a.dbtRunResults } : {}),
     runs: a.runRecords,
     wakes: a.wakes,
     logger,

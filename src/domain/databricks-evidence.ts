@@ -75,10 +75,9 @@ export function runFailure(e: DatabricksEvidence): Mrkdwn {
         failing.map((t) => mrk`task \`${t.key}\` ${t.resultState ?? t.lifeCycleState}${t.message ? mrk` (${t.message})` : ''}`),
         '; ',
       )}`
-    : e.stateMessage
-      ? mrk`: ${e.stateMessage}`
-      : mrk``;
-  return mrk`Databricks ${run} of job ${e.jobName ?? String(e.jobId)} ended ${state}${tasks}`;
+    : mrk``;
+  const said = e.stateMessage && !failing.some((t) => t.message) ? mrk` (${e.stateMessage})` : mrk``;
+  return mrk`Databricks ${run} of job ${e.jobName ?? String(e.jobId)} ended ${state}${tasks}${said}`;
 }
 
 function counts(): DbtCounts {

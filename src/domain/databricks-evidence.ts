@@ -130,3 +130,12 @@ export function databricksLines(e: DatabricksEvidence): Mrkdwn[] {
   }
   return lines;
 }
+
+/** The card's view of the run: link and state, and each task's result on one line (at most 20 tasks). */
+export function databricksCard(e: DatabricksEvidence): Mrkdwn {
+  const state = [e.lifeCycleState, e.resultState].filter(Boolean).join('/');
+  const label = `${e.jobName ?? `job ${e.jobId}`} run ${e.runId}`;
+  const tasks = e.tasks.slice(0, 20).map((t) => mrk`\`${t.key}\` ${t.resultState ?? t.lifeCycleState}`);
+  const more = e.tasks.length > 20 ? ` and ${e.tasks.length - 20} more` : '';
+  return mrk`• ${e.runPageUrl ? link(e.runPageUrl, label) : label}: ${state}${tasks.length ? mrk`\n• tasks: ${joinMd(tasks, ', ')}${more}` : ''}${e.dbt ? mrk`\n• ${dbtLine(e.dbt)}` : ''}`;
+}

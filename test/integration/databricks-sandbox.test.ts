@@ -20,8 +20,9 @@ describe('sandbox: the runbook-004 service (risk-models, strategy databricks)', 
     expect(sb.databricks.job(RISK_JOBS.prod)?.name).toBe('risk-models prod build');
     const before = new Set((await sb.app.repo.recent(100)).map((p) => p.id));
     await sb.slack.sendSlashCommand({ command: '/promote', text: `risk-models prod cr=${RISK_CHANGE} reason="VaR model"`, userId: 'U0RELMGR1', channelId: RELEASES_CHANNEL });
-    const p = await waitUntil('the risk-models promotion to await approval', async () => (await sb.app.repo.recent(20)).find((x) => !before.has(x.id) && x.service === 'risk-models' && x.state !== 'requested' && x.messageTs));
-    if (p.state !== 'awaiting_approval') throw new Error(JSON.stringify(p.gates.map((g) => [g.gate, g.status, g.summary])));
+    const p = await waitUntil('the risk-models promotion to be evaluated', async () => (await sb.app.repo.recent(20)).find((x) => !before.has(x.id) && x.service === 'risk-models' && x.state !== 'requested' && x.messageTs));
+    // every gate passes but the approval (soak: the seeded staging deploy; change CHG0030040 for the risk-models CI)
+    expect({ state: p.state, notPassing: p.gates.filter((g) => g.status !== 'pass').map((g) => g.gate) }).toEqual({ state: 'awaiting_approval', notPassing: ['approval'] });
     expect(p.sha).toBe(sb.seed.databricks.head);
     await waitUntil('the approve button', () => JSON.stringify(sb.slack.message(RELEASES_CHANNEL, p.messageTs!)?.blocks ?? []).includes(ACTIONS.approve));
     await sb.slack.sendBlockAction({ userId: 'U0RELMGR2', channelId: RELEASES_CHANNEL, messageTs: p.messageTs!, actionId: ACTIONS.approve });

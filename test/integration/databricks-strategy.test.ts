@@ -87,8 +87,11 @@ describe('strategy: databricks (Jobs API run-now, runs/get, dbt run_results evid
       ['prod_smoke', 'SKIPPED', 'UPSTREAM_FAILED'],
     ]);
     expect(done.evidence.databricks!.dbt).toMatchObject({ read: true, models: { passed: 1, failed: 1 }, tests: { failed: 1, skipped: 1 } });
-    const card = h.slack.message(CHANNEL, done.messageTs!)!;
-    expect(card.text + JSON.stringify(card.blocks)).toContain('prod_build');
+    await waitUntil('the card to show the failed task', () => {
+      const card = h.slack.message(CHANNEL, done.messageTs!)!;
+      const shown = JSON.stringify(card.blocks);
+      return shown.includes('task `prod_build` FAILED') && shown.includes('tasks: `prod_build` FAILED, `prod_smoke` UPSTREAM_FAILED');
+    });
     const thread = threadText(done);
     expect(thread).toContain('task `prod_smoke`: UPSTREAM_FAILED');
     expect(thread).toContain('`model.risk.var_daily` error: Database Error: division by zero');

@@ -18,6 +18,7 @@ import { buildFreezeCalendars, buildGates } from '../wiring/build-gates';
 import { buildChangeManagement, serviceNowConfigured } from '../wiring/build-change-management';
 import { RedisDeploymentHistory } from '../adapters/redis/redis-deployment-history';
 import { RedisKeys } from '../adapters/redis/redis-keys';
+import { DatabricksJobsApi } from '../adapters/databricks/databricks-jobs';
 
 /**
  * `shipgate plan <service> <env> [from=…] [ref=…] [cr=…] [--json] [--config F]` (SPEC §4):
@@ -147,6 +148,8 @@ const planEnvSchema = z.object({
   SERVICENOW_USERNAME: envSchema.shape.SERVICENOW_USERNAME,
   SERVICENOW_PASSWORD: envSchema.shape.SERVICENOW_PASSWORD,
   SERVICENOW_TOKEN: envSchema.shape.SERVICENOW_TOKEN,
+  DATABRICKS_HOST: envSchema.shape.DATABRICKS_HOST,
+  DATABRICKS_TOKEN: envSchema.shape.DATABRICKS_TOKEN,
 });
 export type PlanEnv = z.output<typeof planEnvSchema>;
 
@@ -393,7 +396,8 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
     const changes = buildChangeManagement(env, config, { logger });
     const calendars = buildFreezeCalendars(config, loaded.baseDir, { clock, logger, ...(serviceNowConfigured(env) ? { blackouts: changes } : {}) });
     const history = handle.history ? { history: handle.history } : {};
-    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, ...history });
+    const databricksJobs = env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? { databricksJobs: new DatabricksJobsApi({ host: env.DATABRICKS_HOST, token: env.DATABRICKS_TOKEN }) } : {};
+    const gates = buildGates({ config, clock, calendars, changes, github, commitUrl: github.commitUrl, ...history, ...databricksJobs });
     const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {

@@ -10,6 +10,8 @@ import { freezeGateCheck } from '../app/freeze-gate-check';
 import { registerServiceNowGates } from '../app/servicenow-gates';
 import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
+import { databricksJobGateCheck } from '../app/databricks-job-gate-check';
+import type { DatabricksJobs } from '../app/ports/databricks-jobs';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
 
@@ -23,6 +25,8 @@ export interface GateWiring {
   history?: DeploymentHistory;
   /** Web URL of a commit, for links in gate summaries (Slack); plain-text output leaves it out. */
   commitUrl?: (repo: string, sha: string) => string;
+  /** The databricks strategy's job lookup (DATABRICKS_HOST / DATABRICKS_TOKEN); without it a databricks service is blocked. */
+  databricksJobs?: Pick<DatabricksJobs, 'jobsNamed'>;
 }
 
 /**
@@ -40,6 +44,7 @@ export function buildGates(w: GateWiring): GateEvaluator {
     timeZone: w.config.timezone,
     ...(w.commitUrl ? { commitUrl: w.commitUrl } : {}),
   });
+  if (w.config.services.some((s) => s.strategy.type === 'databricks')) gates.register('databricksJob', databricksJobGateCheck(w.databricksJobs));
   return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
 }
 

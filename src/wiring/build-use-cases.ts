@@ -40,7 +40,7 @@ export interface SharedUseCases {
 export function buildSharedUseCases(a: Adapters, o: ShipgateOptions): SharedUseCases {
   const { config, logger } = o;
   const { clock, repo, audit, queue, history, github } = a;
-  const gates = buildGates({ config, clock, calendars: a.calendars, changes: a.changes, github, history, commitUrl: github.commitUrl });
+  const gates = buildGates({ config, clock, calendars: a.calendars, changes: a.changes, github, history, commitUrl: github.commitUrl, ...(a.databricksJobs ? { databricksJobs: a.databricksJobs } : {}) });
   const githubCalls = new CountGitHubCalls({ repo, scope: githubCallScope, logger });
   return {
     gates,

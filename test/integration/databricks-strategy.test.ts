@@ -109,7 +109,7 @@ describe('strategy: databricks (Jobs API run-now, runs/get, dbt run_results evid
     expect(done.stateReason).toContain('driver unreachable');
   });
 
-  it('resolves a job given by name through jobs/list, and refuses a name that matches several jobs', async () => {
+  it('resolves a job given by name through jobs/list at request time and before run-now, and blocks a name that matches several jobs', async () => {
     const config = DBX_CONFIG.replace('prod: 5678', 'prod: "risk-models prod build"').replace('staging: 1234', 'staging: "risk-models staging"');
     await start('dbx-name', config);
     const p = await promoteProd();
@@ -119,24 +119,42 @@ describe('strategy: databricks (Jobs API run-now, runs/get, dbt run_results evid
     expect(dbx.runs(5678)).toHaveLength(1);
     expect(done.evidence.databricks).toMatchObject({ jobId: 5678, jobName: 'risk-models prod build' });
 
-    // two jobs named alike → failed, naming both ids; no second run
+    expect(p.gates.find((g) => g.gate === 'databricksJob')).toMatchObject({ status: 'pass', code: 'job_resolved', details: { jobId: 5678, name: 'risk-models prod build' } });
+
+    // two jobs named alike → blocked at request time, naming both ids; nothing runs
     dbx.addJob({ jobId: 9999, name: 'Risk-Models Prod Build' });
     h.github.addCommit('acme/risk', 'main', { message: 'fix: exposures' });
-    const q = await promoteProd();
-    const qDone = await settled(h, q.id);
-    expect(qDone.state).toBe('failed');
-    expect(qDone.stateReason).toContain('2 Databricks jobs are named "risk-models prod build" (job ids 5678, 9999)');
+    const q = await h.request('risk-models prod', USERS.rm1, 'blocked');
+    expect(q.gates.find((g) => g.gate === 'databricksJob')).toMatchObject({ status: 'block', code: 'job_ambiguous', details: { jobIds: [5678, 9999] } });
+    expect(q.stateReason).toContain('2 Databricks jobs are named "risk-models prod build" (job ids 5678, 9999)');
     expect(dbx.runs()).toHaveLength(1);
   });
 
-  it('a job name that matches no job fails the promotion before anything runs', async () => {
-    await start('dbx-noname', DBX_CONFIG.replace('prod: 5678', 'prod: "nightly risk"'));
-    const p = await promoteProd();
+  it('a job that became ambiguous between approval and execution fails the promotion before anything runs', async () => {
+    await start('dbx-name-late', DBX_CONFIG.replace('prod: 5678', 'prod: "risk-models prod build"'));
+    const p = await h.request('risk-models prod', USERS.rm1);
+    dbx.addJob({ jobId: 9999, name: 'risk-models prod build' });
+    await h.click(p, ACTIONS.approve, USERS.rm2);
     const done = await settled(h, p.id);
     expect(done.state).toBe('failed');
-    expect(done.stateReason).toContain('no Databricks job is named "nightly risk" (strategy.jobs.prod); nothing was run');
-    expect(dbx.runs()).toHaveLength(0);
+    expect(done.stateReason).toContain('2 Databricks jobs are named "risk-models prod build"');
     expect(runNows(dbx)).toHaveLength(0);
+  });
+
+  it('a job name that matches no job blocks the request', async () => {
+    await start('dbx-noname', DBX_CONFIG.replace('prod: 5678', 'prod: "nightly risk"'));
+    const p = await h.request('risk-models prod', USERS.rm1, 'blocked');
+    expect(p.gates.find((g) => g.gate === 'databricksJob')).toMatchObject({ status: 'block', code: 'job_not_found', details: { name: 'nightly risk' } });
+    expect(p.stateReason).toContain('No Databricks job is named "nightly risk" (strategy.jobs.prod)');
+    expect(runNows(dbx)).toHaveLength(0);
+  });
+
+  it('Databricks unreachable while the job name is checked blocks the request (fail closed)', async () => {
+    await start('dbx-list-down', DBX_CONFIG.replace('prod: 5678', 'prod: "risk-models prod build"'));
+    dbx.inject({ method: 'GET', path: '/api/2.1/jobs/list', mode: 'reset', times: Infinity });
+    const p = await h.request('risk-models prod', USERS.rm1, 'blocked');
+    expect(p.gates.find((g) => g.gate === 'databricksJob')).toMatchObject({ status: 'block', code: 'check_failed', details: { transient: true } });
+    expect(p.stateReason).toContain('databricksJob could not be checked: Databricks could not be reached');
   });
 
   it('Databricks answering 5xx (and a lost run-now answer) is retried: the run starts once and is followed to the end', async () => {

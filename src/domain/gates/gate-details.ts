@@ -1,3 +1,4 @@
+import type { DatabricksJobGateDetails } from './databricks-job-details';
 import type { MrkdwnText } from '../../shared/mrkdwn';
 
 /**
@@ -233,4 +234,5 @@ export interface GateDetailMap {
   checks: ChecksGateDetails & { check_failed: CheckFailedDetails };
   soak: SoakGateDetails & { check_failed: CheckFailedDetails };
   redeploy: RedeployGateDetails & { check_failed: CheckFailedDetails };
+  databricksJob: DatabricksJobGateDetails & { check_failed: CheckFailedDetails };
 }

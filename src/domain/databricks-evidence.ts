@@ -139,3 +139,12 @@ export function databricksCard(e: DatabricksEvidence): Mrkdwn {
   const more = e.tasks.length > 20 ? ` and ${e.tasks.length - 20} more` : '';
   return mrk`• ${e.runPageUrl ? link(e.runPageUrl, label) : label}: ${state}${tasks.length ? mrk`\n• tasks: ${joinMd(tasks, ', ')}${more}` : ''}${e.dbt ? mrk`\n• ${dbtLine(e.dbt)}` : ''}`;
 }
+
+/** Plain-text lines of the run (ServiceNow work notes): job and run with its URL and state, each task, dbt's summary. */
+export function databricksPlainLines(e: DatabricksEvidence): string[] {
+  const state = [e.lifeCycleState, e.resultState].filter(Boolean).join('/');
+  const lines = [`Databricks job ${e.jobName ? `${e.jobName} ` : ''}(${e.jobId}) run ${e.runId}: ${state}${e.runPageUrl ? ` ${e.runPageUrl}` : ''}`];
+  for (const t of e.tasks) lines.push(`- task ${t.key}: ${t.resultState ?? t.lifeCycleState}`);
+  if (e.dbt) lines.push(dbtLine(e.dbt).text.replace(/`/g, ''));
+  return lines;
+}

@@ -1,4 +1,4 @@
-import { databricksLines, dbtLine, failingTasks, runFailure, runOutcome, summarizeDbt, type DatabricksEvidence } from '../../../src/domain/databricks-evidence';
+import { databricksCard, databricksLines, databricksPlainLines, dbtLine, failingTasks, runFailure, runOutcome, summarizeDbt, type DatabricksEvidence } from '../../../src/domain/databricks-evidence';
 import { databricksMarkdown } from '../../../src/domain/databricks-evidence-markdown';
 
 describe('runOutcome', () => {
@@ -108,5 +108,16 @@ describe('evidence of a Databricks run (thread lines and evidence pack)', () => 
     expect(md).toContain('- `model.p.a` error: Database Error');
     expect(databricksMarkdown({ ...e, dbt: { path: '/Volumes/a/b/c/r.json', read: false, reason: 'not found' } }).join('\n')).toContain('**not available** (not found)');
     expect(databricksMarkdown(undefined)).toEqual([]);
+  });
+
+  it('card and ServiceNow work-note lines', () => {
+    expect(databricksCard(e).text).toBe(
+      '• <https://dbc.example/?o=1#job/5678/run/42|risk prod run 42>: TERMINATED/FAILED\n• tasks: `prod_build` FAILED\n• dbt: models 0 passed, 1 failed, 0 skipped; tests 0 passed, 0 failed, 0 skipped',
+    );
+    expect(databricksPlainLines(e)).toEqual([
+      'Databricks job risk prod (5678) run 42: TERMINATED/FAILED https://dbc.example/?o=1#job/5678/run/42',
+      '- task prod_build: FAILED',
+      'dbt: models 0 passed, 1 failed, 0 skipped; tests 0 passed, 0 failed, 0 skipped',
+    ]);
   });
 });

@@ -50,9 +50,9 @@ export async function traceJourney(p: Promotion, d: JourneyDeps): Promise<Journe
       continue;
     }
     stages.unshift({ env, sha, ...(rec ? { deployment: rec } : {}), ...(await fromGitHub(p, env, sha, d)) });
-    // without a record the candidate of the stage before is unknown, except that a workflow
-    // promotion deploys the same SHA everywhere
-    if (service.strategy.type !== 'workflow') break;
+    // without a record the candidate of the stage before is unknown, except that a workflow or
+    // databricks promotion deploys the same SHA everywhere
+    if (service.strategy.type === 'branch') break;
   }
   return stages;
 }

@@ -65,6 +65,15 @@ describe('strategy: databricks (Jobs API run-now, runs/get, dbt run_results evid
     const audit = (await h.app.audit.forPromotion(done.id)).map((a) => a.type);
     expect(audit.filter((t) => t === 'databricks_run_started')).toHaveLength(1);
     expect(audit.filter((t) => t === 'databricks_run_ended')).toHaveLength(1);
+    // the evidence pack (prod is the last environment): the job run, each task, dbt's summary; the journey links the run
+    const md = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.md`);
+    expect(md.text).toContain('## Databricks job run');
+    expect(md.text).toContain(`[run ${runs[0]!.runId}](${dbx.runPageUrl(runs[0]!)})`);
+    expect(md.text).toContain('| `prod_build` | TERMINATED | SUCCESS |');
+    expect(md.text).toContain('| models | 3 | 0 | 1 | 0 |');
+    expect(md.text).toContain('| tests | 2 | 0 | 0 | 1 |');
+    const json = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.json`);
+    expect((JSON.parse(json.text) as { databricksJob: unknown }).databricksJob).toMatchObject({ runId: runs[0]!.runId, dbt: { read: true } });
     // what now runs in prod is the commit the job was run at
     expect((await h.app.history.list('risk-models', 'prod')).find((r) => r.promotionId === done.id)?.sha).toBe(head);
   });

@@ -67,7 +67,7 @@ export class AnswerProtectionRule {
     const candidates = (await this.d.repo.recent(500)).filter((p) => p.repo === e.repo && (p.state === 'running' || p.state === 'approved'));
     const match = candidates.find((p) => {
       const strategy = findService(this.d.config, p.service).strategy;
-      return (p.sha === e.sha || p.evidence.mergeSha === e.sha) && githubEnvironmentMatches(e.environment, p.env, strategy.githubEnvironments);
+      return (p.sha === e.sha || p.evidence.mergeSha === e.sha) && githubEnvironmentMatches(e.environment, p.env, strategy.type === 'databricks' ? {} : strategy.githubEnvironments);
     });
     return match ? { state: 'approved', promotionId: match.id } : { state: 'rejected' };
   }

@@ -62,9 +62,9 @@ export async function traceJourney(p: Promotion, d: JourneyDeps): Promise<Journe
       before = origin.createdAt;
       continue;
     }
-    // without a record the candidate of the stage before is unknown, except that a workflow
-    // promotion deploys the same SHA everywhere
-    if (unknown && service.strategy.type !== 'workflow') break;
+    // without a record the candidate of the stage before is unknown, except that a workflow or
+    // databricks promotion deploys the same SHA everywhere
+    if (unknown && service.strategy.type === 'branch') break;
   }
   return stages;
 }

@@ -19,6 +19,7 @@ import { buildChangeManagement, buildIncidentLookup, serviceNowConfigured } from
 import { RedisDeploymentHistory } from '../adapters/redis/redis-deployment-history';
 import { RedisKeys } from '../adapters/redis/redis-keys';
 import { PrometheusMetricQueries } from '../adapters/prometheus/prometheus-metric-queries';
+import { DatabricksJobsApi } from '../adapters/databricks/databricks-jobs';
 
 /**
  * `shipgate plan <service> <env> [from=…] [ref=…] [cr=…] [--json] [--config F]` (SPEC §4):
@@ -149,6 +150,8 @@ const planEnvSchema = z.object({
   SERVICENOW_PASSWORD: envSchema.shape.SERVICENOW_PASSWORD,
   SERVICENOW_TOKEN: envSchema.shape.SERVICENOW_TOKEN,
   PROMETHEUS_URL: envSchema.shape.PROMETHEUS_URL,
+  DATABRICKS_HOST: envSchema.shape.DATABRICKS_HOST,
+  DATABRICKS_TOKEN: envSchema.shape.DATABRICKS_TOKEN,
 });
 export type PlanEnv = z.output<typeof planEnvSchema>;
 
@@ -397,7 +400,8 @@ async function plan(argv: string[], io: PlanCommandIO, deps: PlanCommandDeps): P
     const history = handle.history ? { history: handle.history } : {};
     const prometheus = env.PROMETHEUS_URL ? new PrometheusMetricQueries({ baseUrl: env.PROMETHEUS_URL }) : undefined;
     const incidents = buildIncidentLookup(env, { logger });
-    const gates = buildGates({ config, clock, calendars, changes, incidents, github, commitUrl: github.commitUrl, prometheus, ...history });
+    const databricksJobs = env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? { databricksJobs: new DatabricksJobsApi({ host: env.DATABRICKS_HOST, token: env.DATABRICKS_TOKEN }) } : {};
+    const gates = buildGates({ config, clock, calendars, changes, incidents, github, commitUrl: github.commitUrl, prometheus, ...history, ...databricksJobs });
     const planner = new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, ...history, gates, logger });
     let plan: Plan;
     try {

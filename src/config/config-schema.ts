@@ -8,6 +8,7 @@ import { cyclesSchema } from './cycles-schema';
 import { metricsSchema } from './metrics-schema';
 import { hotfixSchema } from './hotfix-schema';
 import { pipelineSchema } from './pipeline-schema';
+import { databricksStrategy } from './databricks-strategy';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -146,7 +147,7 @@ export const serviceSchema = z.strictObject({
         .optional(),
     })
     .optional(),
-  strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy]),
+  strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy, databricksStrategy]),
 });
 
 const dateRange = z.strictObject({ from: isoDate, to: isoDate });
@@ -263,3 +264,4 @@ export type ServiceConfig = ShipgateConfig['services'][number];
 export type FreezeRule = ShipgateConfig['freezes'][number];
 export type WorkflowStrategy = z.output<typeof workflowStrategy>;
 export type BranchStrategy = z.output<typeof branchStrategy>;
+export type { DatabricksStrategy } from './databricks-strategy';

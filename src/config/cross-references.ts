@@ -66,6 +66,7 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
       keysOf('branches');
       keysOf('deployWorkflows');
     }
+    if (strategy.type === 'databricks') keysOf('jobs');
     keysOf('githubEnvironments');
   });
 

@@ -1,6 +1,7 @@
 import { runLabel, type Evidence, type RunEvidence } from './evidence';
 import { hotfixEvidence, hotfixLine } from './hotfix-evidence';
 import { mdCell, mdCode, mdLink, mdText, mrkdwnToMarkdown } from './markdown';
+import { databricksMarkdown } from './databricks-evidence-markdown';
 import { deployedSha, type Promotion } from './promotion';
 import type { DeploymentEntry } from './rollback-target';
 
@@ -95,6 +96,7 @@ export function buildEvidencePack(p: Promotion, audit: readonly AuditLine[], lin
     pullRequests: e.pullRequests,
     runs: e.runs,
     databricksRuns: e.matches.filter(isDatabricks),
+    databricksJob: e.databricks ?? null,
     evidenceMatches: e.matches,
     githubDeployments: e.deployments,
     githubCalls: e.githubCalls ?? null,
@@ -202,6 +204,7 @@ function markdown(p: Promotion, audit: readonly AuditLine[], links: EvidenceLink
     '',
     ...(e.runs.length ? e.runs.flatMap((r) => [`- ${runLine(r)}`, ...(r.jobs ?? []).map((j) => `  - ${mdLink(j.name, j.url)}: ${j.conclusion ?? 'n/a'}`)]) : ['- none']),
     '',
+    ...databricksMarkdown(e.databricks),
     '## Databricks runs and other evidence',
     '',
     ...(e.matches.length ? e.matches.map((m) => `- ${mdCode(m.name)}: ${matchText(m)}`) : ['- none']),
@@ -240,7 +243,11 @@ function journeyMarkdown(p: Promotion, links: EvidenceLinks, r: Render): string[
     const pulls = (q?.evidence.pullRequests ?? s.github?.pullRequests ?? []).map((pr) => mdLink(`#${pr.number}`, pr.url)).join(', ');
     const runs = runsOf(s).map((x) => `${mdLink(runLabel(x), x.url)} ${x.conclusion ?? x.status}`);
     if (!runs.length && s.deployment?.runUrl) runs.push(mdLink(s.deployment.runName ?? 'run', s.deployment.runUrl));
-    const dbx = (q?.evidence.matches ?? s.github?.matches ?? []).filter(isDatabricks).map((m) => (m.url ? mdLink(m.value, m.url) : mdCode(m.value, true)));
+    const job = q?.evidence.databricks;
+    const dbx = [
+      ...(job ? [job.runPageUrl ? mdLink(String(job.runId), job.runPageUrl) : mdCode(String(job.runId), true)] : []),
+      ...(q?.evidence.matches ?? s.github?.matches ?? []).filter(isDatabricks).map((m) => (m.url ? mdLink(m.value, m.url) : mdCode(m.value, true))),
+    ];
     const approvers = (q?.approvals ?? []).map((a) => r.who(a.userId)).join(', ');
     const merged = q?.sha && q.sha !== s.sha ? ` (merge of ${r.short(q.sha)})` : '';
     const result = q ? (STATE_WORD[q.state] ?? q.state) : (s.deployment?.outcome.toUpperCase() ?? '');

@@ -1,3 +1,5 @@
+import type { DatabricksEvidence } from './databricks-evidence';
+
 /** What a promotion leaves behind for the thread, the audit record and the evidence pack. */
 export interface RunEvidence {
   id: number;
@@ -26,6 +28,8 @@ export interface Evidence {
   startedAt?: string;
   finishedAt?: string;
   outcome?: 'succeeded' | 'failed';
+  /** `strategy: databricks`: the job run, each task's result, dbt's run_results summary. */
+  databricks?: DatabricksEvidence;
   /** GitHub API calls made for this promotion (gate evaluation and execution). */
   githubCalls?: number;
 }

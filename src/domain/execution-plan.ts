@@ -19,6 +19,9 @@ export type ExecStep =
   | 'find_run' // the run a dispatch or a merge started
   | 'follow_run' // until the run completes; answers GitHub Environment reviews on the way
   | 'collect' // jobs, log patterns (Databricks run IDs) as evidence
+  | 'dbx_run' // databricks strategy: run-now of the environment's job (idempotency token = promotion id)
+  | 'dbx_follow' // …runs/get until the run is terminal (delayed looks)
+  | 'dbx_collect' // …each task's result and dbt's run_results.json as evidence
   | 'finish' // running → succeeded | failed, and what now runs in the environment
   | 'finish_note' // ServiceNow work note (and closeOnSuccess)
   | 'summary' // the thread's closing message
@@ -26,7 +29,7 @@ export type ExecStep =
   | 'finalize'; // the chain is complete
 
 export interface ExecContext {
-  strategy: 'workflow' | 'branch';
+  strategy: 'workflow' | 'branch' | 'databricks';
   /** Branch strategy: a deploy workflow follows the merge in this environment. */
   deployWorkflow: boolean;
   /** The promotion's environment is the last of its pipeline (evidence pack). */
@@ -71,6 +74,10 @@ export function nextStep(p: Promotion, c: ExecContext): ExecStep | undefined {
 function runningStep(p: Promotion, c: ExecContext): ExecStep {
   if (p.exec?.failure) return 'finish';
   if (!stepDone(p, 'start_note')) return 'start_note';
+  if (c.strategy === 'databricks') {
+    for (const s of ['dbx_run', 'dbx_follow', 'dbx_collect'] as const) if (!stepDone(p, s)) return s;
+    return 'finish';
+  }
   if (c.strategy === 'workflow') {
     if (!stepDone(p, 'dispatch')) return 'dispatch';
     if (followedRunId(p) === undefined) return 'find_run';

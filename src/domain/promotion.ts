@@ -1,6 +1,7 @@
 import { ShipgateError } from '../shared/shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import { emptyEvidence, type Evidence } from './evidence';
+import type { DatabricksStepOutputs } from './databricks-evidence';
 import { stored, text, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 import type { Attestation } from './checklist';
 
@@ -69,7 +70,7 @@ export interface StepRecord<O extends object = Record<string, unknown>> {
  * Output recorded by each named step (what a resumed execution reads back). A terminal step
  * whose work failed is recorded done with the `error` (the outcome is not affected).
  */
-export interface StepOutputs {
+export interface StepOutputs extends DatabricksStepOutputs {
   start_note: Record<string, never>;
   rollback_commit: { sha: string; base: string; tree: string };
   rollback_branch: { branch: string };

@@ -22,6 +22,8 @@ import { ShipgateError } from '../shared/shipgate-error';
 import { SlackEmulator } from '../emulators/slack-emulator';
 import { GitHubEmulator } from '../emulators/github-emulator';
 import { ServiceNowEmulator } from '../emulators/servicenow-emulator';
+import { DatabricksEmulator } from '../emulators/databricks-emulator';
+import { seedDatabricks, type DatabricksSeed } from './seed-databricks';
 import { DEMO_CHANNELS, DEMO_USERGROUPS, DEMO_USERS, demoGroupMembers } from './demo-workspace';
 import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
 import { claimPrefix } from './prefix-claim';
@@ -89,8 +91,9 @@ export interface Sandbox {
   slack: SlackEmulator;
   github: GitHubEmulator;
   servicenow: ServiceNowEmulator;
+  databricks: DatabricksEmulator;
   app: Shipgate;
-  seed: GitHubSeed & { servicenow: ServiceNowSeed };
+  seed: GitHubSeed & { servicenow: ServiceNowSeed; databricks: DatabricksSeed };
   /** The clock the bot and the emulators share (real time + the console's offset). */
   clock: SandboxClock;
   /** The console's clock control (also behind `/console/api/clock`). */
@@ -191,7 +194,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const stale = await resetPrefix(redis.url, prefix);
     if (stale) log(`reset ${stale} key${stale === 1 ? '' : 's'} of a previous sandbox run (prefix "${prefix}:")`);
 
-    const tokens = { app: `xapp-1-sandbox-${secret(8)}`, slack: `xoxb-sandbox-${secret(8)}`, signing: secret(), github: `ghp_sandbox${secret(8)}`, webhook: secret(), servicenow: secret() };
+    const tokens = { app: `xapp-1-sandbox-${secret(8)}`, slack: `xoxb-sandbox-${secret(8)}`, signing: secret(), github: `ghp_sandbox${secret(8)}`, webhook: secret(), servicenow: secret(), databricks: `dapi${secret(16)}` };
     // one clock for the bot and the emulators; Slack still signs its requests with real time (the bot checks them against its own)
     const sandboxClock = new SandboxClock();
     if (o.startAt) sandboxClock.set(o.startAt);
@@ -210,15 +213,19 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     });
     const github = new GitHubEmulator({ token: tokens.github, now: () => sandboxClock.nowMs() + clock.skewMs });
     const servicenow = new ServiceNowEmulator({ username: 'shipgate', password: tokens.servicenow, timeZone: config.timezone, now: () => sandboxClock.nowMs() });
-    await Promise.all([slack.start(), github.start(), servicenow.start()]);
+    const databricks = new DatabricksEmulator({ tokens: [tokens.databricks], now: () => sandboxClock.nowMs() });
+    await Promise.all([slack.start(), github.start(), servicenow.start(), databricks.start()]);
     cleanups.push(
       () => slack.stop(),
       () => github.stop(),
       () => servicenow.stop(),
+      () => databricks.stop(),
     );
-    log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}`);
+    log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}, Databricks on ${databricks.url}`);
 
-    const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()) };
+    const gh = await seedGitHub(github, clock, tokens.github);
+    const dbxSeed = seedDatabricks(databricks, github, servicenow, sandboxClock.nowMs());
+    const seed = { ...gh, deployments: [...gh.deployments, ...dbxSeed.deployments], servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()), databricks: dbxSeed };
     let prometheusUrl = o.prometheusUrl;
     if (!prometheusUrl) {
       const prometheus = new PrometheusEmulator({ now: () => sandboxClock.nowMs() });
@@ -240,6 +247,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         SERVICENOW_INSTANCE_URL: servicenow.url,
         SERVICENOW_USERNAME: 'shipgate',
         SERVICENOW_PASSWORD: tokens.servicenow,
+        DATABRICKS_HOST: databricks.url,
+        DATABRICKS_TOKEN: tokens.databricks,
         REDIS_URL: redis.url,
         SHIPGATE_REDIS_PREFIX: prefix,
         SHIPGATE_CONFIG: configFile,
@@ -311,6 +320,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       slack,
       github,
       servicenow,
+      databricks,
       app,
       seed,
       clock: sandboxClock,

@@ -28,6 +28,8 @@ import { changeManagementFromEnv } from '../adapters/servicenow/change-managemen
 import { incidentLookupFromEnv } from '../adapters/servicenow/incident-lookup-from-env';
 import type { IncidentLookup } from '../app/ports/incident-lookup';
 import { DatabricksJobsClient } from '../adapters/databricks/databricks-jobs-client';
+import { DatabricksJobsApi } from '../adapters/databricks/databricks-jobs';
+import { DbtRunResultsFromVolume } from '../adapters/databricks/dbt-run-results';
 import { commitUrlFor } from '../adapters/github/commit-url';
 import { buildGitHub, type GitHubAdapters } from './build-github';
 import { buildFreezeCalendars } from './build-gates';
@@ -66,6 +68,9 @@ export interface Adapters {
   incidents: IncidentLookup;
   calendars: CachedFreezeCalendars;
   databricks: DatabricksJobsClient | undefined;
+  /** The databricks strategy's Jobs API and dbt run_results reader (both need DATABRICKS_HOST / DATABRICKS_TOKEN). */
+  databricksJobs: DatabricksJobsApi | undefined;
+  dbtRunResults: DbtRunResultsFromVolume | undefined;
   wakes: RedisWakeRegistry;
   runRecords: RedisRunRecords;
   once: RedisOnceGuard;
@@ -154,6 +159,8 @@ export function buildAdapters(o: ShipgateOptions): Adapters {
     incidents: incidentLookupFromEnv(env, { logger, client: { fetch: outbound.fetch } }),
     calendars: buildFreezeCalendars(config, o.baseDir ?? process.cwd(), { clock, logger, blackouts: changes }),
     databricks: env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? new DatabricksJobsClient(env.DATABRICKS_HOST, env.DATABRICKS_TOKEN) : undefined,
+    databricksJobs: env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? new DatabricksJobsApi({ host: env.DATABRICKS_HOST, token: env.DATABRICKS_TOKEN, fetch: outbound.fetch }) : undefined,
+    dbtRunResults: env.DATABRICKS_HOST && env.DATABRICKS_TOKEN ? new DbtRunResultsFromVolume({ host: env.DATABRICKS_HOST, token: env.DATABRICKS_TOKEN, fetch: outbound.fetch }) : undefined,
     wakes: new RedisWakeRegistry(redis, keys),
     runRecords: new RedisRunRecords(redis, keys),
     once: new RedisOnceGuard(redis, keys),

@@ -10,6 +10,8 @@ import { freezeGateCheck } from '../app/freeze-gate-check';
 import { registerServiceNowGates } from '../app/servicenow-gates';
 import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
+import { databricksJobGateCheck } from '../app/databricks-job-gate-check';
+import type { DatabricksJobs } from '../app/ports/databricks-jobs';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
 import type { CycleRuns } from '../app/ports/cycle-runs';
@@ -34,6 +36,8 @@ export interface GateWiring {
   history?: DeploymentHistory;
   /** Web URL of a commit, for links in gate summaries (Slack); plain-text output leaves it out. */
   commitUrl?: (repo: string, sha: string) => string;
+  /** The databricks strategy's job lookup (DATABRICKS_HOST / DATABRICKS_TOKEN); without it a databricks service is blocked. */
+  databricksJobs?: Pick<DatabricksJobs, 'jobsNamed'>;
 }
 
 /**
@@ -62,6 +66,7 @@ export function buildGates(w: GateWiring): GateEvaluator {
       cyclesGateCheck({ ...(w.github.cycleRuns ? { runs: w.github.cycleRuns } : {}), deployments: w.github.deployments, ...(w.history ? { history: w.history } : {}), timeZone: w.config.timezone }),
     )
     .register('metrics', metricsGateCheck(w.prometheus));
+  if (w.config.services.some((s) => s.strategy.type === 'databricks')) gates.register('databricksJob', databricksJobGateCheck(w.databricksJobs));
   return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
 }
 

@@ -40,7 +40,7 @@ export interface SharedUseCases {
 export function buildSharedUseCases(a: Adapters, o: ShipgateOptions): SharedUseCases {
   const { config, logger } = o;
   const { clock, repo, audit, queue, history, github } = a;
-  const gates = buildGates({ config, clock, calendars: a.calendars, changes: a.changes, incidents: a.incidents, github, history, commitUrl: github.commitUrl, prometheus: a.prometheus });
+  const gates = buildGates({ config, clock, calendars: a.calendars, changes: a.changes, incidents: a.incidents, github, history, commitUrl: github.commitUrl, prometheus: a.prometheus, ...(a.databricksJobs ? { databricksJobs: a.databricksJobs } : {}) });
   const githubCalls = new CountGitHubCalls({ repo, scope: githubCallScope, logger });
   return {
     gates,
@@ -114,6 +114,8 @@ export function buildWorkerUseCases(a: Adapters, s: SharedUseCases, o: ShipgateO
     reviews: github.reviews,
     logs: github.logs,
     ...(a.databricks ? { databricks: a.databricks } : {}),
+    ...(a.databricksJobs ? { databricksJobs: a.databricksJobs } : {}),
+    ...(a.dbtRunResults ? { dbtRunResults: a.dbtRunResults } : {}),
     runs: a.runRecords,
     wakes: a.wakes,
     logger,

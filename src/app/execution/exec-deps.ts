@@ -6,7 +6,9 @@ import type { GateEvaluator } from '../gate-evaluator';
 import type { Logger } from '../logger';
 import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
+import type { DatabricksJobs } from '../ports/databricks-jobs';
 import type { DatabricksRuns } from '../ports/databricks-runs';
+import type { DbtRunResults } from '../ports/dbt-run-results';
 import type { EnvironmentReviews } from '../ports/environment-reviews';
 import type { GitData } from '../ports/git-data';
 import type { JobQueue } from '../ports/job-queue';
@@ -31,6 +33,9 @@ export interface ExecDeps {
   reviews: EnvironmentReviews;
   logs: RunLogs;
   databricks?: DatabricksRuns;
+  /** The databricks strategy's Jobs API and dbt run_results reader (DATABRICKS_HOST / DATABRICKS_TOKEN). */
+  databricksJobs?: DatabricksJobs;
+  dbtRunResults?: DbtRunResults;
   runs: RunRecords;
   wakes: WakeRegistry;
   logger: Logger;

@@ -6,6 +6,7 @@ import { isTransientError } from '../../domain/transient-error';
 import { isShipgateError } from '../../shared/shipgate-error';
 import { mrk, stored, text } from '../../shared/mrkdwn';
 import { findDeployRunStep, mergeStep, pullRequestStep, rollbackBranchStep, rollbackCommitStep } from './branch-steps';
+import { databricksCollectStep, databricksFollowStep, databricksRunStep } from './databricks-steps';
 import { dispatchStep, findDispatchedRunStep } from './dispatch-step';
 import type { ExecDeps } from './exec-deps';
 import { evidencePackStep, finalizeStep, finishNoteStep, finishStep, startNoteStep, summaryStep } from './finish-steps';
@@ -91,6 +92,16 @@ export class ExecutePromotion {
         return evidencePackStep(d, k, p);
       case 'finalize':
         return finalizeStep(d, k, p);
+      default:
+        break;
+    }
+    if (strategy.type === 'databricks') {
+      if (step === 'dbx_run') return databricksRunStep(d, k, p, strategy);
+      if (step === 'dbx_follow') return databricksFollowStep(d, k, p);
+      if (step === 'dbx_collect') return databricksCollectStep(d, k, p, strategy);
+      throw new Error(`step ${step} does not apply to the databricks strategy`);
+    }
+    switch (step) {
       case 'follow_run':
         return followRunStep(d, k, p, strategy);
       case 'collect':

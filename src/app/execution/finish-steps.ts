@@ -2,6 +2,7 @@ import { executionBegan, followedRunId } from '../../domain/execution-plan';
 import { fromStored, joinMd, link, mention, mrk, type Mrkdwn } from '../../shared/mrkdwn';
 import { withEvidenceUpload, withThreadPost } from '../../domain/outbox';
 import { runLabel } from '../../domain/evidence';
+import { databricksLines } from '../../domain/databricks-evidence';
 import { deployedSha, transition, type Promotion } from '../../domain/promotion';
 import type { ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';
@@ -97,6 +98,7 @@ export function evidenceSummary(p: Promotion): Mrkdwn {
       ...(e.mergeSha ? [mrk`• Merge commit: \`${e.mergeSha}\``] : []),
       ...e.runs.map((r) => mrk`• Run: ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`),
       ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => mrk`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
+      ...(e.databricks ? databricksLines(e.databricks) : []),
       ...e.matches.map((m) => mrk`• ${m.name}: ${m.url ? link(m.url, mrk`\`${m.value}\``) : mrk`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
       mrk`• Approved by: ${approvers}${p.override?.approvedBy ? mrk`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,
     ],

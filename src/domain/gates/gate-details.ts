@@ -1,3 +1,4 @@
+import type { DatabricksJobGateDetails } from './databricks-job-details';
 import type { MrkdwnText } from '../../shared/mrkdwn';
 
 /**
@@ -370,4 +371,5 @@ export interface GateDetailMap {
   cycles: CyclesGateDetails & { check_failed: CheckFailedDetails };
   metrics: MetricsGateDetails & { check_failed: CheckFailedDetails };
   hotfix: HotfixGateDetails & { check_failed: CheckFailedDetails };
+  databricksJob: DatabricksJobGateDetails & { check_failed: CheckFailedDetails };
 }

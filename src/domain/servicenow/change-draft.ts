@@ -54,7 +54,9 @@ export function draftChange(
   const strategy =
     service.strategy.type === 'workflow'
       ? `dispatch of workflow ${service.strategy.workflow} (ref ${service.strategy.ref}) in ${service.repo}`
-      : `merge of branch ${service.strategy.branches[p.from] ?? p.from} into ${service.strategy.branches[p.env] ?? p.env} in ${service.repo}`;
+      : service.strategy.type === 'databricks'
+        ? `run of Databricks job ${String(service.strategy.jobs[p.env] ?? '(none)')} at commit ${sha || '(unresolved)'} of ${service.repo}`
+        : `merge of branch ${service.strategy.branches[p.from] ?? p.from} into ${service.strategy.branches[p.env] ?? p.env} in ${service.repo}`;
   const generated = [
     `Opened by shipgate for promotion ${p.id}: ${service.name} ${p.from} -> ${p.env}, commit ${sha || '(unresolved)'}.`,
     `Requested in Slack by ${p.requester.name ?? p.requester.id}${p.reason ? `: ${p.reason}` : ''}.`,

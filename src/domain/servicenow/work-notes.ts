@@ -1,4 +1,5 @@
 import { runLabel } from '../evidence';
+import { databricksPlainLines } from '../databricks-evidence';
 import type { Promotion } from '../promotion';
 
 /**
@@ -63,6 +64,7 @@ export function finishWorkNote(p: Promotion, ctx: WorkNoteContext): string {
       for (const j of r.jobs ?? []) lines.push(`  - job ${j.name}: ${j.conclusion ?? 'n/a'} ${j.url}`);
     }
   }
+  if (ev.databricks) lines.push(...databricksPlainLines(ev.databricks));
   const databricks = ev.matches.filter((m) => /databricks/i.test(m.name));
   const other = ev.matches.filter((m) => !/databricks/i.test(m.name));
   if (databricks.length) lines.push(`Databricks run IDs: ${databricks.map((m) => `${m.value}${m.source ? ` (${m.source})` : ''}`).join(', ')}`);

@@ -87,7 +87,7 @@ describe('config loading', () => {
       base.replace('{ type: workflow, workflow: deploy.yml }', '{ type: branch, branches: { int: main, prod: prod }, mergeMethod: squish }'),
       'services[0].strategy.mergeMethod: "squish" is not one of merge, squash, rebase (did you mean "squash"?)',
     ],
-    ['strategy type', base.replace('type: workflow', 'type: helm'), 'services[0].strategy.type: "helm" is not one of workflow, branch'],
+    ['strategy type', base.replace('type: workflow', 'type: helm'), 'services[0].strategy.type: "helm" is not one of workflow, branch, databricks'],
     ['holiday types', base + 'freezes:\n  - { name: x, holidays: { country: GB, types: [bank, fun] } }\n', 'freezes[0].holidays.types[1]: "fun" is not one of public, bank, school, optional, observance'],
     [
       'duration',

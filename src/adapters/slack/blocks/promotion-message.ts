@@ -1,4 +1,5 @@
 import { runLabel } from '../../../domain/evidence';
+import { databricksCard } from '../../../domain/databricks-evidence';
 import { isGate, type GateResult } from '../../../domain/gates/gate-result';
 import { fromStored, joinMd, link, mrk, mention, type Mrkdwn } from '../../../shared/mrkdwn';
 import { deployedSha, type Promotion, type PromotionState } from '../../../domain/promotion';
@@ -132,6 +133,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     });
   }
   blocks.push(...signOffBlocks(p));
+  if (p.evidence.databricks) blocks.push({ type: 'section', block_id: 'databricks', text: mrkdwn(mrk`*Databricks run*\n${databricksCard(p.evidence.databricks)}`) });
   if (p.approvals.length) {
     blocks.push({ type: 'context', block_id: 'approvals', elements: [mrkdwn(mrk`Approved by ${joinMd(p.approvals.map((a) => mrk`${mention(a.userId)} (${a.at.slice(11, 16)} UTC)`), ', ')}`)] });
   }

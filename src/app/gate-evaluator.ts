@@ -2,6 +2,7 @@ import type { EnvironmentConfig, ServiceConfig, ShipgateConfig } from '../config
 import { approvalGateFor } from '../domain/gates/approval-policy';
 import { gate, type GatePhase, type GateResult } from '../domain/gates/gate-result';
 import { pathGate } from '../domain/gates/path-gate';
+import { triggeredPathGate } from '../domain/gates/triggered-path-gate';
 import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../shared/shipgate-error';
@@ -42,7 +43,7 @@ export class GateEvaluator {
     if (!env) throw new ShipgateError('unknown_environment', `environment ${p.env} is no longer configured`);
     const ctx: GateContext = { promotion: p, service, env, phase, now: this.d.clock.now() };
     const results: GateResult[] = [];
-    if (p.kind === 'promotion') results.push(pathGate(service, p.from, p.env));
+    if (p.kind === 'promotion') results.push(p.origin?.via === 'trigger' ? triggeredPathGate(service, p) : pathGate(service, p.from, p.env));
     results.push(approvalGateFor(this.d.config, env, p));
     for (const { name, check } of this.extra) {
       try {

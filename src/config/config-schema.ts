@@ -3,6 +3,7 @@ import { cronParser } from '../calendar/libraries';
 import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
+import { promoteSchema, triggerSchema, verifySchema } from './lifecycle-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -90,6 +91,8 @@ export const environmentSchema = z.strictObject({
   soak: duration.optional(),
   blockOnIncidents: z.array(z.number().int().min(1).max(5)).default([]),
   approvalTimeout: duration.optional(),
+  promote: promoteSchema,
+  verify: verifySchema.optional(),
 });
 
 const templateString = z.string();
@@ -137,6 +140,7 @@ export const serviceSchema = z.strictObject({
     })
     .optional(),
   strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy]),
+  trigger: triggerSchema.optional(),
 });
 
 const dateRange = z.strictObject({ from: isoDate, to: isoDate });

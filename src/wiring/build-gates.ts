@@ -10,6 +10,7 @@ import { freezeGateCheck } from '../app/freeze-gate-check';
 import { registerServiceNowGates } from '../app/servicenow-gates';
 import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
+import { verifiedSourceCheck } from '../app/verified-source-check';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
 
@@ -40,7 +41,7 @@ export function buildGates(w: GateWiring): GateEvaluator {
     timeZone: w.config.timezone,
     ...(w.commitUrl ? { commitUrl: w.commitUrl } : {}),
   });
-  return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
+  return w.history ? gates.register('redeploy', redeployGateCheck(w.history)).register('path', verifiedSourceCheck(w.config, w.history)) : gates;
 }
 
 /**

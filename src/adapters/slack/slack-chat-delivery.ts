@@ -4,6 +4,7 @@ import type { Mrkdwn } from '../../shared/mrkdwn';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
+import { threadPostBlocks } from './blocks/rollback-offer';
 
 /** Slack's refusals that retrying cannot fix (the message itself or the channel is the problem). */
 const FINAL = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_blocks', 'invalid_blocks_format', 'message_not_found', 'cant_update_message', 'restricted_action']);
@@ -45,11 +46,13 @@ export class SlackChatDelivery implements ChatDelivery {
   }
 
   async post(p: Promotion, key: string, text: Mrkdwn): Promise<string> {
+    const blocks = threadPostBlocks(p, key, text);
     try {
       const res = await this.client.chat.postMessage({
         channel: p.channel,
         thread_ts: p.messageTs!,
         text: text.text,
+        ...(blocks ? { blocks } : {}),
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: EVENT_TYPE, event_payload: { promotion: p.id, key } },

@@ -46,6 +46,10 @@ export interface PathGateDetails {
   no_source: PathDetails;
   not_forward: PathDetails;
   skips_environment: PathDetails & { skipped: string[] };
+  /** A trigger (push / workflow_run) started this promotion into the first stage. */
+  triggered: PathDetails & { event: string };
+  /** The source environment has a `verify` workflow the candidate has not passed there. */
+  source_not_verified: PathDetails & { source: string; sha: string; verification?: 'failed' };
 }
 
 // approval

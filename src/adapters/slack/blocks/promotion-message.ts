@@ -28,6 +28,7 @@ const STATE_LINE: Record<PromotionState, string> = {
   running: ':gear: *Running*',
   succeeded: ':large_green_circle: *Succeeded*',
   failed: ':red_circle: *Failed*',
+  failed_verification: ':red_circle: *Failed verification*: deployed, but the verify workflow did not pass',
   rejected: ':no_entry_sign: *Rejected*',
   cancelled: ':heavy_multiplication_x: *Cancelled*',
   expired: ':alarm_clock: *Expired*: approval timed out',
@@ -68,8 +69,16 @@ function stateText(p: Promotion): Mrkdwn {
   if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) parts.push(mrk` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`);
   if (p.state === 'rejected' && p.rejection) parts.push(mrk` by ${mention(p.rejection.by)}: ${p.rejection.reason}`);
   if (p.state === 'cancelled' && p.cancellation) parts.push(mrk` by ${mention(p.cancellation.by)}`);
-  if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) parts.push(mrk`: ${fromStored(p.stateReason)}`);
+  if ((p.state === 'failed' || p.state === 'failed_verification' || p.state === 'blocked') && p.stateReason) parts.push(mrk`: ${fromStored(p.stateReason)}`);
   return joinMd(parts);
+}
+
+/** The requester; shipgate itself (a trigger, `promote: auto|request`) on behalf of the candidate's author. */
+function requestedBy(p: Promotion): Mrkdwn {
+  if (!p.origin) return mention(p.requester.id);
+  const a = p.origin.author;
+  const who = a?.slackId ? mention(a.slackId) : mrk`${a?.name ?? a?.login ?? 'the commit author'}`;
+  return mrk`shipgate (\`promote: ${p.origin.mode}\`) on behalf of ${who}`;
 }
 
 /** Fallback text (notifications, screen readers; Slack reads it as mrkdwn too); always names the final state. */
@@ -85,7 +94,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     mrkdwn(mrk`*Service*\n${p.service} (${p.repo})`),
     mrkdwn(mrk`*Path*\n${p.from} → *${p.env}*`),
     mrkdwn(mrk`*Candidate*\n${sha}${p.ref ? mrk` (ref \`${p.ref}\`)` : ''}`),
-    mrkdwn(mrk`*Requested by*\n${mention(p.requester.id)}`),
+    mrkdwn(mrk`*Requested by*\n${requestedBy(p)}`),
   ];
   const deployed = p.state === 'succeeded' ? deployedSha(p) : undefined;
   if (deployed) fields.push(mrkdwn(mrk`*Now in ${p.env}*\n${link(o.commitUrl(p.repo, deployed), mrk`\`${deployed.slice(0, 7)}\``)}`));

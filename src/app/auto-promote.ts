@@ -26,7 +26,7 @@ export interface AutoPromoteDeps {
   config: ShipgateConfig;
   clock: Clock;
   random: () => number;
-  repo: Pick<PromotionRepository, 'create' | 'update' | 'get'>;
+  repo: Pick<PromotionRepository, 'create' | 'update' | 'get' | 'recent'>;
   audit: Pick<AuditLog, 'append'>;
   chat: Pick<Chat, 'postPromotion'>;
   queue: Pick<JobQueue, 'enqueueEvaluation' | 'enqueueExecution' | 'nudgeChat'>;
@@ -60,6 +60,7 @@ export class AutoPromote {
       const key = triggerKey(service.name, env.name, e.sha);
       if (!(await this.d.once.claim(key, TRIGGER_MEMORY_MS))) {
         this.d.logger.info({ service: service.name, env: env.name, sha: e.sha, delivery: e.delivery }, 'trigger already fired for this SHA; nothing started');
+        await this.noteRepeated(service.name, env.name, e);
         continue;
       }
       try {
@@ -158,6 +159,13 @@ export class AutoPromote {
       p = promotion;
     }
     return p;
+  }
+
+  /** A trigger that fired again for a SHA already started: recorded in the audit of the promotion it started. */
+  private async noteRepeated(service: string, env: string, e: TriggerEvent): Promise<void> {
+    const first = (await this.d.repo.recent(200, service)).find((p) => p.env === env && p.origin?.via === 'trigger' && (p.sha ?? p.ref) === e.sha);
+    if (!first) return;
+    await this.d.audit.append({ at: this.d.clock.now().toISOString(), promotionId: first.id, type: 'trigger_repeated', actor: 'shipgate', data: { event: e.name, delivery: e.delivery, sha: e.sha } });
   }
 
   private envOf(name: string): EnvironmentConfig {

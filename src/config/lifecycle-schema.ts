@@ -46,3 +46,32 @@ export const verifySchema = z.strictObject({
 export type TriggerConfig = z.output<typeof triggerSchema>;
 export type VerifyConfig = z.output<typeof verifySchema>;
 export type PromoteMode = z.output<typeof promoteSchema>;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Cross-references of the lifecycle keys (read defensively from the raw document, like
+ * cross-references.ts): a `trigger` posts its first stage's request in `announce.channel`, so
+ * it needs one; `promote: auto|request` on an environment that is only ever a first stage
+ * without a trigger would never act.
+ */
+export function lifecycleIssues(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
+  if (!isObj(raw)) return [];
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  const services = Array.isArray(raw.services) ? raw.services.filter(isObj) : [];
+  const hasAnnounce = isObj(raw.announce) && typeof raw.announce.channel === 'string';
+  (Array.isArray(raw.services) ? raw.services : []).forEach((s, i) => {
+    if (isObj(s) && s.trigger !== undefined && !hasAnnounce) {
+      issues.push({ path: ['services', i, 'trigger'], message: 'a trigger posts the promotion it starts in `announce.channel`, which is not set' });
+    }
+  });
+  (Array.isArray(raw.environments) ? raw.environments : []).forEach((e, i) => {
+    if (!isObj(e) || (e.promote !== 'auto' && e.promote !== 'request') || typeof e.name !== 'string') return;
+    const uses = services.filter((s) => Array.isArray(s.pipeline) && s.pipeline.includes(e.name));
+    if (uses.length && uses.every((s) => Array.isArray(s.pipeline) && s.pipeline[0] === e.name && s.trigger === undefined)) {
+      issues.push({ path: ['environments', i, 'promote'], message: `"${e.promote}" never acts: ${e.name} is the first stage of ${uses.map((s) => String(s.name)).join(', ')}, which has no trigger` });
+    }
+  });
+  return issues;
+}

@@ -25,6 +25,8 @@ import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
 import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
+import { seedWebapp } from './seed-webapp';
+import { registerMergeToMain } from './console/merge-to-main';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { SandboxConsole } from './console/sandbox-console';
 import { ClockConsole } from './console/clock-console';
@@ -211,6 +213,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}`);
 
     const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()) };
+    if (config.services.some((s) => s.repo === 'acme/webapp')) seedWebapp(github);
 
     const env = loadEnv(
       {
@@ -272,6 +275,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       clock: sandboxClock,
       extraRoutes: (server) => {
         consoleUi.register(server);
+        registerMergeToMain(server, { github, config });
         clockControl.register(server);
       },
     });

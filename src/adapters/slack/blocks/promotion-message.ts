@@ -81,6 +81,12 @@ function requestedBy(p: Promotion): Mrkdwn {
   return mrk`shipgate (\`promote: ${p.origin.mode}\`) on behalf of ${who}`;
 }
 
+/** The verify workflow's run (`verify:`), shown with the deploy runs. */
+function verificationLine(p: Promotion): Mrkdwn[] {
+  const v = p.evidence.verification;
+  return v ? [mrk`• ${link(v.url, v.name ?? v.workflow)} (verify): ${v.conclusion ?? v.status}`] : [];
+}
+
 /** Fallback text (notifications, screen readers; Slack reads it as mrkdwn too); always names the final state. */
 export function promotionText(p: Promotion): Mrkdwn {
   return mrk`${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
@@ -113,7 +119,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     blocks.push({
       type: 'section',
       block_id: 'runs',
-      text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`), '\n')}`),
+      text: mrkdwn(mrk`*Runs*\n${joinMd([...p.evidence.runs.map((r) => mrk`• ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`), ...verificationLine(p)], '\n')}`),
     });
   }
   if (p.approvals.length) {

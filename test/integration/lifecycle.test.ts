@@ -113,6 +113,16 @@ describe('triggers, promote: auto|request and verify', () => {
     await waitUntil('the prod card says who it is for', () => JSON.stringify(h!.slack.message(CHANNEL, waiting.messageTs!)?.blocks ?? []).includes(`on behalf of <@${AUTHOR}>`));
     await waitUntil('the staging thread links the next stage', () => threadText(h!, done).includes(prod.id));
     expect((await h.app.audit.forPromotion(staging.id)).filter((e) => e.type === 'next_stage_opened')).toHaveLength(1);
+    // a worker killed after it opened the next stage but before it recorded that: the step runs again and finds it
+    await h.app.repo.update(staging.id, (cur) => {
+      const steps = { ...cur.steps };
+      delete steps.next_stage;
+      return { ...cur, steps, exec: { ...cur.exec, finalized: false } };
+    });
+    await h.app.queue.enqueueExecution(staging.id);
+    await waitUntil('the next stage step ran again', async () => (await h!.app.repo.get(staging.id))?.exec?.finalized === true && (await h!.app.repo.get(staging.id))?.steps.next_stage?.status === 'done');
+    expect((await h.app.repo.get(staging.id))!.steps.next_stage!.output).toMatchObject({ env: 'prod', promotionId: prod.id });
+    expect((await h.app.repo.recent(50)).filter((p) => p.env === 'prod')).toHaveLength(1);
 
     await h.click(waiting, ACTIONS.approve, AUTHOR);
     await waitUntil('the author is told', () => h!.ephemeralsFor(AUTHOR).some((t) => /separation of duties|own/i.test(t)));
@@ -130,7 +140,7 @@ describe('triggers, promote: auto|request and verify', () => {
     expect(history[0]).toMatchObject({ sha, promotionId: staging.id, outcome: 'succeeded', verification: 'passed' });
   });
 
-  it('a redelivered push, the same push sent again and a workflow_run for the same SHA start no second promotion', async () => {
+  it('a redelivered push, the same push sent again and the build runs of that push start no second promotion', async () => {
     h = await start('life-redeliver', { config: config({ trigger: '{ push: main }' }) });
     h.github.addWorkflow(REPO, { file: 'build.yml', name: 'build', onPushBranches: ['main'], durations: { queuedMs: 20, inProgressMs: 40 } });
     const sha = mergeToMain(h);
@@ -190,11 +200,12 @@ describe('triggers, promote: auto|request and verify', () => {
     expect((await h.app.repo.recent(50)).filter((p) => p.env === 'prod')).toHaveLength(1);
 
     const click = (user: string) => h!.slack.sendBlockAction({ userId: user, channelId: CHANNEL, messageTs: offer.ts, actionId: ROLLBACK_ACTION });
-    expect((await click(USERS.engineer)).status).toBe(200);
+    // two people click at the same moment: one rollback, the other is told it exists
+    expect((await Promise.all([click(USERS.engineer), click(USERS.rm1)])).map((r) => r.status)).toEqual([200, 200]);
     const rollback = await waitUntil('a rollback', async () => (await h!.app.repo.recent(50)).find((p) => p.kind === 'rollback'));
     expect(rollback).toMatchObject({ env: 'staging', sha: good.sha, origin: { via: 'verify', mode: 'request', sourcePromotionId: bad.id } });
-    expect((await click(USERS.rm1)).status).toBe(200);
-    await waitUntil('the second clicker is told it exists', () => h!.ephemeralsFor(USERS.rm1).some((t) => t.includes(rollback.id) && t.includes('already')));
+    await waitUntil('both clickers are answered', () => [USERS.engineer, USERS.rm1].every((u) => h!.ephemeralsFor(u).some((t) => t.includes(rollback.id))));
+    expect([USERS.engineer, USERS.rm1].filter((u) => h!.ephemeralsFor(u).some((t) => t.includes('already')))).toHaveLength(1);
     const waiting = await h.waitState(rollback.id, 'awaiting_approval');
     await h.click(waiting, ACTIONS.approve, USERS.rm1);
     const rolled = await h.waitState(rollback.id, ['succeeded', 'failed'], 15_000);

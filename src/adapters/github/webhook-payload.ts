@@ -95,10 +95,11 @@ export const githubWebhookPayload = z.looseObject({
   pull_request: z.looseObject({ number: id.optional(), head: z.looseObject({ sha: sha.optional() }).optional(), merge_commit_sha: sha.nullish() }).nullish(),
   deployment: z.looseObject({ sha: sha.optional() }).nullish(),
   sha: sha.optional(),
-  ref: z.string().max(300).optional(),
-  after: sha.optional(),
+  // other events carry a `ref` too (create, delete, workflow_dispatch): read for push only, never a reason to refuse
+  ref: z.string().max(300).optional().catch(undefined),
+  after: sha.optional().catch(undefined),
   deleted: z.boolean().optional().catch(undefined),
-  head_commit: z.looseObject({ id: sha.optional(), author: commitAuthor.optional().catch(undefined) }).nullish(),
+  head_commit: z.looseObject({ id: sha.optional(), author: commitAuthor.optional().catch(undefined) }).nullish().catch(undefined),
 }) satisfies z.ZodType<GitHubWebhookPayload>;
 
 /** What a `deployment_protection_rule` `requested` event must carry for shipgate to answer it. */

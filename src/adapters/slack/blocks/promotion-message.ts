@@ -77,7 +77,8 @@ function stateText(p: Promotion): Mrkdwn {
 function requestedBy(p: Promotion): Mrkdwn {
   if (!p.origin) return mention(p.requester.id);
   const a = p.origin.author;
-  const who = a?.slackId ? mention(a.slackId) : mrk`${a?.name ?? a?.login ?? 'the commit author'}`;
+  // an author not found in Slack (a commit e-mail that is not their Slack one) cannot be kept from approving: say so
+  const who = a?.slackId ? mention(a.slackId) : mrk`${a?.name ?? a?.login ?? 'the commit author'} (not found in Slack by e-mail)`;
   return mrk`shipgate (\`promote: ${p.origin.mode}\`) on behalf of ${who}`;
 }
 

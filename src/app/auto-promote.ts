@@ -28,7 +28,7 @@ export interface AutoPromoteDeps {
   random: () => number;
   repo: Pick<PromotionRepository, 'create' | 'update' | 'get' | 'recent'>;
   audit: Pick<AuditLog, 'append'>;
-  chat: Pick<Chat, 'postPromotion'>;
+  chat: Pick<Chat, 'postPromotion' | 'postToChannel'>;
   queue: Pick<JobQueue, 'enqueueEvaluation' | 'enqueueExecution' | 'nudgeChat'>;
   locks: Pick<LockGuard, 'open' | 'updateLocked'>;
   once: Pick<OnceGuard, 'claim' | 'release'>;
@@ -77,6 +77,12 @@ export class AutoPromote {
         started.push(await this.open(p));
       } catch (err) {
         await this.d.once.release(key).catch(() => undefined); // nothing started: a redelivery may try again
+        // the first stage is busy (an earlier change still in it): nothing is queued, so people are told
+        if (isShipgateError(err) && err.code === 'locked' && this.d.config.announce) {
+          await this.d.chat
+            .postToChannel(this.d.config.announce.channel, mrk`:hourglass: ${service.name}: \`${e.sha.slice(0, 7)}\` (${e.name === 'push' ? `push to ${e.ref ?? '?'}` : 'workflow run'}) was not promoted into *${env.name}*: ${err.display}. The next ${e.name === 'push' ? 'push' : 'successful run'} starts a promotion once *${env.name}* is free.`)
+            .catch(() => undefined);
+        }
         throw err;
       }
     }

@@ -239,7 +239,7 @@ describe('triggers, promote: auto|request and verify', () => {
   });
 
   it('frozen staging: the auto-promotion queues for the next window and executes when it opens', async () => {
-    const clock = new TestClock('2026-12-15T23:59:56Z'); // four seconds before the freeze ends
+    const clock = new TestClock('2026-12-15T23:59:52Z'); // eight seconds before the freeze ends
     h = await start('life-freeze', { clock, config: config({ extra: 'freezes:\n  - name: filing day\n    environments: [staging]\n    dates: ["2026-12-15"]\n' }) });
     mergeToMain(h);
     const p = await promotionInto(h, 'staging');
@@ -249,7 +249,11 @@ describe('triggers, promote: auto|request and verify', () => {
     });
     expect(queued.scheduledFor).toBe('2026-12-16T00:00:00.000Z');
     expect(dispatchesOf(h, 'deploy.yml')).toHaveLength(0);
-    const done = await h.waitState(p.id, ['succeeded', 'failed', 'failed_verification'], 20_000);
+    // another merge while staging is held by the queued one: nothing is queued behind it, and the channel is told
+    const second = mergeToMain(h, 'feat: a second change');
+    await waitUntil('the channel is told the second push waits for nothing', () => h!.slack.messages(CHANNEL).some((m) => m.text.includes(second.slice(0, 7)) && m.text.includes('was not promoted')));
+    expect((await h.app.repo.recent(50)).filter((x) => x.env === 'staging')).toHaveLength(1);
+    const done = await h.waitState(p.id, ['succeeded', 'failed', 'failed_verification'], 25_000);
     expect(done.state).toBe('succeeded');
     const started = (await h.app.audit.forPromotion(p.id)).find((e) => e.type === 'started')!;
     expect(Date.parse(started.at)).toBeGreaterThanOrEqual(Date.parse('2026-12-16T00:00:00Z'));

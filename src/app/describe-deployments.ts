@@ -14,6 +14,7 @@ import type { PromotionRepository } from './ports/promotion-repository';
 const ICON: Record<string, string> = {
   succeeded: ':large_green_circle:',
   failed: ':red_circle:',
+  failed_verification: ':red_circle:',
   rejected: ':no_entry_sign:',
   cancelled: ':heavy_multiplication_x:',
   expired: ':alarm_clock:',
@@ -63,7 +64,7 @@ export class DescribeDeployments {
         const holder = await this.d.locks.holder(s.name, env);
         const check = calendar.check(env, now);
         const parts = [
-          last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, last.runName ?? 'run')}` : ''})` : mrk`_nothing deployed by shipgate yet_`,
+          last ? mrk`\`${last.sha.slice(0, 7)}\` since ${when(last.at)} (${last.kind} \`${last.promotionId}\`${last.runUrl ? mrk`, ${link(last.runUrl, last.runName ?? 'run')}` : ''})${last.verification === 'failed' ? ' :x: failed verification' : ''}` : mrk`_nothing deployed by shipgate yet_`,
           check.frozen ? mrk`:snowflake: frozen by ${check.windows.map((w) => `*${w.rule}*`).join(', ')} until ${check.nextOpen.toISOString().replace('.000Z', 'Z')}` : undefined,
           ...inflight.map((p) => mrk`${ICON[p.state] ?? ''} ${p.kind} ${this.ref(p)} ${p.state.replace('_', ' ')} (${mention(p.requester.id)})${signOffProgress(p)}`),
           holder && !inflight.some((p) => p.id === holder) ? mrk`:lock: locked by \`${holder}\`` : undefined,

@@ -2,6 +2,7 @@ import type { EnvironmentConfig, ServiceConfig, ShipgateConfig } from '../config
 import { approvalGateFor } from '../domain/gates/approval-policy';
 import { gate, type GatePhase, type GateResult } from '../domain/gates/gate-result';
 import { pathGate } from '../domain/gates/path-gate';
+import { triggeredPathGate } from '../domain/gates/triggered-path-gate';
 import type { Promotion } from '../domain/promotion';
 import { findService } from '../domain/resolve-request';
 import { ShipgateError } from '../shared/shipgate-error';
@@ -59,7 +60,7 @@ export class GateEvaluator {
     if (!env) throw new ShipgateError('unknown_environment', `environment ${p.env} is no longer configured`);
     let ctx: GateContext = { promotion: p, service, env, phase, now: this.d.clock.now() };
     const results: GateResult[] = [];
-    if (p.kind === 'promotion') results.push(await this.path(p, service));
+    if (p.kind === 'promotion') results.push(p.origin?.via === 'trigger' ? triggeredPathGate(service, p) : await this.path(p, service));
     results.push(approvalGateFor(this.d.config, env, p));
     if (p.kind === 'promotion' && p.hotfix) {
       // the other gates see the environment with the overrides when (and only when) the hotfix applies

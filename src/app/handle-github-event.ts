@@ -3,12 +3,15 @@ import type { JobQueue } from './ports/job-queue';
 import type { RunRecords } from './ports/run-records';
 import type { WakeRegistry } from './ports/wake-registry';
 import type { WorkflowRun } from './ports/workflow-runs';
+import type { TriggerEvent } from '../domain/lifecycle';
 
 export interface HandleGitHubEventDeps {
   wakes: WakeRegistry;
   runs: RunRecords;
   queue: Pick<JobQueue, 'wakeExecution'>;
   logger: Logger;
+  /** Starts the promotions a `trigger` asks for (push / workflow_run); errors are logged, never thrown. */
+  trigger?: (e: TriggerEvent) => Promise<unknown>;
 }
 
 /** A verified GitHub webhook as the adapter edge read it (`readGitHubEvent`). */
@@ -19,6 +22,8 @@ export interface GitHubEvent {
   workflowRun?: { repo: string; run: WorkflowRun };
   /** A job of this run is waiting (`workflow_job` action `waiting`): the run waits, e.g. for an environment review. */
   runWaiting?: { repo: string; runId: number };
+  /** A push or workflow_run as triggers read it. */
+  trigger?: TriggerEvent;
   /** What a waiting promotion may be waiting on: runs, commits, pull requests of the repository. */
   wakeKeys: string[];
 }
@@ -41,6 +46,7 @@ export class HandleGitHubEvent {
     const ids = await this.d.wakes.waitingOn(e.wakeKeys);
     for (const id of ids) await this.d.queue.wakeExecution(id);
     if (ids.length) this.d.logger.debug({ event: e.event, woke: ids }, 'webhook woke waiting promotions');
+    if (e.trigger && this.d.trigger) await this.d.trigger(e.trigger).catch((err: unknown) => this.d.logger.error({ err, delivery: e.trigger?.delivery }, 'trigger could not start a promotion'));
     return { woke: ids };
   }
 }

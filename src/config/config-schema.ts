@@ -9,6 +9,7 @@ import { metricsSchema } from './metrics-schema';
 import { hotfixSchema } from './hotfix-schema';
 import { pipelineSchema } from './pipeline-schema';
 import { databricksStrategy } from './databricks-strategy';
+import { lifecycleIssues, promoteSchema, triggerSchema, verifySchema } from './lifecycle-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -101,6 +102,8 @@ export const environmentSchema = z.strictObject({
   cycles: cyclesSchema.optional(),
   metrics: metricsSchema.optional(),
   hotfix: hotfixSchema.optional(),
+  promote: promoteSchema,
+  verify: verifySchema.optional(),
 });
 
 const templateString = z.string();
@@ -148,6 +151,7 @@ export const serviceSchema = z.strictObject({
     })
     .optional(),
   strategy: z.discriminatedUnion('type', [workflowStrategy, branchStrategy, databricksStrategy]),
+  trigger: triggerSchema.optional(),
 });
 
 const dateRange = z.strictObject({ from: isoDate, to: isoDate });
@@ -252,7 +256,7 @@ export const configSchema = z
   })
   .superRefine(
     (cfg, ctx) => {
-      for (const issue of crossReferenceIssues(cfg)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      for (const issue of [...crossReferenceIssues(cfg), ...lifecycleIssues(cfg)]) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     },
     // Also when other parts of the file are invalid: every problem in one run.
     { when: () => true },

@@ -44,7 +44,7 @@ export interface EvidenceLinks {
   journey?: readonly JourneyStage[];
 }
 
-const STATE_WORD: Record<string, string> = { succeeded: 'SUCCEEDED', failed: 'FAILED', rejected: 'REJECTED', cancelled: 'CANCELLED', expired: 'EXPIRED', blocked: 'BLOCKED' };
+const STATE_WORD: Record<string, string> = { succeeded: 'SUCCEEDED', failed: 'FAILED', failed_verification: 'FAILED VERIFICATION', rejected: 'REJECTED', cancelled: 'CANCELLED', expired: 'EXPIRED', blocked: 'BLOCKED' };
 
 const isDatabricks = (m: { name: string }) => /databricks/i.test(m.name);
 
@@ -95,6 +95,8 @@ export function buildEvidencePack(p: Promotion, audit: readonly AuditLine[], lin
       .map((a) => ({ at: a.at, event: a.type, gates: (a.data!.gates as Array<Record<string, unknown>>).map((g) => ({ gate: g.gate, status: g.status, code: g.code })) })),
     pullRequests: e.pullRequests,
     runs: e.runs,
+    verification: e.verification ?? null,
+    ...(p.origin ? { openedBy: { shipgate: true, via: p.origin.via, mode: p.origin.mode, ...(p.origin.author ? { onBehalfOf: p.origin.author } : {}), ...(p.origin.event ? { event: p.origin.event } : {}), ...(p.origin.sourcePromotionId ? { after: p.origin.sourcePromotionId } : {}) } } : {}),
     databricksRuns: e.matches.filter(isDatabricks),
     databricksJob: e.databricks ?? null,
     evidenceMatches: e.matches,
@@ -205,6 +207,7 @@ function markdown(p: Promotion, audit: readonly AuditLine[], links: EvidenceLink
     ...(e.runs.length ? e.runs.flatMap((r) => [`- ${runLine(r)}`, ...(r.jobs ?? []).map((j) => `  - ${mdLink(j.name, j.url)}: ${j.conclusion ?? 'n/a'}`)]) : ['- none']),
     '',
     ...databricksMarkdown(e.databricks),
+    ...(e.verification ? ['## Verification', '', `- ${mdLink(e.verification.name ?? e.verification.workflow, e.verification.url)} (${mdCode(e.verification.workflow)}, run ${e.verification.runId}): ${e.verification.conclusion ?? e.verification.status}`, ''] : []),
     '## Databricks runs and other evidence',
     '',
     ...(e.matches.length ? e.matches.map((m) => `- ${mdCode(m.name)}: ${matchText(m)}`) : ['- none']),

@@ -27,9 +27,11 @@ export interface Evidence {
   approvers: Array<{ userId: string; at: string }>;
   startedAt?: string;
   finishedAt?: string;
-  outcome?: 'succeeded' | 'failed';
+  outcome?: 'succeeded' | 'failed' | 'failed_verification';
   /** `strategy: databricks`: the job run, each task's result, dbt's run_results summary. */
   databricks?: DatabricksEvidence;
+  /** The environment's `verify` workflow run after the deploy (run id, url, conclusion). */
+  verification?: { workflow: string; runId: number; url: string; name?: string; status: string; conclusion: string | null };
   /** GitHub API calls made for this promotion (gate evaluation and execution). */
   githubCalls?: number;
 }

@@ -22,10 +22,15 @@ export type ExecStep =
   | 'dbx_run' // databricks strategy: run-now of the environment's job (idempotency token = promotion id)
   | 'dbx_follow' // …runs/get until the run is terminal (delayed looks)
   | 'dbx_collect' // …each task's result and dbt's run_results.json as evidence
-  | 'finish' // running → succeeded | failed, and what now runs in the environment
+  | 'verify_dispatch' // `verify`: dispatch the environment's verify workflow after a successful deploy
+  | 'verify_run' // the run that dispatch created
+  | 'verify_follow' // until the verify run completes
+  | 'finish' // running → succeeded | failed | failed_verification, and what now runs in the environment
   | 'finish_note' // ServiceNow work note (and closeOnSuccess)
   | 'summary' // the thread's closing message
   | 'evidence_pack' // at the last environment of the pipeline
+  | 'verify_failure' // failed_verification: the Roll back button, or the rollback itself; announce.channel is told
+  | 'next_stage' // succeeded: `promote: auto|request` of the next stage opens its promotion (once)
   | 'finalize'; // the chain is complete
 
 export interface ExecContext {
@@ -34,6 +39,10 @@ export interface ExecContext {
   deployWorkflow: boolean;
   /** The promotion's environment is the last of its pipeline (evidence pack). */
   lastEnvironment: boolean;
+  /** The environment has a `verify` workflow (run after a successful deploy of a promotion). */
+  verify?: boolean;
+  /** The next stage of the pipeline when its `promote` is auto or request. */
+  nextStage?: string;
 }
 
 export function stepDone(p: Promotion, step: string): boolean {
@@ -62,9 +71,11 @@ export function nextStep(p: Promotion, c: ExecContext): ExecStep | undefined {
   if (p.exec?.finalized) return undefined;
   if (p.state === 'approved') return 'start';
   if (p.state === 'running') return runningStep(p, c);
-  if (p.state === 'succeeded' || p.state === 'failed') {
+  if (endedState(p)) {
     if (!executionBegan(p)) return 'finalize';
     for (const s of ['finish_note', 'summary'] as const) if (!stepDone(p, s)) return s;
+    if (p.state === 'failed_verification' && !stepDone(p, 'verify_failure')) return 'verify_failure';
+    if (p.state === 'succeeded' && c.nextStage && !stepDone(p, 'next_stage')) return 'next_stage';
     if (c.lastEnvironment && !stepDone(p, 'evidence_pack')) return 'evidence_pack';
     return 'finalize';
   }
@@ -91,7 +102,23 @@ function runningStep(p: Promotion, c: ExecContext): ExecStep {
   }
   if (!stepDone(p, 'follow_run')) return 'follow_run';
   if (!stepDone(p, 'collect')) return 'collect';
+  if (c.verify && p.kind === 'promotion' && deployRunSucceeded(p) && !stepDone(p, 'verify_follow')) {
+    if (!stepDone(p, 'verify_dispatch')) return 'verify_dispatch';
+    if (verifyRunId(p) === undefined) return 'verify_run';
+    return 'verify_follow';
+  }
   return 'finish';
+}
+
+/** The deploy run the promotion followed concluded success. */
+export function deployRunSucceeded(p: Promotion): boolean {
+  const id = followedRunId(p);
+  return id !== undefined && p.evidence.runs.find((r) => r.id === id)?.conclusion === 'success';
+}
+
+/** The verify run, once known. */
+export function verifyRunId(p: Promotion): number | undefined {
+  return outputOf(p, 'verify_run')?.runId ?? outputOf(p, 'verify_dispatch')?.runId;
 }
 
 /** Is there execution work for `p` (the sweeper re-enqueues such promotions when no job is alive)? */
@@ -107,10 +134,15 @@ export function needsExecution(p: Promotion, c: ExecContext): boolean {
 export function isExecutionActive(p: Promotion): boolean {
   // a request whose gate evaluation was lost is in the list too (the sweeper re-enqueues it)
   if (p.state === 'requested' || p.state === 'approved' || p.state === 'running') return true;
-  return (p.state === 'succeeded' || p.state === 'failed') && p.exec !== undefined && (!p.exec.finalized || needsMirror(p));
+  return endedState(p) && p.exec !== undefined && (!p.exec.finalized || needsMirror(p));
 }
 
 /** An executed promotion is mirrored as a GitHub Deployment once it ended. */
 export function needsMirror(p: Promotion): boolean {
-  return (p.state === 'succeeded' || p.state === 'failed') && executionBegan(p) && !p.exec?.mirrored;
+  return endedState(p) && executionBegan(p) && !p.exec?.mirrored;
+}
+
+/** Ended after execution could begin: succeeded, failed, or deployed and failed its verification. */
+export function endedState(p: Pick<Promotion, 'state'>): boolean {
+  return p.state === 'succeeded' || p.state === 'failed' || p.state === 'failed_verification';
 }

@@ -13,11 +13,12 @@ export type PromotionState =
   | 'running'
   | 'succeeded'
   | 'failed'
+  | 'failed_verification' // deployed, but the environment's `verify` workflow did not pass
   | 'rejected'
   | 'cancelled'
   | 'expired';
 
-export const TERMINAL_STATES: readonly PromotionState[] = ['succeeded', 'failed', 'rejected', 'cancelled', 'expired', 'blocked'];
+export const TERMINAL_STATES: readonly PromotionState[] = ['succeeded', 'failed', 'failed_verification', 'rejected', 'cancelled', 'expired', 'blocked'];
 
 export type PromotionEvent =
   | { type: 'gates_passed' }
@@ -30,7 +31,8 @@ export type PromotionEvent =
   | { type: 'expired' }
   | { type: 'started' }
   | { type: 'succeeded' }
-  | { type: 'failed'; reason: string | Mrkdwn };
+  | { type: 'failed'; reason: string | Mrkdwn }
+  | { type: 'verification_failed'; reason: string | Mrkdwn };
 
 export interface Approval {
   userId: string;
@@ -91,6 +93,14 @@ export interface StepOutputs extends DatabricksStepOutputs {
   deployment_status: { state: string };
   /** Where earlier versions recorded the deploy run. */
   deploy_run: { runId?: number };
+  /** The `verify` workflow (see app/execution/verify-steps). */
+  verify_dispatch: { runId?: number; workflow: string; ref: string; inputs: Record<string, string> };
+  verify_run: { runId: number; workflow: string };
+  verify_follow: { status: string; conclusion: string | null; error?: string };
+  /** After a failed verification: the Roll back button or the rollback shipgate started. */
+  verify_failure: { rollbackId?: string; error?: string };
+  /** `promote: auto|request` of the next stage: the promotion opened there. */
+  next_stage: { env?: string; promotionId?: string; error?: string };
 }
 
 export type RecordedStep = keyof StepOutputs;
@@ -151,6 +161,8 @@ export interface Promotion {
   };
   /** Queued for the next freeze window: earliest instant it may execute (ISO). */
   scheduledFor?: string;
+  /** Started by shipgate itself (a trigger, or `promote: auto|request` after the previous stage), on behalf of the candidate's author. */
+  origin?: PromotionOrigin;
   cancellation?: { by: string; reason?: string; at: string };
   /** Gate results of the last evaluation (request time, then again right before execution). */
   gates: GateResult[];
@@ -164,6 +176,20 @@ export interface Promotion {
   chat?: { shown?: string };
   /** Monotonic version for optimistic concurrency. */
   version: number;
+}
+
+/** Why shipgate opened a promotion itself (see domain/lifecycle). */
+export interface PromotionOrigin {
+  /** `trigger`: a push / workflow_run webhook; `stage`: the previous stage succeeded; `verify`: a failed verification's rollback. */
+  via: 'trigger' | 'stage' | 'verify';
+  /** The environment's `promote` mode it was opened under. */
+  mode: 'auto' | 'request';
+  /** The promotion whose success (or failed verification) opened it. */
+  sourcePromotionId?: string;
+  /** The webhook: event, delivery id, branch or workflow file. */
+  event?: { name: 'push' | 'workflow_run'; delivery: string; ref?: string; workflow?: string; runUrl?: string };
+  /** The candidate's author (separation of duties applies to them). */
+  author?: { name?: string; email?: string; login?: string; slackId?: string };
 }
 
 /** What a new promotion (or rollback) is made of; everything else starts empty. */
@@ -190,6 +216,7 @@ export interface NewPromotion {
   approvalTimeoutMs?: number;
   rollback?: Promotion['rollback'];
   attestation?: Attestation;
+  origin?: PromotionOrigin;
 }
 
 /** A promotion as requested: state `requested`, no approvals, gates or steps yet, version 0. */
@@ -221,6 +248,7 @@ export function newPromotion(n: NewPromotion): Promotion {
     evidence: { ...emptyEvidence(), ...(n.sha ? { sha: n.sha } : {}) },
     ...(n.rollback ? { rollback: n.rollback } : {}),
     ...(n.attestation ? { attestation: n.attestation } : {}),
+    ...(n.origin ? { origin: n.origin } : {}),
     version: 0,
   };
 }
@@ -239,6 +267,7 @@ const TRANSITIONS: Record<PromotionEvent['type'], Transition> = {
   started: { from: ['approved'], to: 'running' },
   succeeded: { from: ['running'], to: 'succeeded' },
   failed: { from: ['approved', 'running'], to: 'failed' },
+  verification_failed: { from: ['running'], to: 'failed_verification' },
 };
 
 export function canTransition(state: PromotionState, event: PromotionEvent['type']): boolean {
@@ -278,6 +307,7 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
       else delete next.stateReason;
       break;
     case 'failed':
+    case 'verification_failed':
       next.stateReason = stored(text(event.reason));
       break;
     case 'expired':
@@ -303,6 +333,7 @@ function describeEvent(e: PromotionEvent['type']): string {
       started: 'started',
       succeeded: 'marked succeeded',
       failed: 'marked failed',
+      verification_failed: 'marked failed verification',
     } as const
   )[e];
 }

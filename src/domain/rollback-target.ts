@@ -8,6 +8,8 @@ export interface DeploymentEntry {
   promotionId: string;
   kind: 'promotion' | 'rollback';
   outcome: 'succeeded' | 'failed';
+  /** The environment's `verify` workflow after this deployment: a failed one is what runs, never a rollback target nor a candidate. */
+  verification?: 'passed' | 'failed';
   at: string;
   runUrl?: string;
   /** How the run is named (`cd-prod #2`). */
@@ -32,7 +34,7 @@ export function chooseRollbackTarget(history: readonly DeploymentEntry[], env: s
   const current = ok[0];
   if (!current) throw new ShipgateError('not_found', `shipgate has no successful deployment of \`${env}\` on record, so there is nothing to roll back from.`);
   const rolledBack = new Set(history.filter((d) => d.kind === 'rollback' && d.outcome === 'succeeded' && d.rollbackOf).map((d) => d.rollbackOf!));
-  const earlier = ok.slice(1);
+  const earlier = ok.slice(1).filter((d) => d.verification !== 'failed');
   if (to) {
     const needle = to.toLowerCase();
     const target = earlier.find((d) => d.promotionId === to || (needle.length >= 7 && d.sha.startsWith(needle)));

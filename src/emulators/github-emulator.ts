@@ -54,6 +54,7 @@ export class GitHubEmulator extends EmulatorBase {
   readonly dispatches: DispatchRecord[];
   /** Webhook deliveries attempted, oldest first. */
   readonly deliveries: WebhookDelivery[];
+  private readonly webhookRoom: Webhooks;
   readonly login: string;
 
   private readonly tickMs: number;
@@ -82,7 +83,7 @@ export class GitHubEmulator extends EmulatorBase {
     };
     const state = (this.state = new GitHubState(host, this.login));
     const shapes = new Shapes(state);
-    const webhooks = new Webhooks(state, shapes, () => this.webhook, options.installationId);
+    const webhooks = (this.webhookRoom = new Webhooks(state, shapes, () => this.webhook, options.installationId));
     this.deliveries = webhooks.deliveries;
     const git = (this.git = new GitRoom(state, shapes, webhooks));
     this.repos = new ReposRoom(state, shapes, git);
@@ -149,6 +150,11 @@ export class GitHubEmulator extends EmulatorBase {
   /** Conclusion for runs of `file` started from now on. */
   setWorkflowOutcome(repoName: string, file: string, conclusion: 'success' | 'failure'): void {
     this.actions.setWorkflowOutcome(repoName, file, conclusion);
+  }
+
+  /** Sends an earlier webhook delivery again with the same \`X-GitHub-Delivery\` id (GitHub's Redeliver). */
+  redeliver(deliveryId: string): WebhookDelivery {
+    return this.webhookRoom.redeliver(deliveryId);
   }
 
   /** Change the conclusion of a run that has not completed yet. */

@@ -29,6 +29,8 @@ import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
 import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
+import { seedWebapp } from './seed-webapp';
+import { registerMergeToMain } from './console/merge-to-main';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { PrometheusEmulator } from '../emulators/prometheus-emulator';
 import { seedPrometheus } from './seed-prometheus';
@@ -234,6 +236,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       seedPrometheus(prometheus);
       log(`emulated Prometheus on ${prometheusUrl}`);
     }
+    if (config.services.some((s) => s.repo === 'acme/webapp')) seedWebapp(github);
 
     const env = loadEnv(
       {
@@ -298,6 +301,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       clock: sandboxClock,
       extraRoutes: (server) => {
         consoleUi.register(server);
+        registerMergeToMain(server, { github, config });
         clockControl.register(server);
       },
     });

@@ -18,6 +18,7 @@ import { RedisPromotionLocks } from '../adapters/redis/redis-promotion-locks';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-job-queue';
 import { SlackChat } from '../adapters/slack/slack-chat';
 import { SlackDirectory } from '../adapters/slack/slack-directory';
+import { SlackPeopleLookup } from '../adapters/slack/slack-people-lookup';
 import { SlackAuthMonitor } from '../adapters/slack/slack-auth-monitor';
 import { SlackChatDelivery } from '../adapters/slack/slack-chat-delivery';
 import { ShipgateMetrics } from '../adapters/metrics/shipgate-metrics';
@@ -39,6 +40,8 @@ import type { ShipgateOptions } from './shipgate-options';
 export interface SlackAdapters {
   chat: SlackChat;
   directory: SlackDirectory;
+  /** Commit authors by email (triggered promotions). */
+  people: SlackPeopleLookup;
   auth: SlackAuthMonitor;
   /** The chat delivery job's (its client retries once: the job retries with its own backoff). */
   delivery: SlackChatDelivery;
@@ -113,6 +116,7 @@ function buildSlack(o: ShipgateOptions, outbound: OutboundFetch, clock: Clock): 
   return {
     chat: new SlackChat(client, renderOptions, deliveryClient),
     directory: new SlackDirectory(client, clock),
+    people: new SlackPeopleLookup(client),
     auth,
     delivery: new SlackChatDelivery(deliveryClient, renderOptions),
     boltClientOptions: { ...slackApiUrl, retryConfig, fetch: outbound.fetch },

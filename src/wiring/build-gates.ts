@@ -12,6 +12,7 @@ import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
 import { databricksJobGateCheck } from '../app/databricks-job-gate-check';
 import type { DatabricksJobs } from '../app/ports/databricks-jobs';
+import { verifiedSourceCheck } from '../app/verified-source-check';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
 import type { CycleRuns } from '../app/ports/cycle-runs';
@@ -67,7 +68,7 @@ export function buildGates(w: GateWiring): GateEvaluator {
     )
     .register('metrics', metricsGateCheck(w.prometheus));
   if (w.config.services.some((s) => s.strategy.type === 'databricks')) gates.register('databricksJob', databricksJobGateCheck(w.databricksJobs));
-  return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
+  return w.history ? gates.register('redeploy', redeployGateCheck(w.history)).register('path', verifiedSourceCheck(w.config, w.history)) : gates;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { registerRollbackOffer } from '../adapters/slack/rollback-offer-listener';
 import { App, LogLevel } from '@slack/bolt';
 import { registerSlackListeners } from '../adapters/slack/slack-listeners';
 import { SlackListenerRegistry } from '../adapters/slack/listener-registry';
@@ -47,6 +48,7 @@ export function buildSlackApp(a: Adapters, useCases: WebUseCases, o: ShipgateOpt
   if (socket) app.use(socket.dedup(a.once));
   const listeners = new SlackListenerRegistry();
   registerSlackListeners(listeners.recording(app), { commitUrl: a.github.commitUrl, config, useCases, repo: a.repo, chat: a.slack.chat, logger });
+  registerRollbackOffer(listeners.recording(app), { rollback: useCases.rollback, repo: a.repo, logger });
   return {
     app,
     socketMode,

@@ -16,6 +16,7 @@ import { DeliverChat } from '../app/deliver-chat';
 import { SweepPromotions } from '../app/sweep-promotions';
 import { AnswerProtectionRule } from '../app/answer-protection-rule';
 import { HandleGitHubEvent } from '../app/handle-github-event';
+import { AutoPromote } from '../app/auto-promote';
 import { CountGitHubCalls } from '../app/count-github-calls';
 import { checksForCommit } from '../app/checks-for-commit';
 import { ExecutePromotion } from '../app/execution/execute-promotion';
@@ -34,6 +35,8 @@ export interface SharedUseCases {
   writeBack: ChangeWriteBack;
   githubCalls: CountGitHubCalls;
   githubEvents: HandleGitHubEvent;
+  /** Triggers and `promote: auto|request` (shipgate opening promotions itself). */
+  autoPromote: AutoPromote;
   promotionLink: (p: Promotion) => string | undefined;
 }
 
@@ -42,9 +45,12 @@ export function buildSharedUseCases(a: Adapters, o: ShipgateOptions): SharedUseC
   const { clock, repo, audit, queue, history, github } = a;
   const gates = buildGates({ config, clock, calendars: a.calendars, changes: a.changes, incidents: a.incidents, github, history, commitUrl: github.commitUrl, prometheus: a.prometheus, ...(a.databricksJobs ? { databricksJobs: a.databricksJobs } : {}) });
   const githubCalls = new CountGitHubCalls({ repo, scope: githubCallScope, logger });
+  const locks = new LockGuard({ clock, repo, queue, promotionLink: threadLink, holders: a.lockStore });
+  const autoPromote = new AutoPromote({ config, clock, random: o.random ?? Math.random, repo, audit, chat: a.slack.chat, queue, locks, once: a.once, people: a.slack.people, logger });
   return {
     gates,
-    locks: new LockGuard({ clock, repo, queue, promotionLink: threadLink, holders: a.lockStore }),
+    locks,
+    autoPromote,
     writeBack: new ChangeWriteBack({ changes: a.changes, config, clock, threadLink, commitUrl: github.commitUrl, logger }),
     evidence: new PublishEvidence({
       repo,
@@ -59,7 +65,7 @@ export function buildSharedUseCases(a: Adapters, o: ShipgateOptions): SharedUseC
       journey: { config, history, github: { pulls: github.compare, runs: github.runs, logs: github.logs }, logger },
     }),
     githubCalls,
-    githubEvents: new HandleGitHubEvent({ wakes: a.wakes, runs: a.runRecords, queue, logger }),
+    githubEvents: new HandleGitHubEvent({ wakes: a.wakes, runs: a.runRecords, queue, logger, trigger: (e) => autoPromote.onTrigger(e) }),
     promotionLink: threadLink,
   };
 }
@@ -101,6 +107,7 @@ export function buildWorkerUseCases(a: Adapters, s: SharedUseCases, o: ShipgateO
   const { clock, repo, audit, queue, history, github } = a;
   const { gates, writeBack } = s;
   const timing = execTiming(o);
+  const rollback = new RequestRollback({ config, clock, random: o.random ?? Math.random, repo, audit, chat: a.slack.chat, directory: a.slack.directory, queue, locks: s.locks, logger, history });
   const execute = new ExecutePromotion({
     config,
     clock,
@@ -124,6 +131,11 @@ export function buildWorkerUseCases(a: Adapters, s: SharedUseCases, o: ShipgateO
     onStarted: async (p) => (await writeBack.onStart(p)).message,
     onFinished: async (p) => (await writeBack.onFinish(p)).message,
     timing,
+    lifecycle: {
+      openNextStage: (p) => s.autoPromote.openNextStage(p),
+      rollbackAfterVerification: async (p) => ({ rollbackId: (await rollback.afterFailedVerification(p, 'shipgate')).promotion.id }),
+      announce: async (text) => (config.announce ? a.slack.chat.postToChannel(config.announce.channel, text) : undefined),
+    },
   });
   return {
     evaluate: new EvaluatePromotion({

@@ -20,7 +20,8 @@ export async function startWorkers(
     a.workerConnection!,
     a.queue,
     {
-      evaluate: (id) => tracked(counted(id, () => w.evaluate.execute(id))),
+      // a promotion shipgate opened with `promote: auto` confirms or queues itself once its gates are known
+      evaluate: (id) => tracked(counted(id, () => w.evaluate.execute(id)).then(() => s.autoPromote.settle(id))),
       execute: (id, token) =>
         tracked(
           counted(id, () => w.execute.advance(id, token)).then((r) => (r.done ? ({ done: true } as const) : ({ done: false, waitMs: r.waitMs } as const))),

@@ -2,6 +2,7 @@ import type { GitHubEvent } from '../../app/handle-github-event';
 import type { WorkflowRun } from '../../app/ports/workflow-runs';
 import { wakeKeys } from '../../domain/wake-keys';
 import type { GitHubWebhookPayload } from './webhook-payload';
+import type { TriggerEvent } from '../../domain/lifecycle';
 
 /** A workflow_run payload's run as the executor reads runs (the webhook's own fields). */
 function runFrom(r: GitHubWebhookPayload['workflow_run']): WorkflowRun | undefined {
@@ -67,10 +68,43 @@ export function wakeKeysFor(event: string, payload: GitHubWebhookPayload): strin
  * What a verified webhook (its `X-GitHub-Event` and the payload the edge schema accepted)
  * tells shipgate: the workflow run it describes, if any, and the wake keys it stands for.
  */
-export function readGitHubEvent(event: string, payload: GitHubWebhookPayload): GitHubEvent {
+export function readGitHubEvent(event: string, payload: GitHubWebhookPayload, delivery = ''): GitHubEvent {
   const repo = payload.repository?.full_name;
   const run = event === 'workflow_run' && repo ? runFrom(payload.workflow_run) : undefined;
   // GitHub sends no workflow_run event when a run starts waiting for a review: its job's event says so
   const waiting = event === 'workflow_job' && payload.action === 'waiting' && repo && payload.workflow_job?.run_id ? { repo, runId: payload.workflow_job.run_id } : undefined;
-  return { event, ...(run && repo ? { workflowRun: { repo, run } } : {}), ...(waiting ? { runWaiting: waiting } : {}), wakeKeys: wakeKeysFor(event, payload) };
+  const trigger = repo ? triggerFrom(event, payload, repo, delivery) : undefined;
+  return { event, ...(run && repo ? { workflowRun: { repo, run } } : {}), ...(waiting ? { runWaiting: waiting } : {}), ...(trigger ? { trigger } : {}), wakeKeys: wakeKeysFor(event, payload) };
+}
+
+type Author = { name?: string | null | undefined; email?: string | null | undefined; username?: string | null | undefined } | undefined;
+
+function authorOf(a: Author): TriggerEvent['author'] {
+  if (!a) return undefined;
+  return { ...(a.name ? { name: a.name } : {}), ...(a.email ? { email: a.email } : {}), ...(a.username ? { login: a.username } : {}) };
+}
+
+/** What a `push` or `workflow_run` event says for triggers (domain/lifecycle decides whether one fires). */
+function triggerFrom(event: string, p: GitHubWebhookPayload, repo: string, delivery: string): TriggerEvent | undefined {
+  if (event === 'push' && p.after && p.ref) {
+    const author = authorOf(p.head_commit?.author);
+    return { name: 'push', delivery, repo, sha: p.after, ref: p.ref, ...(p.deleted ? { deleted: true } : {}), ...(author ? { author } : {}) };
+  }
+  const r = p.workflow_run;
+  if (event === 'workflow_run' && r?.head_sha) {
+    const author = authorOf(r.head_commit?.author ?? undefined);
+    return {
+      name: 'workflow_run',
+      delivery,
+      repo,
+      sha: r.head_sha,
+      ...(r.head_branch ? { ref: r.head_branch } : {}),
+      ...(r.path ? { workflowPath: r.path } : {}),
+      ...(p.action ? { action: p.action } : {}),
+      conclusion: r.conclusion ?? null,
+      ...(r.html_url ? { runUrl: r.html_url } : {}),
+      ...(author ? { author } : {}),
+    };
+  }
+  return undefined;
 }

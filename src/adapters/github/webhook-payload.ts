@@ -5,6 +5,7 @@ import type {
   DeploymentProtectionRuleRequestedEvent,
   DeploymentStatusEvent,
   PullRequestEvent,
+  PushEvent,
   Repository,
   StatusEvent,
   WorkflowJobEvent,
@@ -18,6 +19,8 @@ type Some<T, K extends keyof T> = { [P in K]?: T[P] | undefined };
 
 type Run = WorkflowRunEvent['workflow_run'];
 type Pull = PullRequestEvent['pull_request'];
+type Commit = NonNullable<PushEvent['head_commit']>;
+type CommitAuthor = Some<Commit['author'], 'name' | 'email' | 'username'>;
 
 /**
  * The fields of the GitHub webhook events shipgate reads (workflow_run, workflow_job, check_run,
@@ -32,6 +35,9 @@ export interface GitHubWebhookPayload {
     | (Some<Run, 'id' | 'head_sha' | 'name' | 'html_url' | 'event' | 'created_at' | 'updated_at' | 'display_title' | 'run_number' | 'head_branch'> & {
         status?: string | undefined;
         conclusion?: string | null | undefined;
+        /** The workflow file (`.github/workflows/build.yml`): a `workflowRun` trigger names it. */
+        path?: string | undefined;
+        head_commit?: { author?: CommitAuthor | undefined } | null | undefined;
       })
     | null
     | undefined;
@@ -42,12 +48,19 @@ export interface GitHubWebhookPayload {
   deployment?: Some<DeploymentEvent['deployment'] | DeploymentStatusEvent['deployment'], 'sha'> | null | undefined;
   /** A `status` event's commit. */
   sha?: StatusEvent['sha'] | undefined;
+  /** A `push` event: the ref, the commit it moved to, a deletion, the head commit's author. */
+  ref?: PushEvent['ref'] | undefined;
+  after?: PushEvent['after'] | undefined;
+  deleted?: PushEvent['deleted'] | undefined;
+  head_commit?: (Some<Commit, 'id'> & { author?: CommitAuthor | undefined }) | null | undefined;
 }
 
 const sha = z.string().max(100);
 const id = z.number().int().nonnegative();
 /** A run field recorded when GitHub sends it as documented; with another type it is left out, as if absent. */
 const text = z.string().optional().catch(undefined);
+/** A commit author as GitHub sends it (`username` only for a GitHub user). */
+const commitAuthor = z.looseObject({ name: text, email: text, username: text });
 
 /**
  * The edge: the fields of a GitHub webhook payload that shipgate reads (wake keys, the run it
@@ -72,6 +85,8 @@ export const githubWebhookPayload = z.looseObject({
       display_title: text,
       run_number: z.number().optional().catch(undefined),
       head_branch: text,
+      path: text,
+      head_commit: z.looseObject({ author: commitAuthor.optional().catch(undefined) }).nullish().catch(undefined),
     })
     .nullish(),
   workflow_job: z.looseObject({ run_id: id.optional(), head_sha: sha.optional() }).nullish(),
@@ -80,6 +95,11 @@ export const githubWebhookPayload = z.looseObject({
   pull_request: z.looseObject({ number: id.optional(), head: z.looseObject({ sha: sha.optional() }).optional(), merge_commit_sha: sha.nullish() }).nullish(),
   deployment: z.looseObject({ sha: sha.optional() }).nullish(),
   sha: sha.optional(),
+  // other events carry a `ref` too (create, delete, workflow_dispatch): read for push only, never a reason to refuse
+  ref: z.string().max(300).optional().catch(undefined),
+  after: sha.optional().catch(undefined),
+  deleted: z.boolean().optional().catch(undefined),
+  head_commit: z.looseObject({ id: sha.optional(), author: commitAuthor.optional().catch(undefined) }).nullish().catch(undefined),
 }) satisfies z.ZodType<GitHubWebhookPayload>;
 
 /** What a `deployment_protection_rule` `requested` event must carry for shipgate to answer it. */

@@ -63,7 +63,7 @@ export function githubWebhookRoute(d: GitHubWebhookRouteDeps): RouteHandler {
     sendJson(res, 202, { accepted: event });
     try {
       if (!(await d.once.claim(`delivery:${delivery}`, 86_400_000))) return; // redelivery
-      await d.events.handle(readGitHubEvent(event, payload)).catch((e: unknown) => d.logger.warn({ err: e }, 'webhook wake failed'));
+      await d.events.handle(readGitHubEvent(event, payload, delivery)).catch((e: unknown) => d.logger.warn({ err: e }, 'webhook wake failed'));
       if (protection) await d.protection.handle(protection).catch((e: unknown) => d.logger.error({ err: e }, 'deployment protection rule answer failed'));
     } catch (e) {
       d.logger.error({ delivery, event, err: e }, 'GitHub webhook handling failed after it was accepted');

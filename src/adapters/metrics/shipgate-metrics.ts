@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
 import type { AuditEntry, AuditLog } from '../../app/ports/audit-log';
 
-const OUTCOMES = new Set(['succeeded', 'failed', 'rejected', 'cancelled', 'expired', 'gates_blocked', 'blocked_before_execution']);
+const OUTCOMES = new Set(['succeeded', 'failed', 'failed_verification', 'rejected', 'cancelled', 'expired', 'gates_blocked', 'blocked_before_execution']);
 
 /** Prometheus metrics of one shipgate process (its own registry, so several can live in one process). */
 export class ShipgateMetrics {

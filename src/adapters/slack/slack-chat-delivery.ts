@@ -5,6 +5,7 @@ import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { promotionMessage, type RenderOptions } from './blocks/promotion-message';
 import { slackRefusal } from './slack-refusal';
+import { threadPostBlocks } from './blocks/rollback-offer';
 
 
 const EVENT_TYPE = 'shipgate_thread_post';
@@ -44,11 +45,13 @@ export class SlackChatDelivery implements ChatDelivery {
   }
 
   async post(p: Promotion, key: string, text: Mrkdwn): Promise<string> {
+    const blocks = threadPostBlocks(p, key, text);
     try {
       const res = await this.client.chat.postMessage({
         channel: p.channel,
         thread_ts: p.messageTs!,
         text: text.text,
+        ...(blocks ? { blocks } : {}),
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: EVENT_TYPE, event_payload: { promotion: p.id, key } },

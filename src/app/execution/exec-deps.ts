@@ -18,6 +18,7 @@ import type { RunLogs } from '../ports/run-logs';
 import type { RunRecords } from '../ports/run-records';
 import type { WakeRegistry } from '../ports/wake-registry';
 import type { WorkflowRuns } from '../ports/workflow-runs';
+import type { LifecycleHooks } from '../ports/lifecycle-hooks';
 
 /** What the execution steps use (narrow ports; wired once in the composition root). */
 export interface ExecDeps {
@@ -47,6 +48,8 @@ export interface ExecDeps {
   onStarted?: (p: Promotion) => Promise<MrkdwnText | undefined>;
   onFinished?: (p: Promotion) => Promise<MrkdwnText | undefined>;
   timing: ExecTiming;
+  /** What shipgate does by itself after a stage ends (next stage, rollback after a failed verification). */
+  lifecycle?: LifecycleHooks;
 }
 
 /** How long steps wait between looks (all in ms). */

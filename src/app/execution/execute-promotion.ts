@@ -14,6 +14,14 @@ import { collectStep, followRunStep } from './run-steps';
 import { startStep } from './start-step';
 import { promotionLogger, StepKit } from './step-kit';
 import { StepWait } from './step-wait';
+import { verifyDispatchStep, verifyFindRunStep, verifyFollowStep } from './verify-steps';
+import { autoNextStage, nextStageStep, verifyFailureStep } from './lifecycle-steps';
+
+/** The next stage shipgate opens itself, when any. */
+function lifecycleContext(d: ExecDeps, p: Promotion): { nextStage?: string } {
+  const next = autoNextStage(d, p);
+  return next ? { nextStage: next } : {};
+}
 
 /** What the job does next: nothing (the chain is complete) or look again after `waitMs` (woken earlier by `wakeOn`). */
 export type Advance = { done: true } | { done: false; waitMs: number; wakeOn: readonly string[]; why: string };
@@ -40,6 +48,8 @@ export class ExecutePromotion {
       strategy: s.type,
       deployWorkflow: s.type === 'branch' && Boolean(s.deployWorkflows[p.env]),
       lastEnvironment: isLastEnvironment(service.pipeline, p.env),
+      verify: Boolean(this.d.config.environments.find((e) => e.name === p.env)?.verify),
+      ...lifecycleContext(this.d, p),
     };
   }
 
@@ -106,6 +116,16 @@ export class ExecutePromotion {
         return followRunStep(d, k, p, strategy);
       case 'collect':
         return collectStep(d, k, p);
+      case 'verify_dispatch':
+        return verifyDispatchStep(d, k, p);
+      case 'verify_run':
+        return verifyFindRunStep(d, k, p);
+      case 'verify_follow':
+        return verifyFollowStep(d, k, p);
+      case 'verify_failure':
+        return verifyFailureStep(d, k, p);
+      case 'next_stage':
+        return nextStageStep(d, k, p);
       default:
         break;
     }

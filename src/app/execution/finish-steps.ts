@@ -6,6 +6,7 @@ import { databricksLines } from '../../domain/databricks-evidence';
 import { deployedSha, transition, type Promotion } from '../../domain/promotion';
 import type { ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';
+import { verificationFailure, verificationOutcome } from './verify-steps';
 
 /** The ServiceNow work note before the first side effect (its failure is said in the thread, never fails the deployment). */
 export async function startNoteStep(d: ExecDeps, k: StepKit, p: Promotion): Promise<Promotion> {
@@ -23,7 +24,10 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
   const runId = followedRunId(p);
   const run = runId === undefined ? undefined : p.evidence.runs.find((r) => r.id === runId);
   const failure = p.exec?.failure ? fromStored(p.exec.failure) : run && run.conclusion !== 'success' ? mrk`workflow run concluded ${run.conclusion ?? 'unknown'}` : undefined;
-  const outcome = failure ? 'failed' : 'succeeded';
+  // deployed, then the environment's verify workflow: the promotion succeeds only when it passed
+  const verified = failure ? undefined : verificationOutcome(p);
+  const outcome = failure ? 'failed' : verified === 'failed' ? 'failed_verification' : 'succeeded';
+  const verifyReason = verified === 'failed' ? verificationFailure(p) : undefined;
   // what runs in env now: the merge commit for a branch promotion, the SHA itself otherwise
   const deployed = deployedSha(p);
   const lastRun = p.evidence.runs[p.evidence.runs.length - 1];
@@ -35,7 +39,8 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
         ...(p.sha && p.sha !== deployed ? { approvedSha: p.sha } : {}),
         promotionId: p.id,
         kind: p.kind,
-        outcome,
+        outcome: outcome === 'failed' ? 'failed' : 'succeeded',
+        ...(verified ? { verification: verified } : {}),
         at: now.toISOString(),
         ...(lastRun ? { runUrl: lastRun.url, runName: runLabel(lastRun) } : {}),
         ...(p.rollback ? { rollbackOf: p.rollback.currentPromotionId } : {}),
@@ -46,9 +51,10 @@ export async function finishStep(d: ExecDeps, k: StepKit, p: Promotion): Promise
     (cur) => {
       if (cur.state !== 'running') return undefined;
       const ended = { ...cur, evidence: { ...cur.evidence, finishedAt: now.toISOString(), outcome } } as Promotion;
+      if (outcome === 'failed_verification') return transition(ended, { type: 'verification_failed', reason: verifyReason ?? 'verification failed' }, now);
       return outcome === 'succeeded' ? transition(ended, { type: 'succeeded' }, now) : transition(ended, { type: 'failed', reason: failure ?? 'failed' }, now);
     },
-    [{ type: outcome, data: { sha: p.sha, ...(failure ? { reason: failure.text } : {}), evidence: p.evidence } }],
+    [{ type: outcome, data: { sha: p.sha, ...(failure ? { reason: failure.text } : verifyReason ? { reason: verifyReason.text } : {}), evidence: p.evidence } }],
     history,
   );
   await d.queue.enqueueMirror(p.id); // GitHub Deployment mirroring: low priority, never delays another promotion
@@ -92,13 +98,16 @@ export function evidenceSummary(p: Promotion): Mrkdwn {
   const approvers = p.approvals.length ? joinMd(p.approvals.map((a) => mention(a.userId)), ', ') : 'n/a';
   return joinMd(
     [
-      p.state === 'succeeded' ? mrk`:large_green_circle: *Succeeded*: ${nowRuns(p)}` : mrk`:red_circle: *Failed*: ${p.stateReason ? fromStored(p.stateReason) : 'failed'}`,
+      p.state === 'succeeded'
+        ? mrk`:large_green_circle: *Succeeded*: ${nowRuns(p)}`
+        : mrk`:red_circle: *${p.state === 'failed_verification' ? 'Failed verification' : 'Failed'}*: ${p.stateReason ? fromStored(p.stateReason) : 'failed'}`,
       mrk`• Commit: \`${p.sha ?? 'unresolved'}\``,
       ...e.pullRequests.map((pr) => mrk`• Pull request: ${link(pr.url, `#${pr.number}`)}${pr.title ? ` ${pr.title}` : ''}`),
       ...(e.mergeSha ? [mrk`• Merge commit: \`${e.mergeSha}\``] : []),
       ...e.runs.map((r) => mrk`• Run: ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`),
       ...e.runs.flatMap((r) => (r.jobs ?? []).map((j) => mrk`    ◦ job ${link(j.url, j.name)}: ${j.conclusion ?? 'n/a'}`)),
       ...(e.databricks ? databricksLines(e.databricks) : []),
+      ...(e.verification ? [mrk`• Verification: ${link(e.verification.url, e.verification.name ?? e.verification.workflow)} (run ${e.verification.runId}): ${e.verification.conclusion ?? e.verification.status}`] : []),
       ...e.matches.map((m) => mrk`• ${m.name}: ${m.url ? link(m.url, mrk`\`${m.value}\``) : mrk`\`${m.value}\``} (${m.source}${m.state ? `, ${m.state}` : ''})`),
       mrk`• Approved by: ${approvers}${p.override?.approvedBy ? mrk`; emergency override by ${mention(p.override.approvedBy.userId)}` : ''}`,
     ],

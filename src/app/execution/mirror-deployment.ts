@@ -54,7 +54,7 @@ export class MirrorDeployment {
     // what the deploy put there (a dispatched run's head SHA is only the head of the workflow ref)
     const sha = deployedSha(p0);
     if (!sha) return p0;
-    const outcome = p0.state === 'succeeded' ? 'succeeded' : 'failed';
+    const outcome = p0.state === 'failed' ? 'failed' : 'succeeded';
     const { p, value } = await k.effect(p0, 'deployment', {
       look: async () => {
         const found = await this.d.deployments.findDeployment(p0.repo, { sha, environment: p0.env, promotionId: p0.id });

@@ -70,6 +70,10 @@ export interface PathGateDetails {
   same_stage: PathDetails & { stage: string[] };
   /** The stage after a parallel stage: the candidate has not succeeded in every member. */
   stage_incomplete: StageDetails;
+  /** A trigger (push / workflow_run) started this promotion into the first stage. */
+  triggered: PathDetails & { event: string };
+  /** The source environment has a `verify` workflow the candidate has not passed there. */
+  source_not_verified: PathDetails & { source: string; sha: string; verification?: 'failed' };
 }
 
 // approval

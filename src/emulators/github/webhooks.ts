@@ -16,6 +16,8 @@ export interface WebhookDelivery {
   at: number;
   status?: number;
   error?: string;
+  /** Sent again with the id of an earlier delivery (GitHub's Redeliver). */
+  redelivery?: boolean;
 }
 
 export interface WebhookTarget {
@@ -44,9 +46,28 @@ export class Webhooks {
     const repository = payload.repository as { owner?: { login?: string; type?: string } } | undefined;
     if (repository?.owner?.type === 'Organization' && body.organization === undefined) body.organization = this.shapes.orgJson(String(repository.owner.login));
     if (this.installationId !== undefined) body.installation = { id: this.installationId, node_id: nodeId('MDIz', this.installationId) };
-    const raw = JSON.stringify(body);
     const delivery: WebhookDelivery = { id: randomUUID(), event, payload: body, at: this.state.now() };
     if (typeof payload.action === 'string') delivery.action = payload.action;
+    this.deliver(hook, delivery);
+  }
+
+  /**
+   * Sends an earlier delivery again, as GitHub's "Redeliver" does: the same event, payload and
+   * `X-GitHub-Delivery` id (kept as a new attempt in `deliveries`). Returns the new attempt.
+   */
+  redeliver(id: string): WebhookDelivery {
+    const hook = this.target();
+    const first = this.deliveries.find((d) => d.id === id);
+    if (!hook || !first) throw new Error(`no webhook delivery ${id} to redeliver`);
+    const again: WebhookDelivery = { id: first.id, event: first.event, payload: first.payload, at: this.state.now(), redelivery: true };
+    if (first.action !== undefined) again.action = first.action;
+    this.deliver(hook, again);
+    return again;
+  }
+
+  private deliver(hook: WebhookTarget, delivery: WebhookDelivery): void {
+    const event = delivery.event;
+    const raw = JSON.stringify(delivery.payload);
     this.deliveries.push(delivery);
     const signature = `sha256=${createHmac('sha256', hook.secret).update(raw).digest('hex')}`;
     const send = async (): Promise<void> => {

@@ -189,7 +189,7 @@ export class SandboxConsole {
       ],
       tryCommands: TRY_COMMANDS,
       signOffDemo: SIGN_OFF_DEMO,
-      services: config.services.map((s) => ({ name: s.name, repo: s.repo, pipeline: displayPipeline(s.pipeline), strategy: s.strategy.type })),
+      services: config.services.map((s) => ({ name: s.name, repo: s.repo, pipeline: displayPipeline(s.pipeline), strategy: s.strategy.type, ...(s.trigger && 'push' in s.trigger ? { pushTrigger: s.trigger.push } : {}) })),
       environments: config.environments.map((e) => ({
         name: e.name,
         deployers: e.deployers,

@@ -38,9 +38,10 @@ const events: Record<PromotionEvent['type'], PromotionEvent> = {
   started: { type: 'started' },
   succeeded: { type: 'succeeded' },
   failed: { type: 'failed', reason: 'run failed' },
+  verification_failed: { type: 'verification_failed', reason: 'smoke.yml concluded failure' },
 };
 
-const states: PromotionState[] = ['requested', 'blocked', 'awaiting_approval', 'approved', 'running', 'succeeded', 'failed', 'rejected', 'cancelled', 'expired'];
+const states: PromotionState[] = ['requested', 'blocked', 'awaiting_approval', 'approved', 'running', 'succeeded', 'failed', 'failed_verification', 'rejected', 'cancelled', 'expired'];
 
 // The whole transition table: [from, event, to | null (refused)]
 const table: Array<[PromotionState, PromotionEvent['type'], PromotionState | null]> = [];
@@ -61,6 +62,7 @@ const allowed: Record<string, PromotionState> = {
   'approved/failed': 'failed',
   'running/succeeded': 'succeeded',
   'running/failed': 'failed',
+  'running/verification_failed': 'failed_verification',
 };
 for (const s of states) for (const e of Object.keys(events) as PromotionEvent['type'][]) table.push([s, e, allowed[`${s}/${e}`] ?? null]);
 

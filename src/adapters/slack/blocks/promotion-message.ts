@@ -30,6 +30,7 @@ const STATE_LINE: Record<PromotionState, string> = {
   running: ':gear: *Running*',
   succeeded: ':large_green_circle: *Succeeded*',
   failed: ':red_circle: *Failed*',
+  failed_verification: ':red_circle: *Failed verification*: deployed, but the verify workflow did not pass',
   rejected: ':no_entry_sign: *Rejected*',
   cancelled: ':heavy_multiplication_x: *Cancelled*',
   expired: ':alarm_clock: *Expired*: approval timed out',
@@ -70,7 +71,7 @@ function stateText(p: Promotion): Mrkdwn {
   if (p.scheduledFor && ['awaiting_approval', 'approved'].includes(p.state)) parts.push(mrk` · :calendar: queued for ${p.scheduledFor.slice(0, 16).replace('T', ' ')} UTC`);
   if (p.state === 'rejected' && p.rejection) parts.push(mrk` by ${mention(p.rejection.by)}: ${p.rejection.reason}`);
   if (p.state === 'cancelled' && p.cancellation) parts.push(mrk` by ${mention(p.cancellation.by)}`);
-  if ((p.state === 'failed' || p.state === 'blocked') && p.stateReason) parts.push(mrk`: ${fromStored(p.stateReason)}`);
+  if ((p.state === 'failed' || p.state === 'failed_verification' || p.state === 'blocked') && p.stateReason) parts.push(mrk`: ${fromStored(p.stateReason)}`);
   return joinMd(parts);
 }
 
@@ -95,6 +96,21 @@ function hotfixField(p: Promotion): Mrkdwn {
   return mrk`*Hotfix*\n:ambulance: ${p.hotfix ?? ''} · ${status}`;
 }
 
+/** The requester; shipgate itself (a trigger, `promote: auto|request`) on behalf of the candidate's author. */
+function requestedBy(p: Promotion): Mrkdwn {
+  if (!p.origin) return mention(p.requester.id);
+  const a = p.origin.author;
+  // an author not found in Slack (a commit e-mail that is not their Slack one) cannot be kept from approving: say so
+  const who = a?.slackId ? mention(a.slackId) : mrk`${a?.name ?? a?.login ?? 'the commit author'} (not found in Slack by e-mail)`;
+  return mrk`shipgate (\`promote: ${p.origin.mode}\`) on behalf of ${who}`;
+}
+
+/** The verify workflow's run (`verify:`), shown with the deploy runs. */
+function verificationLine(p: Promotion): Mrkdwn[] {
+  const v = p.evidence.verification;
+  return v ? [mrk`• ${link(v.url, v.name ?? v.workflow)} (verify): ${v.conclusion ?? v.status}`] : [];
+}
+
 /** Fallback text (notifications, screen readers; Slack reads it as mrkdwn too); always names the final state. */
 export function promotionText(p: Promotion): Mrkdwn {
   return mrk`${p.kind === 'rollback' ? 'Rollback' : 'Promotion'} ${p.service} ${p.from} → ${p.env} (${p.id}): ${p.state.replace('_', ' ')}`;
@@ -109,7 +125,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     mrkdwn(mrk`*Service*\n${p.service} (${p.repo})`),
     mrkdwn(mrk`*Path*\n${source} → *${p.env}*`),
     mrkdwn(mrk`*Candidate*\n${sha}${p.ref ? mrk` (ref \`${p.ref}\`)` : ''}`),
-    mrkdwn(mrk`*Requested by*\n${mention(p.requester.id)}`),
+    mrkdwn(mrk`*Requested by*\n${requestedBy(p)}`),
   ];
   const deployed = p.state === 'succeeded' ? deployedSha(p) : undefined;
   if (deployed) fields.push(mrkdwn(mrk`*Now in ${p.env}*\n${link(o.commitUrl(p.repo, deployed), mrk`\`${deployed.slice(0, 7)}\``)}`));
@@ -129,7 +145,7 @@ export function promotionMessage(p: Promotion, o: RenderOptions): { text: Mrkdwn
     blocks.push({
       type: 'section',
       block_id: 'runs',
-      text: mrkdwn(mrk`*Runs*\n${joinMd(p.evidence.runs.map((r) => mrk`• ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`), '\n')}`),
+      text: mrkdwn(mrk`*Runs*\n${joinMd([...p.evidence.runs.map((r) => mrk`• ${link(r.url, runLabel(r))}: ${r.conclusion ?? r.status}`), ...verificationLine(p)], '\n')}`),
     });
   }
   blocks.push(...signOffBlocks(p));

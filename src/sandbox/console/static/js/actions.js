@@ -43,6 +43,15 @@ export function sendAction(b, el) {
     .then(function () { if (el) el.classList.remove('busy'); refresh(); });
 }
 
+/** The GitHub panel's Merge to main: the emulator pushes a change to main and sends the push webhook. */
+export function mergeToMain(repo, el) {
+  if (el) el.disabled = true;
+  api('POST', '/console/api/github/merge', { user: S.user, repo: repo })
+    .then(function (r) { toast('Merged into main: ' + r.message + ' (' + String(r.sha).slice(0, 7) + '); GitHub sent the push webhook'); })
+    .catch(function (e) { toast('Merge failed: ' + e.message, 'error'); })
+    .then(function () { if (el) el.disabled = false; refresh(); });
+}
+
 export function sendComposer(text, threadTs) {
   text = text.trim();
   if (!text) return Promise.resolve();

@@ -1,4 +1,4 @@
-import { clickButton, closeView, openThread, sendAction, sendComposer, submitView, switchChannel, switchUser, useTry } from './actions.js';
+import { clickButton, closeView, mergeToMain, openThread, sendAction, sendComposer, submitView, switchChannel, switchUser, useTry } from './actions.js';
 import { refresh } from './data.js';
 import { esc } from './helpers.js';
 import { render, renderOverlay, renderSidebar, renderSystems } from './render.js';
@@ -94,6 +94,7 @@ export function bindEvents() {
     if ((el = t.closest('[data-user]'))) { switchUser(el.getAttribute('data-user')); return; }
     if ((el = t.closest('#acting-btn'))) { S.userMenu = !S.userMenu; renderSidebar(); return; }
     if ((el = t.closest('[data-tab]'))) { S.tab = el.getAttribute('data-tab'); renderSystems(); return; }
+    if ((el = t.closest('[data-merge]'))) { mergeToMain(el.getAttribute('data-merge'), el); return; }
     if ((el = t.closest('[data-try]'))) { e.preventDefault(); useTry(Number(el.getAttribute('data-try'))); return; }
     if ((el = t.closest('[data-try-signoff]'))) { e.preventDefault(); useTry('signoff'); return; }
     if ((el = t.closest('[data-slash]'))) { pickSlash(el.getAttribute('data-slash')); return; }

@@ -141,9 +141,10 @@ export function githubHtml(gh) {
         return '<div class="env"><div class="env-name">' + esc(e.env) + '</div>' + (e.sha ? '<a class="env-sha" href="' + esc(e.url) + '" target="_blank" rel="noopener">' + esc(short(e.sha)) + '</a><div class="env-age">' + esc(ago(e.at)) + '</div>' : '<div class="env-age">\u2014</div>') + '</div>';
       }).join('') + '</div></div>';
     });
+    var trigger = svc.filter(function (s) { return s.pushTrigger === 'main'; })[0];
     html += '<div class="card-section"><div class="sec-title">Branches</div><div class="branches">' + repo.branches.map(function (b) {
       return '<span class="branch"><b>' + esc(b.name) + '</b>' + (b.sha ? '<a href="' + esc(b.url) + '" target="_blank" rel="noopener">' + esc(short(b.sha)) + '</a>' : '') + '</span>';
-    }).join('') + '</div></div>';
+    }).join('') + '</div>' + (trigger ? '<button type="button" class="merge-main" data-merge="' + esc(repo.name) + '" title="Merge a change into main as the person you act as; GitHub sends the push webhook and ' + esc(trigger.name) + '\u2019s trigger starts ' + esc(trigger.pipeline[0]) + '">Merge to main</button>' : '') + '</div>';
     if (repo.waiting.length) {
       html += '<div class="card-section">' + repo.waiting.map(function (r) {
         return '<div class="waiting"><span class="emoji">\u23f8\ufe0f</span><span><b>' + esc(r.name) + ' #' + esc(r.number) + '</b> is waiting for review on <b>' + esc(r.environment || 'an environment') + '</b>. ' +

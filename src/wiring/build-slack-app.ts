@@ -1,4 +1,6 @@
-import { App, LogLevel } from '@slack/bolt';
+// Bolt's App module, not its index: the index also loads the Express and AWS Lambda receivers (express and
+// its dependencies, ~5 MB of RSS) that shipgate never uses
+import App, { LogLevel } from '@slack/bolt/dist/App';
 import { registerSlackListeners } from '../adapters/slack/slack-listeners';
 import { SlackListenerRegistry } from '../adapters/slack/listener-registry';
 import { SlackReceiver } from '../adapters/slack/slack-receiver';

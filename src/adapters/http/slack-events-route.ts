@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseQuery } from 'node:querystring';
-import { HTTPModuleFunctions, isValidSlackRequest } from '@slack/bolt';
+import { defaultBodyLimit } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
+import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 import type { SlackListenerRegistry } from '../slack/listener-registry';
@@ -40,7 +41,7 @@ export interface SlackEventsRouteDeps {
  */
 export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
   const now = d.now ?? Date.now;
-  const limit = d.maxBodyBytes ?? HTTPModuleFunctions.defaultBodyLimit;
+  const limit = d.maxBodyBytes ?? defaultBodyLimit;
   const log = d.logger.child({ route: '/slack/events' });
   return async (req, res) => {
     const signature = headerOf(req, 'x-slack-signature');

@@ -1,5 +1,6 @@
 import type http from 'node:http';
-import { HTTPModuleFunctions, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { buildContentResponse } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
 import type { Logger } from '../../app/logger';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { userMessage } from './user-message';
@@ -22,7 +23,7 @@ export interface VerifiedSlackRequest {
  * (signature, ±5 min, not a replay), parsed and schema-checked, meant for a registered listener —
  * so nothing is buffered, verified or parsed a second time (Bolt's HTTPReceiver would re-read and
  * re-parse the body). The first `ack()` writes the HTTP response the way HTTPReceiver does
- * (`HTTPModuleFunctions.buildContentResponse`); a request nobody acknowledged within
+ * (`buildContentResponse`); a request nobody acknowledged within
  * {@link UNHANDLED_REQUEST_MS} gets HTTPReceiver's 404; an error thrown before a listener
  * acknowledged becomes a 200 with the one user-facing error message, never a 500.
  */
@@ -68,7 +69,7 @@ export class SlackReceiver implements Receiver {
         }
         answered = true;
         clearTimeout(timer);
-        HTTPModuleFunctions.buildContentResponse(res, response);
+        buildContentResponse(res, response);
       },
     };
     try {

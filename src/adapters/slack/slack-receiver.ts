@@ -51,10 +51,10 @@ export class SlackReceiver implements Receiver {
   async dispatch(request: VerifiedSlackRequest, res: http.ServerResponse): Promise<void> {
     const app = this.app;
     if (!app) throw new ShipgateError('internal', 'the Slack receiver is not attached to a Bolt app');
-    let answered = false;
+    let answered: 'no' | 'acked' | 'timed out' = 'no';
     const timer = setTimeout(() => {
-      if (answered) return;
-      answered = true;
+      if (answered !== 'no') return;
+      answered = 'timed out';
       this.logger.error({ timeoutMs: this.unhandledMs }, 'a Slack request was not acknowledged in time; answered 404');
       if (!res.headersSent) res.writeHead(404).end();
     }, this.unhandledMs);
@@ -63,11 +63,9 @@ export class SlackReceiver implements Receiver {
       ...(request.retryNum !== undefined ? { retryNum: request.retryNum } : {}),
       ...(request.retryReason !== undefined ? { retryReason: request.retryReason } : {}),
       ack: async (response?: unknown) => {
-        if (answered) {
-          if (res.headersSent) return; // answered 404 at the timeout: Slack has given up on this request
-          throw new ShipgateError('internal', 'ack() was called twice for one Slack request');
-        }
-        answered = true;
+        if (answered === 'timed out') return; // answered 404 at the timeout: Slack has given up on this request
+        if (answered === 'acked') throw new ShipgateError('internal', 'ack() was called twice for one Slack request');
+        answered = 'acked';
         clearTimeout(timer);
         buildContentResponse(res, response);
       },
@@ -77,7 +75,7 @@ export class SlackReceiver implements Receiver {
     } catch (e) {
       const text = userMessage(e, this.logger.child({ where: 'slack receiver' }));
       if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ response_type: 'ephemeral', text }));
-      answered = true;
+      if (answered === 'no') answered = 'acked';
       clearTimeout(timer);
     }
   }

@@ -1,5 +1,5 @@
 import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
-import { loadEnv, type Role } from './config/env-schema';
+import type { Role } from './config/env-schema';
 import { servicenowStartProblem } from './config/servicenow-requirements';
 import { isShipgateError } from './shared/shipgate-error';
 import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
@@ -81,6 +81,8 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   if (!['all', 'web', 'worker'].includes(role)) throw usageError(SERVE_SPEC, `--role must be all, web or worker (got "${role}")`);
   let env;
   try {
+    // only `serve` reads the environment schema (the other commands start without building it)
+    const { loadEnv } = await import('./config/env-schema');
     env = loadEnv(io.env, role);
   } catch (e) {
     if (isShipgateError(e)) {

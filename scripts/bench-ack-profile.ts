@@ -1,7 +1,8 @@
 /**
  * Summarises V8 CPU profiles (`.cpuprofile`, from `BENCH_ACK_PROFILE=<dir>` of the ack bench or
  * `node --cpu-prof`): self time per package / file, self time per function, and inclusive time
- * (the function and everything it called) per function, each with its share of the sampled time.
+ * (the function and everything it called) per function, each with its share of the sampled time
+ * (idle time and the bench probe's own profiler calls left out).
  *
  *   node dist/scripts/bench-ack-profile.js <file.cpuprofile> [rows=25] [acks]
  *
@@ -28,8 +29,19 @@ export function summarise(p: CpuProfile, rows: number, acks?: number): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // idle time and the probe's own profiler calls are not the server's work
+  const excluded = new Set<number>();
+  const mark = (id: number, out: boolean) => {
+    const n = byId.get(id)!;
+    const x = out || n.callFrame.functionName === '(idle)' || n.callFrame.url.includes('bench-ack-probe');
+    if (x) excluded.add(id);
+    for (const c of n.children ?? []) mark(c, x);
+  };
+  mark(p.nodes[0]!.id, false);
   const selfUs = new Map<number, number>();
-  p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  p.samples.forEach((id, i) => {
+    if (!excluded.has(id)) selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const pkgKey = (n: ProfileNode) => {
@@ -62,7 +74,7 @@ export function summarise(p: CpuProfile, rows: number, acks?: number): string {
         .slice(0, rows)
         .map(([k, v]) => `${fmt(v)}  ${k}`),
     ].join('\n');
-  const head = `sampled ${(total / 1000).toFixed(0)} ms${acks ? ` over ${acks} acks = ${(total / 1000 / acks).toFixed(3)} ms/ack` : ''}`;
+  const head = `busy ${(total / 1000).toFixed(0)} ms${acks ? ` over ${acks} acks = ${(total / 1000 / acks).toFixed(3)} ms/ack` : ''}`;
   return [head, table('self time by package / file', pkg), table('self time by function', self), table('inclusive time by function', incl)].join('\n');
 }
 

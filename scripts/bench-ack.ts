@@ -347,7 +347,8 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
             if (amount === 0) continue;
             const r = await runLoad(a.server, {
               url: a.url,
-              connections: conns,
+              // autocannon refuses more connections than requests (fewer fresh cards than connections under load)
+              connections: amount !== undefined ? Math.min(conns, amount) : conns,
               signingSecret: SECRET,
               nextBody,
               ...(amount !== undefined ? { amount } : { durationS: DURATION_S }),

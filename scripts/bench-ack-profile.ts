@@ -22,7 +22,10 @@ interface CpuProfile {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/dist\//, 'dist/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, 'nm/')
+    .replace(/.*\/dist\//, 'dist/');
 }
 
 export function summarise(p: CpuProfile, rows: number, acks?: number): string {
@@ -65,7 +68,8 @@ export function summarise(p: CpuProfile, rows: number, acks?: number): string {
       incl.set(k, (incl.get(k) ?? 0) + us);
     }
   }
-  const fmt = (us: number) => `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%${acks ? ` ${((us / 1000 / acks) * 1000).toFixed(1).padStart(7)} µs/ack` : ''}`;
+  const fmt = (us: number) =>
+    `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%${acks ? ` ${((us / 1000 / acks) * 1000).toFixed(1).padStart(7)} µs/ack` : ''}`;
   const table = (title: string, m: Map<string, number>) =>
     [
       `== ${title}`,

@@ -29,7 +29,9 @@ export class ServerProcess {
     env: Record<string, string>,
   ) {
     const probe = path.join(__dirname, 'bench-ack-probe.js');
-    this.child = spawn(process.execPath, ['-r', probe, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // BENCH_ACK_NODE_ARGS: extra node flags for every server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`)
+    const nodeArgs = (process.env.BENCH_ACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, '-r', probe, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child.stderr?.on('data', (b: Buffer) => {
       this.stderr = (this.stderr + b.toString()).slice(-4000);
     });
@@ -56,11 +58,31 @@ export class ServerProcess {
   usage(): Promise<Usage> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`${this.label}: no usage answer: ${this.stderr}`)), 10_000);
-      this.child.once('message', (m) => {
+      const on = (m: unknown) => {
+        if (!m || typeof m !== 'object' || !('cpu' in m)) return;
+        this.child.off('message', on);
         clearTimeout(t);
         resolve(m as Usage);
-      });
+      };
+      this.child.on('message', on);
       this.child.send('usage');
+    });
+  }
+
+  /** Starts a CPU profile inside the server, or stops it and writes it to `file` (scripts/bench-ack-probe.ts). */
+  profile(step: 'start' | 'stop', file?: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${this.label}: no profile answer: ${this.stderr}`)), 30_000);
+      const on = (m: unknown) => {
+        if (!m || typeof m !== 'object' || !('profiled' in m)) return;
+        this.child.off('message', on);
+        clearTimeout(t);
+        const r = m as { profiled: boolean; error?: string };
+        if (r.profiled) resolve();
+        else reject(new Error(`${this.label}: profile ${step} failed: ${r.error}`));
+      };
+      this.child.on('message', on);
+      this.child.send({ profile: step, ...(file ? { file } : {}) });
     });
   }
 
@@ -129,11 +151,14 @@ export interface LoadSpec {
   signingSecret: string;
   /** The raw form body of the next request (called once per request). */
   nextBody: () => string;
+  /** Write a V8 CPU profile of the server over exactly this run to this file. */
+  profileFile?: string;
 }
 
 /** One autocannon run against `server`; CPU is the server's own cpuUsage delta over the run. */
 export async function runLoad(server: ServerProcess, spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
+  if (spec.profileFile) await server.profile('start');
   const before = cpuMs(await server.usage());
   const started = performance.now();
   const opts: autocannon.Options = {
@@ -173,6 +198,7 @@ export async function runLoad(server: ServerProcess, spec: LoadSpec): Promise<Lo
   });
   const seconds = (performance.now() - started) / 1000;
   const after = cpuMs(await server.usage());
+  if (spec.profileFile) await server.profile('stop', spec.profileFile);
   const statuses: Record<string, number> = {};
   for (const [code, s] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = s.count ?? 0;
   return {

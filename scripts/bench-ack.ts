@@ -7,7 +7,12 @@
  * request, so the lock never short-circuits it), and an Approve click on a fresh awaiting card.
  * CPU per ack is each server's own process.cpuUsage() delta over the run (scripts/bench-ack-probe.ts).
  * Needs Redis on REDIS_URL (default 127.0.0.1:6379). BENCH_ACK_VERBOSE=1 prints each run to stderr.
- * Alone: `npm run build && node dist/scripts/bench-ack.js`.
+ * Alone: `npm run build && node dist/scripts/bench-ack.js` (or `BENCH_ONLY=ack npm run bench`).
+ * BENCH_ACK_PATHS=help,promote,approve: only these paths (approve needs promote before it).
+ * BENCH_ACK_PROFILE=<dir>: a V8 CPU profile of each server over each timed run, written to
+ * `<dir>/<server>-<path>-<conns>-r<round>.cpuprofile` (summarise with scripts/bench-ack-profile.ts).
+ * BENCH_ACK_ROLES=split: shipgate as `serve --role web` (measured, loaded) beside a
+ * `serve --role worker` process, instead of one `serve --role all`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,11 +42,15 @@ const APPROVER = 'U0RM';
 const CHANNEL = 'C0BENCH';
 
 type PathName = 'help' | 'promote' | 'approve';
-const PATHS: Array<{ path: PathName; label: string }> = [
+const ALL_PATHS: Array<{ path: PathName; label: string }> = [
   { path: 'help', label: '/promote help' },
   { path: 'promote', label: '/promote <svc> prod (new promotion each)' },
   { path: 'approve', label: 'Approve click (fresh card each)' },
 ];
+const ONLY_PATHS = (process.env.BENCH_ACK_PATHS ?? '').split(',').filter(Boolean);
+const PATHS = ONLY_PATHS.length ? ALL_PATHS.filter((p) => ONLY_PATHS.includes(p.path)) : ALL_PATHS;
+const PROFILE_DIR = process.env.BENCH_ACK_PROFILE;
+const SPLIT_ROLES = process.env.BENCH_ACK_ROLES === 'split';
 
 function configYaml(services: number): string {
   const lines = ['environments:', '  - { name: int }', '  - { name: prod, deployers: ["*"], approvers: [S0RM] }', 'services:'];
@@ -146,8 +155,8 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
   const sgUrl = `http://127.0.0.1:${sgPort}`;
   slack.botUrl = `${sgUrl}/slack/events`;
   github.webhook = { url: `${sgUrl}/github/webhooks`, secret: HOOK_SECRET };
-  const spawnShipgate = (config: string, port: number, keyPrefix: string) =>
-    new ServerProcess('shipgate', [path.join(__dirname, '..', '..', 'bin', 'shipgate.js'), 'serve', '--config', config], {
+  const spawnShipgate = (config: string, port: number, keyPrefix: string, role = SPLIT_ROLES ? 'web' : 'all') =>
+    new ServerProcess(`shipgate ${role}`, [path.join(__dirname, '..', '..', 'bin', 'shipgate.js'), 'serve', '--role', role, '--config', config], {
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: `${slack.url}/api/`,
@@ -172,6 +181,12 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
   };
   let shipgate: ServerProcess | undefined;
   let bare: ServerProcess | undefined;
+  let worker: ServerProcess | undefined;
+  /** shipgate (and its worker process, when split) gone quiet. */
+  const idle = async (web: ServerProcess): Promise<boolean> => {
+    const quiet = await waitIdle(web, IDLE_BOUND_MS);
+    return (worker ? await waitIdle(worker, IDLE_BOUND_MS) : true) && quiet;
+  };
   const rows: Array<{ name: string; value: string }> = [];
   try {
     // start → /readyz and RSS idle with a small config (the bench's own has one service per promotion)
@@ -189,9 +204,14 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
       await small.stop();
       await dropPrefix(redisUrl, `${prefix}-small`);
     }
+    if (SPLIT_ROLES) {
+      const workerPort = await freePort();
+      worker = spawnShipgate(configFile, workerPort, prefix, 'worker');
+      await readyz(worker, `http://127.0.0.1:${workerPort}`);
+    }
     shipgate = spawnShipgate(configFile, sgPort, prefix);
     const sgStartMs = await readyz(shipgate, sgUrl);
-    await waitIdle(shipgate, IDLE_BOUND_MS);
+    await idle(shipgate);
     const sgRss = (await shipgate.usage()).rss;
 
     const slashBody = (text: string): string => {
@@ -260,7 +280,7 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
     used.add(probeCard.ts);
     const approveAck = await slack.sendBlockAction({ userId: APPROVER, channelId: CHANNEL, messageTs: probeCard.ts, actionId: 'promotion_approve' });
     if (approveAck.status !== 200) throw new Error(`probe approve answered ${approveAck.status}`);
-    await waitIdle(shipgate, IDLE_BOUND_MS);
+    await idle(shipgate);
 
     const barePort = await freePort();
     const bareUrl = `http://127.0.0.1:${barePort}`;
@@ -279,7 +299,7 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
     // warm-up (not counted): JIT and connection pools of both
     for (const a of Object.values(apps))
       await runLoad(a.server, { url: a.url, connections: 20, durationS: 1, signingSecret: SECRET, nextBody: () => slashBody('help') });
-    await waitIdle(shipgate, IDLE_BOUND_MS);
+    await idle(shipgate);
 
     /** Waits (bounded) until `needed` fresh cards show Approve, or their number stops growing for 5 s. */
     const waitCards = async (needed: number): Promise<string> => {
@@ -327,17 +347,19 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
             if (amount === 0) continue;
             const r = await runLoad(a.server, {
               url: a.url,
-              connections: conns,
+              // autocannon refuses more connections than requests (fewer fresh cards than connections under load)
+              connections: amount !== undefined ? Math.min(conns, amount) : conns,
               signingSecret: SECRET,
               nextBody,
               ...(amount !== undefined ? { amount } : { durationS: DURATION_S }),
               ...(p === 'promote' && name === 'shipgate' ? { maxRequests: PROMOTE_CAP } : {}),
+              ...(PROFILE_DIR ? { profileFile: path.join(PROFILE_DIR, `${name}-${p}-${conns}-r${round}.cpuprofile`) } : {}),
             });
             if (process.env.BENCH_ACK_VERBOSE)
               process.stderr.write(`${p} ${conns} ${name} round ${round}: ${describe(add(undefined, r))}${p === 'approve' ? ` cards ${cards.length}` : ''}\n`);
             const k = `${p}|${conns}|${name}`;
             totals.set(k, add(totals.get(k), r));
-            if (name === 'shipgate' && !(await waitIdle(shipgate, IDLE_BOUND_MS))) idleMissed++;
+            if (name === 'shipgate' && !(await idle(shipgate))) idleMissed++;
             if (process.env.BENCH_ACK_VERBOSE && name === 'shipgate') {
               const all = slack.messages(CHANNEL);
               process.stderr.write(`  channel: ${all.length} messages, ${freshCards().length} fresh cards; last: ${all.at(-1)?.text.slice(0, 160)}\n`);
@@ -378,6 +400,7 @@ export async function benchAck(): Promise<Array<{ name: string; value: string }>
   } finally {
     await bare?.stop();
     await shipgate?.stop();
+    await worker?.stop();
     await Promise.all([slack.stop(), github.stop()]);
     await dropPrefix(redisUrl, prefix);
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { configProblems, loadConfig, validateConfigFile } from './config/load-config';
 import { prometheusWarnings } from './config/prometheus-requirements';
-import { loadEnv, type Role } from './config/env-schema';
+import type { Role } from './config/env-schema';
 import { servicenowStartProblem } from './config/servicenow-requirements';
 import { isShipgateError } from './shared/shipgate-error';
 import { boundedShutdown, firstSignal } from './cli/bounded-shutdown';
@@ -84,6 +84,8 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   if (!['all', 'web', 'worker'].includes(role)) throw usageError(SERVE_SPEC, `--role must be all, web or worker (got "${role}")`);
   let env;
   try {
+    // only `serve` reads the environment schema (the other commands start without building it)
+    const { loadEnv } = await import('./config/env-schema');
     env = loadEnv(io.env, role);
   } catch (e) {
     if (isShipgateError(e)) {

@@ -76,7 +76,9 @@ export abstract class EmulatorBase extends EventEmitter {
     const server = http.createServer((req, res) => {
       void this.serveRequest(req, res);
     });
-    server.keepAliveTimeout = 1000;
+    // Node's default (5 s): a 1 s keep-alive hint makes undici, which keeps a 2 s margin below it,
+    // close every connection after one request, so each call to the emulator paid a TCP connect
+    server.keepAliveTimeout = 5000;
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

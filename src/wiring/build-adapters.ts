@@ -1,4 +1,4 @@
-import { LogLevel } from '@slack/bolt';
+import { LogLevel } from '@slack/web-api';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Clock } from '../app/ports/clock';

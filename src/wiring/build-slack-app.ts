@@ -1,8 +1,10 @@
 import { registerRollbackOffer } from '../adapters/slack/rollback-offer-listener';
-import { App, LogLevel } from '@slack/bolt';
+// Bolt's App module, not its index: the index also loads the Express and AWS Lambda receivers (express and
+// its dependencies, ~5 MB of RSS) that shipgate never uses
+import App, { LogLevel } from '@slack/bolt/dist/App';
 import { registerSlackListeners } from '../adapters/slack/slack-listeners';
 import { SlackListenerRegistry } from '../adapters/slack/listener-registry';
-import { createSlackReceiver } from '../adapters/slack/slack-receiver';
+import { SlackReceiver } from '../adapters/slack/slack-receiver';
 import { createSocketModeReceiver } from '../adapters/slack/socket-mode-receiver';
 import { slackEventsRoute } from '../adapters/http/slack-events-route';
 import type { RouteHandler } from '../adapters/http/http-server';
@@ -29,7 +31,7 @@ export interface SlackApp {
 export function buildSlackApp(a: Adapters, useCases: WebUseCases, o: ShipgateOptions, tracked: <T>(work: Promise<T>) => Promise<T>): SlackApp {
   const { env, config, logger } = o;
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
-  const receiver = socketMode ? undefined : createSlackReceiver(env.SLACK_SIGNING_SECRET ?? '', logger);
+  const receiver = socketMode ? undefined : new SlackReceiver(logger);
   const slackApiUrl = a.slack.boltClientOptions.slackApiUrl;
   const socket = env.SLACK_APP_TOKEN
     ? createSocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, ...(slackApiUrl ? { slackApiUrl } : {}), ...(o.socketClientPingTimeoutMs ? { clientPingTimeoutMs: o.socketClientPingTimeoutMs } : {}) })

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type http from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { HTTPModuleFunctions, isValidSlackRequest, type BufferedIncomingMessage } from '@slack/bolt';
+import { defaultBodyLimit } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
+import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 import type { SlackListenerRegistry } from '../slack/listener-registry';
+import type { SlackReceiver } from '../slack/slack-receiver';
 import { classifySlackBody } from '../slack/slack-inbound';
 import { headerOf, sendJson, type RouteHandler } from './http-server';
 import { readBody, refuse } from './read-body';
@@ -14,8 +15,8 @@ export const SLACK_SIGNATURE_WINDOW_S = 300;
 
 export interface SlackEventsRouteDeps {
   signingSecret: string;
-  /** Bolt's receiver: sees only requests that passed every check below. */
-  receiver: { requestListener(req: http.IncomingMessage, res: http.ServerResponse): void };
+  /** Bolt's receiver: sees only requests that passed every check below, parsed once here. */
+  receiver: Pick<SlackReceiver, 'dispatch'>;
   listeners: Pick<SlackListenerRegistry, 'handles'>;
   /** Remembers accepted request bodies (Redis SET NX PX). */
   replays: OnceGuard;
@@ -40,7 +41,7 @@ export interface SlackEventsRouteDeps {
  */
 export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
   const now = d.now ?? Date.now;
-  const limit = d.maxBodyBytes ?? HTTPModuleFunctions.defaultBodyLimit;
+  const limit = d.maxBodyBytes ?? defaultBodyLimit;
   const log = d.logger.child({ route: '/slack/events' });
   return async (req, res) => {
     const signature = headerOf(req, 'x-slack-signature');
@@ -94,9 +95,16 @@ export function slackEventsRoute(d: SlackEventsRouteDeps): RouteHandler {
       return sendJson(res, 409, { error: 'this request was already received (replay)' });
     }
 
-    // Bolt parses what was verified: the buffered body, under the media type it was classified by
-    req.headers['content-type'] = mediaType;
-    (req as BufferedIncomingMessage).rawBody = body.raw;
-    d.receiver.requestListener(req, res);
+    if (inbound.kind === 'url_verification') return sendJson(res, 200, { challenge: inbound.challenge });
+    // Bolt gets the body parsed above; its listeners run on after the ack (the route does not wait for them)
+    const retry = headerOf(req, 'x-slack-retry-num');
+    const retryReason = headerOf(req, 'x-slack-retry-reason');
+    const retryNum = retry === undefined ? undefined : Number.parseInt(retry, 10);
+    d.receiver
+      .dispatch({ body: inbound.body, ...(retryNum !== undefined && Number.isFinite(retryNum) ? { retryNum } : {}), ...(retryReason ? { retryReason } : {}) }, res)
+      .catch((e: unknown) => {
+        log.error({ err: e }, 'Slack request dispatch failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
   };
 }

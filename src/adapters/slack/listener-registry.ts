@@ -14,11 +14,17 @@ type Method = (typeof METHODS)[number];
 /** What one listener registration listens to (a constraints object without an id matches every id). */
 function registration(method: Method, constraint: unknown): { kind: ListenerKind; matcher: Matcher } {
   if (method === 'message') return { kind: 'event', matcher: 'message' };
-  if (typeof constraint === 'string' || constraint instanceof RegExp) return { kind: method, matcher: constraint };
+  if (typeof constraint === 'string') return { kind: method, matcher: constraint };
+  if (constraint instanceof RegExp) return { kind: method, matcher: stateless(constraint) };
   const c = (constraint ?? {}) as Record<string, unknown>;
   const id = method === 'action' || method === 'options' ? (c.action_id ?? c.callback_id) : c.callback_id;
   const kind: ListenerKind = method === 'view' && c.type === 'view_closed' ? 'view_closed' : method;
-  return { kind, matcher: typeof id === 'string' || id instanceof RegExp ? id : { any: true } };
+  return { kind, matcher: typeof id === 'string' ? id : id instanceof RegExp ? stateless(id) : { any: true } };
+}
+
+/** A copy without `g` / `y`, whose `test` keeps no position between calls (compiled once, at registration). */
+function stateless(r: RegExp): RegExp {
+  return new RegExp(r.source, r.flags.replace(/[gy]/g, ''));
 }
 
 /**
@@ -48,7 +54,7 @@ export class SlackListenerRegistry {
 
   handles(kind: ListenerKind, id: string): boolean {
     return this.matchers.some(
-      (r) => r.kind === kind && (typeof r.matcher === 'string' ? r.matcher === id : r.matcher instanceof RegExp ? new RegExp(r.matcher.source, r.matcher.flags.replace(/[gy]/g, '')).test(id) : true),
+      (r) => r.kind === kind && (typeof r.matcher === 'string' ? r.matcher === id : r.matcher instanceof RegExp ? r.matcher.test(id) : true),
     );
   }
 }

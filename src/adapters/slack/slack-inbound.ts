@@ -89,10 +89,15 @@ const eventsApi = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('app_rate_limited') }),
 ]);
 
-/** What a verified `/slack/events` body is, for the route to decide whether Bolt gets it. */
+/**
+ * What a verified `/slack/events` body is, for the route to decide whether Bolt gets it. `body` is
+ * the body parsed the way Bolt's HTTPReceiver parses it (the form fields of a command, the JSON of an
+ * interaction's `payload`, the Events API JSON), as sent: not the schema's output, so Bolt and the
+ * listeners see exactly what Slack sent, parsed once.
+ */
 export type SlackInbound =
-  | { kind: 'listener'; listener: ListenerKind; id: string; what: string }
-  | { kind: 'url_verification' }
+  | { kind: 'listener'; listener: ListenerKind; id: string; what: string; body: Record<string, unknown> }
+  | { kind: 'url_verification'; challenge: string }
   | { kind: 'ignored'; what: string }
   | { kind: 'invalid'; reason: string };
 
@@ -135,7 +140,7 @@ export function classifySlackBody(mediaType: string, raw: string): SlackInbound 
     if (form.payload === undefined) {
       const c = command.safeParse(form);
       if (!c.success) return { kind: 'invalid', reason: `malformed slash command: ${issues(c.error)}` };
-      return { kind: 'listener', listener: 'command', id: c.data.command, what: `command ${c.data.command}` };
+      return { kind: 'listener', listener: 'command', id: c.data.command, what: `command ${c.data.command}`, body: form };
     }
     try {
       json = JSON.parse(String(form.payload));
@@ -145,7 +150,7 @@ export function classifySlackBody(mediaType: string, raw: string): SlackInbound 
     const p = interaction.safeParse(json);
     if (!p.success) return { kind: 'invalid', reason: `malformed interaction payload: ${issues(p.error)}` };
     const { listener, id } = listenerOf(p.data);
-    return { kind: 'listener', listener, id, what: `${p.data.type} ${id}` };
+    return { kind: 'listener', listener, id, what: `${p.data.type} ${id}`, body: json as Record<string, unknown> };
   }
   if (mediaType !== 'application/json') return { kind: 'invalid', reason: `unsupported content type ${mediaType || '(none)'}` };
   try {
@@ -155,7 +160,7 @@ export function classifySlackBody(mediaType: string, raw: string): SlackInbound 
   }
   const e = eventsApi.safeParse(json);
   if (!e.success) return { kind: 'invalid', reason: `malformed Events API body: ${issues(e.error)}` };
-  if (e.data.type === 'url_verification') return { kind: 'url_verification' };
+  if (e.data.type === 'url_verification') return { kind: 'url_verification', challenge: e.data.challenge };
   if (e.data.type === 'app_rate_limited') return { kind: 'ignored', what: 'app_rate_limited' };
-  return { kind: 'listener', listener: 'event', id: e.data.event.type, what: `event ${e.data.event.type}` };
+  return { kind: 'listener', listener: 'event', id: e.data.event.type, what: `event ${e.data.event.type}`, body: json as Record<string, unknown> };
 }

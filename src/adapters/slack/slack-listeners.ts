@@ -46,7 +46,10 @@ export interface ListenerDeps {
 }
 
 async function ephemeral(respond: RespondFn, message: Mrkdwn, blocks?: KnownBlock[]): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(blocks ? { blocks } : {}) });
+  const res: unknown = await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(blocks ? { blocks } : {}) });
+  // Bolt hands back fetch's Response unread; read, its kept-alive connection goes back to the pool at
+  // once (unread, undici holds it until the Response is garbage-collected and then closes it)
+  if (res instanceof Response) await res.arrayBuffer().catch(() => undefined);
 }
 
 /** How long a check against the promotion store may hold the ack before it is sent empty (the reply then follows by response_url). */
@@ -121,15 +124,17 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     d.onAck?.(kind, Date.now() - started);
   };
 
+  // the help depends on the config alone: built once, on first use (with many services it is the costliest part of an ack)
+  let help: ReturnType<typeof helpMessage> | undefined;
   app.command('/promote', async ({ command, ack, respond, client }) => {
     const reply = new CommandReply(ack, respond, d.onAck);
-    const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/promote' });
+    const log = (): Logger => d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/promote' });
     try {
       const parsed = parsePromoteCommand(typed(command.text));
       // replies known from the config and the promotion store go inside the ack; the rest follows it
       switch (parsed.kind) {
         case 'help': {
-          const help = helpMessage(d.config);
+          help ??= helpMessage(d.config);
           return await reply.send(help.text, help.blocks);
         }
         case 'error':
@@ -178,13 +183,13 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
           throw new ShipgateError('bad_command', `\`/promote ${parsed.kind}\` is not available in this version of shipgate yet. See \`/promote help\`.`);
       }
     } catch (e) {
-      await reply.send(userMessage(e, log));
+      await reply.send(userMessage(e, log()));
     }
   });
 
   app.command('/rollback', async ({ command, ack, respond }) => {
     const reply = new CommandReply(ack, respond, d.onAck);
-    const log = d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/rollback' });
+    const log = (): Logger => d.logger.child({ user: command.user_id, channel: command.channel_id, command: '/rollback' });
     try {
       const parsed = parseRollbackCommand(typed(command.text));
       if (parsed.kind === 'error') throw new ShipgateError('bad_command', parsed.message);
@@ -198,34 +203,34 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
         mrk`:rewind: Requested rollback \`${p.id}\`: ${p.service} in ${p.env} → \`${p.sha?.slice(0, 7) ?? 'unresolved'}\`.${preempted ? ` Pending promotion \`${preempted.id}\` was cancelled.` : ''} The approval message is in the channel.`,
       );
     } catch (e) {
-      await reply.send(userMessage(e, log));
+      await reply.send(userMessage(e, log()));
     }
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
     await timed('action', Date.now(), () => ack());
-    const log = d.logger.child({ user: body.user.id, promotionId: action.value, action: 'approve' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: action.value, action: 'approve' });
     try {
       await d.useCases.decide.approve(String(action.value ?? ''), body.user.id, originOf(body));
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await ephemeral(respond, userMessage(e, log()));
     }
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.cancel, async ({ ack, body, action, respond }) => {
     await timed('action', Date.now(), () => ack());
-    const log = d.logger.child({ user: body.user.id, promotionId: action.value, action: 'cancel' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: action.value, action: 'cancel' });
     try {
       await d.useCases.decide.cancel(String(action.value ?? ''), body.user.id, originOf(body));
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await ephemeral(respond, userMessage(e, log()));
     }
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.reject, async ({ ack, body, action, respond, client }) => {
     await timed('action', Date.now(), () => ack());
     const id = String(action.value ?? '');
-    const log = d.logger.child({ user: body.user.id, promotionId: id, action: 'reject' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: id, action: 'reject' });
     try {
       const p = await d.repo.get(id);
       if (!p) throw new ShipgateError('not_found', `No promotion \`${id}\` exists.`);
@@ -238,24 +243,24 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
         view: rejectModal(id, `${p.service} ${p.from} → ${p.env}`, { channelId: p.channel, messageTs: p.messageTs ?? '' }),
       });
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await ephemeral(respond, userMessage(e, log()));
     }
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.queue, async ({ ack, body, action, respond }) => {
     await timed('action', Date.now(), () => ack());
-    const log = d.logger.child({ user: body.user.id, promotionId: action.value, action: 'queue' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: action.value, action: 'queue' });
     try {
       await d.useCases.freeze.queueForNextWindow(String(action.value ?? ''), body.user.id);
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await ephemeral(respond, userMessage(e, log()));
     }
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.override, async ({ ack, body, action, respond, client }) => {
     await timed('action', Date.now(), () => ack());
     const id = String(action.value ?? '');
-    const log = d.logger.child({ user: body.user.id, promotionId: id, action: 'override' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: id, action: 'override' });
     try {
       const p = await d.useCases.freeze.assertOverridable(id, body.user.id);
       const freeze = p.gates.find((g) => g.gate === 'freeze');
@@ -267,7 +272,7 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
         }),
       });
     } catch (e) {
-      await ephemeral(respond, userMessage(e, log));
+      await ephemeral(respond, userMessage(e, log()));
     }
   });
 
@@ -291,14 +296,14 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     } catch {
       id = '';
     }
-    const log = d.logger.child({ user: body.user.id, promotionId: id, action: 'override' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: id, action: 'override' });
     try {
       const p = await d.useCases.freeze.requestOverride(id, body.user.id, { justification, ...(rollbackPlan ? { rollbackPlan } : {}), ...(onCall ? { onCall } : {}) });
       void p;
     } catch (e) {
       const p = id ? await d.repo.get(id).catch(() => undefined) : undefined;
-      if (p) await d.chat.postEphemeral(p.channel, body.user.id, userMessage(e, log)).catch(() => undefined);
-      else userMessage(e, log);
+      if (p) await d.chat.postEphemeral(p.channel, body.user.id, userMessage(e, log())).catch(() => undefined);
+      else userMessage(e, log());
     }
   });
 
@@ -347,13 +352,13 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     } catch {
       meta = {};
     }
-    const log = d.logger.child({ user: body.user.id, promotionId: meta.id, action: 'reject' });
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: meta.id, action: 'reject' });
     try {
       if (!meta.id) throw new ShipgateError('bad_command', 'This form is missing its promotion id.');
       await d.useCases.decide.reject(meta.id, body.user.id, reason, { ...(meta.channelId ? { channelId: meta.channelId } : {}), ...(meta.messageTs ? { messageTs: meta.messageTs } : {}) });
     } catch (e) {
-      if (meta.channelId) await d.chat.postEphemeral(meta.channelId, body.user.id, userMessage(e, log)).catch(() => undefined);
-      else userMessage(e, log);
+      if (meta.channelId) await d.chat.postEphemeral(meta.channelId, body.user.id, userMessage(e, log())).catch(() => undefined);
+      else userMessage(e, log());
     }
   });
 }

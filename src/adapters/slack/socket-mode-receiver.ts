@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { LogLevel, SocketModeReceiver, type Middleware, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
+import type { Middleware, AnyMiddlewareArgs, Logger as BoltLogger } from '@slack/bolt';
+import { LogLevel } from '@slack/web-api';
+import SocketModeReceiver from '@slack/bolt/dist/receivers/SocketModeReceiver';
 import type { Logger } from '../../app/logger';
 import type { OnceGuard } from '../../app/ports/once-guard';
 

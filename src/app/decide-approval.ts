@@ -12,6 +12,7 @@ import type { Directory } from './ports/directory';
 import type { JobQueue } from './ports/job-queue';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
+import { planClickRefusal } from './plan-review/request-plan';
 
 export interface DecideApprovalDeps {
   config: ShipgateConfig;
@@ -27,6 +28,8 @@ export interface DecideApprovalDeps {
 export interface ClickOrigin {
   channelId?: string;
   messageTs?: string;
+  /** `plan:` — the plan digest the clicked card showed (carried by its Approve button). */
+  planDigest?: string;
 }
 
 /**
@@ -123,12 +126,14 @@ export class DecideApproval {
           return said(this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next), 'emergency');
         }
         role = 'approval';
+        refused = planClickRefusal(cur, origin.planDigest);
+        if (refused) return undefined;
         const decision = mayApprove(env, { userId, requesterId: cur.requester.id, alreadyApproved: cur.approvals.map((a) => a.userId), groups });
         if (!decision.ok) {
           refused = new ShipgateError(decision.code === 'already_approved' ? 'invalid_state' : decision.code, decision.message);
           return undefined;
         }
-        const approvals = [...cur.approvals, { userId, at: now.toISOString() }];
+        const approvals = [...cur.approvals, { userId, at: now.toISOString(), ...(cur.planReview?.digest ? { planDigest: cur.planReview.digest } : {}) }];
         const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
         const g = approvalGateFor(this.d.config, configEnv, withApproval);
         const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
@@ -141,7 +146,7 @@ export class DecideApproval {
             promotionId: id,
             type: role === 'emergency' ? 'override_approved' : 'approved',
             actor: userId,
-            data: { approvals: next.approvals.length, required: next.requiredApprovals, ...(role === 'emergency' ? { override: next.override } : {}) },
+            data: { approvals: next.approvals.length, required: next.requiredApprovals, ...(role === 'emergency' ? { override: next.override } : {}), ...(next.planReview?.digest ? { planDigest: next.planReview.digest } : {}) },
           },
         ],
       },

@@ -11,6 +11,7 @@ import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
 import type { JobQueue } from './ports/job-queue';
+import { withFirstPlan } from './plan-review/request-plan';
 import { fromStored, joinMd, mrk, stored, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 
 export interface EvaluatePromotionDeps {
@@ -23,7 +24,7 @@ export interface EvaluatePromotionDeps {
   gates: GateEvaluator;
   logger: Logger;
   /** Schedules the expiry of a pending approval (`approvalTimeout`). */
-  queue?: Pick<JobQueue, 'enqueueExpiry' | 'nudgeChat'>;
+  queue?: Pick<JobQueue, 'enqueueExpiry' | 'nudgeChat' | 'enqueuePlanReview'>;
   /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
   createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: MrkdwnText }>;
   /** Commits between two SHAs (what a rollback removes). */
@@ -86,7 +87,7 @@ export class EvaluatePromotion {
           gatesEvaluatedAt: now.toISOString(),
         };
         return ok
-          ? transition(next, { type: 'gates_passed' }, now)
+          ? withFirstPlan(this.d.config, transition(next, { type: 'gates_passed' }, now), now)
           : transition(
               next,
               {
@@ -112,6 +113,7 @@ export class EvaluatePromotion {
     );
     if (!changed) return promotion;
     await this.d.queue?.nudgeChat(id);
+    if (promotion.planReview?.status === 'dispatching') await this.d.queue?.enqueuePlanReview(id);
     if (promotion.state === 'awaiting_approval' && promotion.expiresAt && this.d.queue) {
       await this.d.queue.enqueueExpiry(id, Date.parse(promotion.expiresAt) - now.getTime());
     }

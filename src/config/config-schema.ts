@@ -3,6 +3,7 @@ import { cronParser } from '../calendar/libraries';
 import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
+import { planReviewSchema } from './plan-review-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -90,6 +91,7 @@ export const environmentSchema = z.strictObject({
   soak: duration.optional(),
   blockOnIncidents: z.array(z.number().int().min(1).max(5)).default([]),
   approvalTimeout: duration.optional(),
+  plan: planReviewSchema.optional(),
 });
 
 const templateString = z.string();

@@ -2,6 +2,7 @@ import { ShipgateError } from '../shared/shipgate-error';
 import type { GateResult } from './gates/gate-result';
 import { emptyEvidence, type Evidence } from './evidence';
 import { stored, text, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
+import type { PlanReview } from './plan-review-state';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -28,11 +29,14 @@ export type PromotionEvent =
   | { type: 'expired' }
   | { type: 'started' }
   | { type: 'succeeded' }
-  | { type: 'failed'; reason: string | Mrkdwn };
+  | { type: 'failed'; reason: string | Mrkdwn }
+  | { type: 'plan_failed'; reason: string | Mrkdwn };
 
 export interface Approval {
   userId: string;
   at: string;
+  /** With `plan:` — the digest of the plan the approver saw (an approval counts only for that plan). */
+  planDigest?: string;
 }
 
 /** An emergency override of a freeze (SPEC §2): needs an emergency approver besides the normal approvals. */
@@ -134,6 +138,8 @@ export interface Promotion {
   approvals: Approval[];
   rejection?: { by: string; reason: string; at: string };
   override?: EmergencyOverride;
+  /** `plan:` — the plan made for this candidate before approval (domain/plan-review-state). */
+  planReview?: PlanReview;
   /** For a rollback: what runs now and what is put back. */
   rollback?: {
     currentSha: string;
@@ -227,6 +233,7 @@ const TRANSITIONS: Record<PromotionEvent['type'], Transition> = {
   started: { from: ['approved'], to: 'running' },
   succeeded: { from: ['running'], to: 'succeeded' },
   failed: { from: ['approved', 'running'], to: 'failed' },
+  plan_failed: { from: ['awaiting_approval'], to: 'blocked' },
 };
 
 export function canTransition(state: PromotionState, event: PromotionEvent['type']): boolean {
@@ -266,6 +273,7 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
       else delete next.stateReason;
       break;
     case 'failed':
+    case 'plan_failed':
       next.stateReason = stored(text(event.reason));
       break;
     case 'expired':
@@ -291,6 +299,7 @@ function describeEvent(e: PromotionEvent['type']): string {
       started: 'started',
       succeeded: 'marked succeeded',
       failed: 'marked failed',
+      plan_failed: 'blocked by its plan',
     } as const
   )[e];
 }

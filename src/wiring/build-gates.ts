@@ -10,6 +10,7 @@ import { freezeGateCheck } from '../app/freeze-gate-check';
 import { registerServiceNowGates } from '../app/servicenow-gates';
 import { registerGitHubGates } from '../app/github-gates';
 import { redeployGateCheck } from '../app/redeploy-gate-check';
+import { planGate } from '../domain/plan-review';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
 
@@ -40,6 +41,8 @@ export function buildGates(w: GateWiring): GateEvaluator {
     timeZone: w.config.timezone,
     ...(w.commitUrl ? { commitUrl: w.commitUrl } : {}),
   });
+  // `plan:`: right before execution, approvals must be for the current plan (domain/plan-review)
+  gates.register('plan', async (ctx) => planGate(ctx.promotion, ctx.phase, Boolean(ctx.env.plan) && ctx.promotion.kind === 'promotion'));
   return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
 }
 

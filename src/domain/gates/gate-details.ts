@@ -1,4 +1,5 @@
 import type { MrkdwnText } from '../../shared/mrkdwn';
+import type { PlanGateDetails } from './plan-gate-details';
 
 /**
  * The reason codes of every gate, each with the shape of its `details` (what audit, metrics,
@@ -233,4 +234,5 @@ export interface GateDetailMap {
   checks: ChecksGateDetails & { check_failed: CheckFailedDetails };
   soak: SoakGateDetails & { check_failed: CheckFailedDetails };
   redeploy: RedeployGateDetails & { check_failed: CheckFailedDetails };
+  plan: PlanGateDetails & { check_failed: CheckFailedDetails };
 }

@@ -38,6 +38,7 @@ const events: Record<PromotionEvent['type'], PromotionEvent> = {
   started: { type: 'started' },
   succeeded: { type: 'succeeded' },
   failed: { type: 'failed', reason: 'run failed' },
+  plan_failed: { type: 'plan_failed', reason: 'plan run failed' },
 };
 
 const states: PromotionState[] = ['requested', 'blocked', 'awaiting_approval', 'approved', 'running', 'succeeded', 'failed', 'rejected', 'cancelled', 'expired'];
@@ -61,6 +62,7 @@ const allowed: Record<string, PromotionState> = {
   'approved/failed': 'failed',
   'running/succeeded': 'succeeded',
   'running/failed': 'failed',
+  'awaiting_approval/plan_failed': 'blocked',
 };
 for (const s of states) for (const e of Object.keys(events) as PromotionEvent['type'][]) table.push([s, e, allowed[`${s}/${e}`] ?? null]);
 

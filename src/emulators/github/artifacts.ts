@@ -67,12 +67,14 @@ export class ArtifactsRoom {
     if (known) return known;
     if (this.actions.currentPhase(run).status !== 'completed') return [];
     const workflow = this.state.workflowOf(run);
-    const list = Object.entries(workflow?.artifacts ?? {}).map(([name, spec]) => {
+    const list: ArtifactRec[] = [];
+    for (const [name, spec] of Object.entries(workflow?.artifacts ?? {})) {
       const files = typeof spec === 'function' ? spec({ inputs: run.inputs, headSha: run.headSha, id: run.id }) : spec;
+      if (!files) continue;
       const entries: Zippable = {};
       for (const [path, content] of Object.entries(files)) entries[path] = [strToU8(content), { mtime: ZIP_MTIME }];
-      return { id: this.state.nextId(), runId: run.id, repo: run.repo, name, zip: zipSync(entries, { level: 6 }), createdAt: this.state.now(), expired: false };
-    });
+      list.push({ id: this.state.nextId(), runId: run.id, repo: run.repo, name, zip: zipSync(entries, { level: 6 }), createdAt: this.state.now(), expired: false });
+    }
     this.byRun.set(run.id, list);
     return list;
   }

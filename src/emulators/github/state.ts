@@ -44,8 +44,8 @@ export interface AddWorkflowOptions {
   artifacts?: WorkflowArtifacts;
 }
 
-/** Artifact name → its files (path → content), fixed or made from the run's dispatch inputs and head SHA. */
-export type WorkflowArtifacts = Record<string, Record<string, string> | ((run: { inputs: Record<string, unknown>; headSha: string; id: number }) => Record<string, string>)>;
+/** Artifact name → its files (path → content), fixed or made from the run (a function answering undefined: not uploaded by that run). */
+export type WorkflowArtifacts = Record<string, Record<string, string> | ((run: { inputs: Record<string, unknown>; headSha: string; id: number }) => Record<string, string> | undefined)>;
 
 export interface DispatchRecord {
   repo: string;

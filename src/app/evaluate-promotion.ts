@@ -43,7 +43,11 @@ export class EvaluatePromotion {
 
   async execute(id: string): Promise<Promotion | undefined> {
     const p = await this.d.repo.get(id);
-    if (!p || p.state !== 'requested') return p;
+    if (!p || p.state !== 'requested') {
+      // a retried evaluation whose first attempt stored the gates but died before its plan job was queued
+      if (p?.state === 'awaiting_approval' && (p.planReview?.status === 'dispatching' || p.planReview?.status === 'running')) await this.d.queue?.enqueuePlanReview(id);
+      return p;
+    }
     const log = this.d.logger.child({ promotionId: p.id, service: p.service, env: p.env });
     const service = findService(this.d.config, p.service);
 

@@ -150,6 +150,13 @@ describe('plan review before approval (plan:)', () => {
       artifacts: Array<{ id: number; digest: string }>;
     };
     expect(listed.artifacts.find((a) => a.id === plan.artifactId)?.digest).toBe(plan.digest);
+    // the evidence pack (prod is the pipeline's last environment) carries the reviewed plan
+    const jsonFile = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.json`);
+    const json = JSON.parse(jsonFile.text) as { plan: Record<string, unknown>; approvals: Array<{ planDigest?: string }> };
+    expect(json.plan).toMatchObject({ runId: plan.runId, artifactId: plan.artifactId, digest: plan.digest, summary: plan.summary });
+    expect(json.approvals.map((a) => a.planDigest)).toEqual([plan.digest, plan.digest]);
+    const mdFile = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.md`);
+    expect(mdFile.text).toContain(`| Reviewed plan | Plan: 3 to add, 1 to change, 0 to destroy; [plan.yml run ${plan.runId}](${plan.runUrl}); artifact \`plan\` (id ${plan.artifactId}) digest \`${plan.digest}\` |`);
   });
 
   it('re-plan voids earlier approvals, and a click on a card that showed the old plan does not count', async () => {

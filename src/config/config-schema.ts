@@ -3,7 +3,7 @@ import { cronParser } from '../calendar/libraries';
 import { parseDuration } from '../shared/duration';
 import { closestNames } from '../shared/closest-names';
 import { crossReferenceIssues } from './cross-references';
-import { planReviewSchema } from './plan-review-schema';
+import { planReviewIssues, planReviewSchema } from './plan-review-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -243,7 +243,7 @@ export const configSchema = z
   })
   .superRefine(
     (cfg, ctx) => {
-      for (const issue of crossReferenceIssues(cfg)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      for (const issue of [...crossReferenceIssues(cfg), ...planReviewIssues(cfg)]) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     },
     // Also when other parts of the file are invalid: every problem in one run.
     { when: () => true },

@@ -32,6 +32,8 @@ export const planReviewSchema = z.strictObject({
   inputs: z.record(z.string(), planInput).default({}),
   /** Name of the artifact holding `plan.md`. */
   artifact: z.string().min(1).default('plan'),
+  /** Only these services make a plan in this environment (default: every service promoted into it). */
+  services: z.array(z.string().min(1)).min(1).optional(),
   /** How long the plan run may take before the request is blocked (default 30m). */
   timeout: z
     .string()
@@ -40,3 +42,19 @@ export const planReviewSchema = z.strictObject({
 });
 
 export type PlanReviewConfig = z.output<typeof planReviewSchema>;
+
+/** Cross-references of `plan:`: each name in `plan.services` is a configured service whose pipeline has the environment. */
+export function planReviewIssues(cfg: {
+  environments: ReadonlyArray<{ name: string; plan?: PlanReviewConfig | undefined }>;
+  services: ReadonlyArray<{ name: string; pipeline: readonly unknown[] }>;
+}): Array<{ path: Array<string | number>; message: string }> {
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  cfg.environments.forEach((env, i) => {
+    env.plan?.services?.forEach((name, j) => {
+      const service = cfg.services.find((s) => s.name === name);
+      if (!service) issues.push({ path: ['environments', i, 'plan', 'services', j], message: `unknown service "${name}"` });
+      else if (!service.pipeline.flat().includes(env.name)) issues.push({ path: ['environments', i, 'plan', 'services', j], message: `service "${name}" does not promote into ${env.name}` });
+    });
+  });
+  return issues;
+}

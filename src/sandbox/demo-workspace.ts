@@ -122,7 +122,7 @@ export interface TryCommand {
   then?: string;
 }
 
-/** The three things to try, printed at startup and shown in the console's guide. */
+/** The things to try, printed at startup and shown in the console's guide. */
 export const TRY_COMMANDS: readonly TryCommand[] = [
   { as: 'U0ENGINEER', channel: RELEASES_CHANNEL, command: '/promote help', then: 'services, environments, who approves what' },
   {
@@ -136,6 +136,12 @@ export const TRY_COMMANDS: readonly TryCommand[] = [
     channel: INCIDENT_CHANNEL,
     command: '/rollback markets-pipeline reason="EOD latency since the last deploy"',
     then: 'switch to Omar Oncall (on-call approves rollbacks) and approve; the previous known-good build goes back to prod',
+  },
+  {
+    as: 'U0RELMGR1',
+    channel: RELEASES_CHANNEL,
+    command: '/promote markets-infra prod cr=CHG0030001 reason="terraform prod workspace"',
+    then: 'the terraform plan runs first: its plan.md lands in the thread and "Plan: 3 to add, 1 to change, 0 to destroy" on the card; as Ravi Release approve that plan (Re-plan voids approvals); the apply run gets the reviewed plan artifact',
   },
 ];
 

@@ -41,7 +41,7 @@ export function startupText(sb: Pick<Sandbox, 'url' | 'redis'> & Partial<Pick<Sa
     'Demo people (switch between them in the console, bottom left):',
     ...DEMO_USERS.map((u) => `  ${u.realName.padEnd(width)}  ${`@${u.name}`.padEnd(handle)}  ${u.title}: ${u.can}`),
     '',
-    'Three things to try:',
+    `${['Zero', 'One', 'Two', 'Three', 'Four', 'Five', 'Six'][TRY_COMMANDS.length] ?? 'Some'} things to try:`,
     ...TRY_COMMANDS.map((t, i) => `  ${i + 1}. as ${name(t.as)} in ${channel(t.channel)}:  ${t.command}${t.then ? `\n     then ${t.then}` : ''}`),
     '',
     'Moving to a real workspace:',

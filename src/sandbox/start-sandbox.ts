@@ -25,6 +25,7 @@ import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
 import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
+import { seedPlanReview } from './seed-plan-review';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { SandboxConsole } from './console/sandbox-console';
 import { ClockConsole } from './console/clock-console';
@@ -211,6 +212,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     log(`emulated Slack Web API on ${slack.url}, GitHub REST on ${github.url}, ServiceNow on ${servicenow.url}`);
 
     const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()) };
+    seed.deployments.push(...seedPlanReview(github, clock));
 
     const env = loadEnv(
       {

@@ -42,7 +42,10 @@ export function buildGates(w: GateWiring): GateEvaluator {
     ...(w.commitUrl ? { commitUrl: w.commitUrl } : {}),
   });
   // `plan:`: right before execution, approvals must be for the current plan (domain/plan-review)
-  gates.register('plan', async (ctx) => planGate(ctx.promotion, ctx.phase, Boolean(ctx.env.plan) && ctx.promotion.kind === 'promotion'));
+  gates.register('plan', async (ctx) => {
+    const plan = ctx.env.plan;
+    return planGate(ctx.promotion, ctx.phase, Boolean(plan) && ctx.promotion.kind === 'promotion' && (!plan?.services || plan.services.includes(ctx.service.name)));
+  });
   return w.history ? gates.register('redeploy', redeployGateCheck(w.history)) : gates;
 }
 

@@ -23,7 +23,7 @@ import type { PromotionRepository } from '../ports/promotion-repository';
  */
 export function planReviewFor(config: ShipgateConfig, p: Promotion, at: Date, by?: string): PlanReview | undefined {
   const cfg = config.environments.find((e) => e.name === p.env)?.plan;
-  if (!cfg || p.kind !== 'promotion' || !p.sha) return undefined;
+  if (!cfg || p.kind !== 'promotion' || !p.sha || (cfg.services && !cfg.services.includes(p.service))) return undefined;
   const strategy = findService(config, p.service).strategy;
   const vars = templateVars(p, p.sha);
   const inputs: Record<string, string> = {};
@@ -78,7 +78,9 @@ export class RequestPlan {
       throw new ShipgateError('not_authorized', `This button does not belong to promotion \`${id}\`'s approval message.`);
     }
     const env = this.d.config.environments.find((e) => e.name === p.env);
-    if (!env?.plan) throw new ShipgateError('bad_option', `\`${p.env}\` makes no plan (no \`plan:\` in its configuration); nothing to re-plan.`);
+    if (!env?.plan || (env.plan.services && !env.plan.services.includes(p.service))) {
+      throw new ShipgateError('bad_option', `\`${p.service}\` makes no plan in \`${p.env}\` (see \`plan:\` in its configuration); nothing to re-plan.`);
+    }
     const groups = await this.d.directory.groupMembers([...groupsIn(env.deployers), ...groupsIn(env.approvers)], { fresh: true });
     if (userId !== p.requester.id && !principalsInclude(env.deployers, userId, groups) && !principalsInclude(env.approvers, userId, groups)) {
       throw new ShipgateError('not_authorized', `Only the requester, a deployer or an approver of \`${env.name}\` may re-plan \`${id}\`.`);

@@ -29,6 +29,7 @@ describe('environments[].plan', () => {
     ['no workflow', '    plan: { artifact: plan }', 'environments[1].plan.workflow'],
     ['an unknown placeholder', '    plan: { workflow: plan.yml, inputs: { a: "{{planArtifactId}}" } }', 'environments[1].plan.inputs.a: unknown placeholder {{planArtifactId}}'],
     ['a bad timeout', '    plan: { workflow: plan.yml, timeout: soon }', 'environments[1].plan.timeout: expected a duration'],
+    ['an unknown service', '    plan: { workflow: plan.yml, services: [svx] }', 'environments[1].plan.services[0]: unknown service "svx"'],
     ['an empty artifact name', '    plan: { workflow: plan.yml, artifact: "" }', 'environments[1].plan.artifact'],
   ])('rejects %s at its YAML path', (_name, plan, expected) => {
     const problems = problemsOf(base(plan));

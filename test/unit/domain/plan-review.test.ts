@@ -1,3 +1,4 @@
+import { parsePromoteCommand } from '../../../src/domain/command-parser';
 import { approvalsForPlan, planGate, planSummary, planTemplateVars, planThreadMessage, type PlanReview } from '../../../src/domain/plan-review';
 import { approveValue, parseApproveValue } from '../../../src/adapters/slack/blocks/plan-buttons';
 
@@ -106,5 +107,16 @@ describe('planThreadMessage', () => {
     expect(m.text).toContain(`${'x'.repeat(3000)}\n…`);
     expect(m.text).not.toContain('x'.repeat(3001));
     expect(m.text).toContain('Showing the first 3000 of 5000 characters');
+  });
+});
+
+describe('/promote replan', () => {
+  it.each<[string, unknown]>([
+    ['replan p-20261201-abc123', { kind: 'replan', id: 'p-20261201-abc123' }],
+    ['REPLAN p-20261201-abc123', { kind: 'replan', id: 'p-20261201-abc123' }],
+    ['replan', { kind: 'error' }],
+    ['replan markets-pipeline prod', { kind: 'error' }],
+  ])('%s', (text, expected) => {
+    expect(parsePromoteCommand(text)).toMatchObject(expected as object);
   });
 });

@@ -192,6 +192,19 @@ describe('plan review before approval (plan:)', () => {
     expect(deploys[0]!.inputs).toMatchObject({ plan_artifact: String(second.artifactId), plan_run: String(second.runId) });
   });
 
+  it('a 502 after GitHub applied the plan dispatch, and a 502 on the artifact download: one plan run, the plan still shown', async () => {
+    const dispatchFault = h.github.inject({ method: 'POST', path: /plan\.yml\/dispatches$/, mode: 'after', status: 502 });
+    const zipFault = h.github.inject({ method: 'GET', path: /\/actions\/artifacts\/\d+\/zip$/, mode: 'before', status: 502 });
+    const p0 = await h.request('markets-pipeline prod', USERS.engineer);
+    const p = await planned(h, p0.id, 'ready');
+    expect(dispatchFault.hits).toBe(1);
+    expect(zipFault.hits).toBe(1);
+    expect(h.github.dispatches.filter((d) => d.workflow === 'plan.yml' && d.inputs.promotion === p.id)).toHaveLength(1);
+    expect(p.planReview?.summary).toBe('Plan: 3 to add, 1 to change, 0 to destroy');
+    await h.click(p, ACTIONS.cancel, USERS.engineer);
+    await h.waitState(p.id, 'cancelled');
+  });
+
   it('/promote replan <id> re-plans too; an outsider may not', async () => {
     const p0 = await h.request('markets-pipeline prod', USERS.engineer);
     await planned(h, p0.id, 'ready');

@@ -251,3 +251,30 @@ describe('plan review before approval (plan:)', () => {
     await h.waitState(p.id, 'cancelled');
   });
 });
+
+describe('plan review for a promotion queued for the next freeze window', () => {
+  let h: Harness;
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  beforeAll(async () => {
+    const frozen = `${CONFIG}freezes:\n  - { name: release freeze, environments: [prod], dates: [{ from: "${day(-1)}", to: "${day(1)}" }] }\n`;
+    h = await startHarness('plan-queued', { config: frozen });
+    h.github.addWorkflow('acme/markets', { file: 'plan.yml', name: 'plan', runName: 'plan {{inputs.promotion}}', durations: { queuedMs: 40, inProgressMs: 120 }, artifacts: { plan: (run) => ({ 'plan.md': TERRAFORM(run.id) }) } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('makes the plan once the blocked request is queued, and binds approvals to it', async () => {
+    const p0 = await h.request('markets-pipeline prod', USERS.engineer, 'blocked');
+    expect(p0.planReview).toBeUndefined();
+    await h.click(p0, 'promotion_queue', USERS.engineer);
+    const p = await planned(h, p0.id, 'ready');
+    expect(p.state).toBe('awaiting_approval');
+    await approveAsShown(h, p, USERS.rm1, p.planReview!.digest!);
+    await approveAsShown(h, p, USERS.rm2, p.planReview!.digest!);
+    const approved = await h.waitState(p.id, 'approved');
+    expect(approved.approvals.every((a) => a.planDigest === p.planReview!.digest)).toBe(true);
+    await h.click(approved, ACTIONS.cancel, USERS.engineer);
+    await h.waitState(p.id, 'cancelled');
+  });
+});

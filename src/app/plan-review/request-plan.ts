@@ -34,6 +34,7 @@ export function planReviewFor(config: ShipgateConfig, p: Promotion, at: Date, by
 
 /** A promotion that just passed its request gates, with its first plan asked for (when its environment makes one). */
 export function withFirstPlan(config: ShipgateConfig, p: Promotion, at: Date): Promotion {
+  if (p.planReview) return p;
   const plan = planReviewFor(config, p, at);
   return plan ? withPlanGate({ ...p, planReview: plan }) : p;
 }

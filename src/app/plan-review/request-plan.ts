@@ -86,6 +86,11 @@ export class RequestPlan {
     if (userId !== p.requester.id && !principalsInclude(env.deployers, userId, groups) && !principalsInclude(env.approvers, userId, groups)) {
       throw new ShipgateError('not_authorized', `Only the requester, a deployer or an approver of \`${env.name}\` may re-plan \`${id}\`.`);
     }
+    if (p.state === 'awaiting_approval' && (p.planReview?.status === 'dispatching' || p.planReview?.status === 'running')) {
+      // its job may have been lost (a crash right after the plan was asked for): make sure it runs
+      await this.d.queue.enqueuePlanReview(id);
+      throw new ShipgateError('invalid_state', `The plan of \`${id}\` is still running; re-plan once it is shown.`);
+    }
     const now = this.d.clock.now();
     let voided: Promotion['approvals'] = [];
     let previousDigest: string | undefined;

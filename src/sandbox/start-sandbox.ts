@@ -25,7 +25,7 @@ import { startSandboxRedis, type SandboxRedis } from './sandbox-redis';
 import { claimPrefix } from './prefix-claim';
 import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
-import { seedPlanReview } from './seed-plan-review';
+import { INFRA_REPO, seedPlanReview } from './seed-plan-review';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { SandboxConsole } from './console/sandbox-console';
 import { ClockConsole } from './console/clock-console';
@@ -213,6 +213,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
 
     const seed = { ...(await seedGitHub(github, clock, tokens.github)), servicenow: seedServiceNow(servicenow, sandboxClock.nowMs()) };
     seed.deployments.push(...seedPlanReview(github, clock));
+    seed.heads[INFRA_REPO] = { main: github.branchHead(INFRA_REPO, 'main')! };
 
     const env = loadEnv(
       {
@@ -283,7 +284,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     github.webhook = { url: `${app.url}/github/webhooks`, secret: tokens.webhook };
 
     const seeded = await seedHistory({ repo: app.repo, history: app.history, audit: app.audit }, seed.deployments);
-    log(`seeded ${seed.deployments.length} past deployments (${seeded} promotions) of ${config.services.map((s) => s.name).join(' and ')}`);
+    const names = config.services.map((s) => s.name);
+    log(`seeded ${seed.deployments.length} past deployments (${seeded} promotions) of ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('')}`);
 
     const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     return {

@@ -53,7 +53,8 @@ export function planReviewIssues(cfg: {
     env.plan?.services?.forEach((name, j) => {
       const service = cfg.services.find((s) => s.name === name);
       if (!service) issues.push({ path: ['environments', i, 'plan', 'services', j], message: `unknown service "${name}"` });
-      else if (!service.pipeline.flat().includes(env.name)) issues.push({ path: ['environments', i, 'plan', 'services', j], message: `service "${name}" does not promote into ${env.name}` });
+      else if (!service.pipeline.flat().includes(env.name))
+        issues.push({ path: ['environments', i, 'plan', 'services', j], message: `service "${name}" does not promote into ${env.name}` });
     });
   });
   return issues;

@@ -18,6 +18,9 @@ export interface PlanSummary {
 // terminal colours as terraform prints them without -no-color
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+// control characters other than tab and newline (never shown)
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f]/g;
 const PLAN_LINE = /Plan:\s+(?:(\d+) to import,\s+)?(\d+) to add,\s+(\d+) to change,\s+(\d+) to destroy\b/;
 
 /**
@@ -98,21 +101,37 @@ export function planGate(p: Pick<Promotion, 'planReview' | 'approvals'>, phase: 
   const r = p.planReview;
   if (!r) {
     // the environment makes a plan, but none was made for this promotion: it must not execute
-    return required && phase === 'execute' ? gate('plan', 'block', 'plan_not_approved', 'no plan was made for this promotion; request it again', { attempt: 0, stale: p.approvals.length }) : undefined;
+    return required && phase === 'execute'
+      ? gate('plan', 'block', 'plan_not_approved', 'no plan was made for this promotion; request it again', { attempt: 0, stale: p.approvals.length })
+      : undefined;
   }
   const base = { attempt: r.attempt, ...(r.runId !== undefined ? { runId: r.runId } : {}), ...(r.runUrl ? { runUrl: r.runUrl } : {}) };
-  if (r.status === 'failed') return gate('plan', 'block', 'plan_failed', mrk`${runLink(r)} failed: ${r.failure ?? 'no plan'}`, { ...base, reason: r.failure ?? 'no plan' });
+  if (r.status === 'failed')
+    return gate('plan', 'block', 'plan_failed', mrk`${runLink(r)} failed: ${r.failure ?? 'no plan'}`, { ...base, reason: r.failure ?? 'no plan' });
   if (r.status !== 'ready' || !r.digest || r.runId === undefined || r.artifactId === undefined) {
-    if (phase === 'execute') return gate('plan', 'block', 'plan_not_approved', mrk`no plan is ready (${runLink(r)} is still running)`, { ...base, stale: p.approvals.length });
-    return gate('plan', 'pending', 'plan_running', mrk`:hourglass_flowing_sand: plan running (${runLink(r)})${voidedNote(r)}; approvals open once it is shown`, base);
+    if (phase === 'execute')
+      return gate('plan', 'block', 'plan_not_approved', mrk`no plan is ready (${runLink(r)} is still running)`, { ...base, stale: p.approvals.length });
+    return gate(
+      'plan',
+      'pending',
+      'plan_running',
+      mrk`:hourglass_flowing_sand: plan running (${runLink(r)})${voidedNote(r)}; approvals open once it is shown`,
+      base,
+    );
   }
   const stale = p.approvals.filter((a) => a.planDigest !== r.digest).length;
   if (phase === 'execute' && stale > 0) {
-    return gate('plan', 'block', 'plan_not_approved', mrk`${stale} approval${stale === 1 ? ' was' : 's were'} given for another plan than ${runLink(r)} (\`${r.digest.slice(7, 19)}\`)`, {
-      ...base,
-      digest: r.digest,
-      stale,
-    });
+    return gate(
+      'plan',
+      'block',
+      'plan_not_approved',
+      mrk`${stale} approval${stale === 1 ? ' was' : 's were'} given for another plan than ${runLink(r)} (\`${r.digest.slice(7, 19)}\`)`,
+      {
+        ...base,
+        digest: r.digest,
+        stale,
+      },
+    );
   }
   return gate('plan', 'pass', 'plan_ready', mrk`${r.summary ?? 'plan ready'} (${runLink(r)}, artifact \`${r.digest.slice(7, 19)}\`)${voidedNote(r)}`, {
     ...base,
@@ -143,8 +162,11 @@ function inCodeBlock(s: string): string {
  * block, capped at `cap` characters (the plan is untrusted text: escaped, never markup).
  */
 export function planThreadMessage(r: PlanReview, markdown: string, cap = PLAN_TEXT_CAP): Mrkdwn {
-  // eslint-disable-next-line no-control-regex
-  const clean = markdown.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f]/g, '').replace(/\n+$/, '');
+  const clean = markdown
+    .replace(ANSI, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, '')
+    .replace(/\n+$/, '');
   const cut = clean.length > cap;
   const shown = cut ? `${clean.slice(0, cap)}\n…` : clean;
   const by = r.requestedBy ? mrk` (re-plan by ${mention(r.requestedBy)})` : mrk``;

@@ -55,7 +55,11 @@ export function terraformPlanText(env: string, sha: string, runId: number): stri
 export function seedPlanReview(github: GitHubEmulator, clock: SeedClock): SeededDeployment[] {
   const now = (clock.base ?? Date.now)() + clock.skewMs;
   github.addRepo(INFRA_REPO, { defaultBranch: 'main' });
-  github.addCommit(INFRA_REPO, 'main', { message: 'terraform: int workspace', author: { name: 'Erin Engineer', email: 'erin.engineer@acme.example', login: 'erin-engineer' }, date: now - 24 * 9 * HOUR });
+  github.addCommit(INFRA_REPO, 'main', {
+    message: 'terraform: int workspace',
+    author: { name: 'Erin Engineer', email: 'erin.engineer@acme.example', login: 'erin-engineer' },
+    date: now - 24 * 9 * HOUR,
+  });
   const sha = github.addCommit(INFRA_REPO, 'main', {
     message: 'terraform: prod workspace mirrors int (runbook 001, option A)',
     author: { name: 'Erin Engineer', email: 'erin.engineer@acme.example', login: 'erin-engineer' },

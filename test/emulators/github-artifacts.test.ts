@@ -52,15 +52,26 @@ describe('GitHub emulator: workflow run artifacts', () => {
     const artifact = plan[0]!;
     expect(artifact.workflow_run?.id).toBe(runId);
 
-    const raw = await fetch(`${emu.url}/repos/acme/infra/actions/artifacts/${artifact.id}/zip`, { headers: { authorization: `token ${TOKEN}` }, redirect: 'manual' });
+    const raw = await fetch(`${emu.url}/repos/acme/infra/actions/artifacts/${artifact.id}/zip`, {
+      headers: { authorization: `token ${TOKEN}` },
+      redirect: 'manual',
+    });
     expect(raw.status).toBe(302);
-    const zip = await gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...repo, artifact_id: artifact.id, archive_format: 'zip' });
+    const zip = await gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', {
+      ...repo,
+      artifact_id: artifact.id,
+      archive_format: 'zip',
+    });
     const bytes = new Uint8Array(zip.data as ArrayBuffer);
     expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).toBe(artifact.digest);
     const files = unzipSync(bytes);
     expect(Object.keys(files).sort()).toEqual(['nested/tfplan', 'plan.md']);
     expect(strFromU8(files['plan.md']!)).toBe('Plan: 1 to add, 0 to change, 0 to destroy. (prod)');
-    const again = await gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...repo, artifact_id: artifact.id, archive_format: 'zip' });
+    const again = await gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', {
+      ...repo,
+      artifact_id: artifact.id,
+      archive_format: 'zip',
+    });
     expect(Buffer.from(again.data as ArrayBuffer).equals(Buffer.from(bytes))).toBe(true);
   });
 
@@ -68,10 +79,16 @@ describe('GitHub emulator: workflow run artifacts', () => {
     const runId = await dispatchedRun();
     clock.now += 5000;
     const [artifact] = (await gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', { ...repo, run_id: runId, name: 'logs' })).data.artifacts;
-    await expect(gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...repo, artifact_id: artifact!.id, archive_format: 'tar' })).rejects.toMatchObject({ status: 404 });
-    await expect(gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}', { ...repo, artifact_id: 999_999 })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...repo, artifact_id: artifact!.id, archive_format: 'tar' }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}', { ...repo, artifact_id: 999_999 })).rejects.toMatchObject({
+      status: 404,
+    });
     emu.artifacts.expire(artifact!.id);
     expect((await gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}', { ...repo, artifact_id: artifact!.id })).data.expired).toBe(true);
-    await expect(gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...repo, artifact_id: artifact!.id, archive_format: 'zip' })).rejects.toMatchObject({ status: 410 });
+    await expect(
+      gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...repo, artifact_id: artifact!.id, archive_format: 'zip' }),
+    ).rejects.toMatchObject({ status: 410 });
   });
 });

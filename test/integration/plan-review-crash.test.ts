@@ -65,11 +65,18 @@ describe('kill -9 of the worker while the plan is made: one plan run, the plan s
     const posts = (q: Promotion) => h.slack.thread(CHANNEL, q.messageTs!).filter((m) => m.text.includes('Plan: 1 to add')).length;
     await waitUntil('the plan in the thread', () => (posts(p) >= 1 ? true : undefined));
     await h.click(p, 'promotion_approve', USERS.rm1);
-    const done = await waitUntil('succeeded', async () => {
-      const cur = await h.app.repo.get(p.id);
-      return cur?.state === 'succeeded' ? cur : undefined;
-    }, 30_000);
+    const done = await waitUntil(
+      'succeeded',
+      async () => {
+        const cur = await h.app.repo.get(p.id);
+        return cur?.state === 'succeeded' ? cur : undefined;
+      },
+      30_000,
+    );
     expect(posts(done)).toBe(1);
-    expect(h.github.dispatches.filter((d) => d.workflow === 'deploy.yml')[0]?.inputs).toEqual({ promotion: p.id, plan_artifact: String(p.planReview!.artifactId) });
+    expect(h.github.dispatches.filter((d) => d.workflow === 'deploy.yml')[0]?.inputs).toEqual({
+      promotion: p.id,
+      plan_artifact: String(p.planReview!.artifactId),
+    });
   });
 });

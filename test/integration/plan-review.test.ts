@@ -139,14 +139,22 @@ describe('plan review before approval (plan:)', () => {
     // what was reviewed is what is applied: the deploy gets the plan's artifact id and run id
     const deploys = deployDispatches(h).filter((d) => d.inputs.promotion === p.id);
     expect(deploys).toHaveLength(1);
-    expect(deploys[0]!.inputs).toEqual({ environment: 'prod', sha: p.sha, promotion: p.id, plan_artifact: String(plan.artifactId), plan_run: String(plan.runId) });
+    expect(deploys[0]!.inputs).toEqual({
+      environment: 'prod',
+      sha: p.sha,
+      promotion: p.id,
+      plan_artifact: String(plan.artifactId),
+      plan_run: String(plan.runId),
+    });
     // audit: the plan with its artifact id and digest, approvals with the digest they saw
     const audit = await h.app.audit.forPromotion(p.id);
     const ready = audit.find((e) => e.type === 'plan_ready');
     expect(ready?.data).toMatchObject({ runId: plan.runId, artifactId: plan.artifactId, digest: plan.digest, summary: plan.summary });
     expect(audit.filter((e) => e.type === 'approved').map((e) => e.data?.planDigest)).toEqual([plan.digest, plan.digest]);
     // the zip downloaded is the one GitHub lists: the digest is GitHub's own
-    const listed = (await (await fetch(`${h.github.url}/repos/acme/markets/actions/runs/${plan.runId}/artifacts`, { headers: { authorization: 'token ghp_testtoken' } })).json()) as {
+    const listed = (await (
+      await fetch(`${h.github.url}/repos/acme/markets/actions/runs/${plan.runId}/artifacts`, { headers: { authorization: 'token ghp_testtoken' } })
+    ).json()) as {
       artifacts: Array<{ id: number; digest: string }>;
     };
     expect(listed.artifacts.find((a) => a.id === plan.artifactId)?.digest).toBe(plan.digest);
@@ -156,7 +164,9 @@ describe('plan review before approval (plan:)', () => {
     expect(json.plan).toMatchObject({ runId: plan.runId, artifactId: plan.artifactId, digest: plan.digest, summary: plan.summary });
     expect(json.approvals.map((a) => a.planDigest)).toEqual([plan.digest, plan.digest]);
     const mdFile = await h.slack.waitFor<{ file: { name: string }; text: string }>('file', (f) => f.file.name === `evidence-${p.id}.md`);
-    expect(mdFile.text).toContain(`| Reviewed plan | Plan: 3 to add, 1 to change, 0 to destroy; [plan.yml run ${plan.runId}](${plan.runUrl}); artifact \`plan\` (id ${plan.artifactId}) digest \`${plan.digest}\` |`);
+    expect(mdFile.text).toContain(
+      `| Reviewed plan | Plan: 3 to add, 1 to change, 0 to destroy; [plan.yml run ${plan.runId}](${plan.runUrl}); artifact \`plan\` (id ${plan.artifactId}) digest \`${plan.digest}\` |`,
+    );
   });
 
   it('re-plan voids earlier approvals, and a click on a card that showed the old plan does not count', async () => {
@@ -178,7 +188,13 @@ describe('plan review before approval (plan:)', () => {
     expect((await h.app.audit.forPromotion(p.id)).find((e) => e.type === 'replanned')?.data).toMatchObject({ attempt: 2, previousDigest: first.digest });
 
     // a click from a card still showing the first plan: refused, not counted
-    await h.slack.sendBlockAction({ userId: USERS.rm2, channelId: CHANNEL, messageTs: p.messageTs!, actionId: ACTIONS.approve, value: `${p.id}@${first.digest}` });
+    await h.slack.sendBlockAction({
+      userId: USERS.rm2,
+      channelId: CHANNEL,
+      messageTs: p.messageTs!,
+      actionId: ACTIONS.approve,
+      value: `${p.id}@${first.digest}`,
+    });
     await waitUntil('stale card refusal', () => h.ephemeralsFor(USERS.rm2).find((t) => t.includes('re-planned after this card was shown')));
     expect((await h.app.repo.get(p.id))?.approvals).toEqual([]);
 
@@ -258,7 +274,13 @@ describe('plan review for a promotion queued for the next freeze window', () => 
   beforeAll(async () => {
     const frozen = `${CONFIG}freezes:\n  - { name: release freeze, environments: [prod], dates: [{ from: "${day(-1)}", to: "${day(1)}" }] }\n`;
     h = await startHarness('plan-queued', { config: frozen });
-    h.github.addWorkflow('acme/markets', { file: 'plan.yml', name: 'plan', runName: 'plan {{inputs.promotion}}', durations: { queuedMs: 40, inProgressMs: 120 }, artifacts: { plan: (run) => ({ 'plan.md': TERRAFORM(run.id) }) } });
+    h.github.addWorkflow('acme/markets', {
+      file: 'plan.yml',
+      name: 'plan',
+      runName: 'plan {{inputs.promotion}}',
+      durations: { queuedMs: 40, inProgressMs: 120 },
+      artifacts: { plan: (run) => ({ 'plan.md': TERRAFORM(run.id) }) },
+    });
   });
   afterAll(async () => {
     await h.close();

@@ -31,7 +31,12 @@ export class GitHubRunArtifacts implements RunArtifacts {
 
   async list(repo: string, runId: number, name?: string): Promise<RunArtifact[]> {
     try {
-      const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', { ...splitRepo(repo), run_id: runId, per_page: 100, ...(name ? { name } : {}) });
+      const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
+        ...splitRepo(repo),
+        run_id: runId,
+        per_page: 100,
+        ...(name ? { name } : {}),
+      });
       return res.data.artifacts.map(toArtifact);
     } catch (e) {
       throw githubFailure(e, `listing the artifacts of run ${runId}`);
@@ -41,7 +46,11 @@ export class GitHubRunArtifacts implements RunArtifacts {
   async download(repo: string, artifactId: number, pick: (path: string) => boolean, maxFileBytes: number): Promise<DownloadedArtifact> {
     let bytes: Uint8Array;
     try {
-      const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...splitRepo(repo), artifact_id: artifactId, archive_format: 'zip' });
+      const res = await this.gh.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', {
+        ...splitRepo(repo),
+        artifact_id: artifactId,
+        archive_format: 'zip',
+      });
       const data: unknown = res.data;
       if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
       else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

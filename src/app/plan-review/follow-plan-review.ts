@@ -82,7 +82,10 @@ export class FollowPlanReview {
   private async change(p: Promotion, r: PlanReview, fn: (cur: Promotion, plan: PlanReview) => Promotion | undefined, audit: AuditEntry[] = []) {
     const { promotion, changed } = await this.d.repo.update(
       p.id,
-      (cur) => (cur.state === 'awaiting_approval' && cur.planReview?.attempt === r.attempt && cur.planReview.status !== 'ready' && cur.planReview.status !== 'failed' ? fn(cur, cur.planReview) : undefined),
+      (cur) =>
+        cur.state === 'awaiting_approval' && cur.planReview?.attempt === r.attempt && cur.planReview.status !== 'ready' && cur.planReview.status !== 'failed'
+          ? fn(cur, cur.planReview)
+          : undefined,
       { audit },
     );
     if (changed) await this.d.queue.nudgeChat(p.id);
@@ -103,7 +106,12 @@ export class FollowPlanReview {
     const claimed = await this.change(p, r, (cur, plan) => ({ ...cur, planReview: { ...plan, dispatchStartedAt: started } }));
     if (!claimed.changed) return { done: true };
     const { runId } = await this.d.github.dispatch(p.repo, r.workflow, r.ref, r.inputs);
-    await this.d.audit.append({ at: started, promotionId: p.id, type: 'plan_dispatched', data: { attempt: r.attempt, workflow: r.workflow, ref: r.ref, inputs: r.inputs, ...(runId ? { runId } : {}) } });
+    await this.d.audit.append({
+      at: started,
+      promotionId: p.id,
+      type: 'plan_dispatched',
+      data: { attempt: r.attempt, workflow: r.workflow, ref: r.ref, inputs: r.inputs, ...(runId ? { runId } : {}) },
+    });
     const run = runId !== undefined ? await this.d.github.getRun(p.repo, runId) : await this.findRun(p, r, new Date(started));
     if (run) return this.adopt(p, r, run);
     return this.wait(p, this.d.timing.pollMs, [wakeKeys.workflow(p.repo)]);
@@ -113,7 +121,11 @@ export class FollowPlanReview {
   private async findRun(p: Promotion, r: PlanReview, since: Date): Promise<WorkflowRun | undefined> {
     const runs = await this.d.github.listRuns(p.repo, r.workflow, { event: 'workflow_dispatch', since: new Date(since.getTime() - 5000) });
     const recent = runs.filter((x) => Date.parse(x.createdAt) >= since.getTime() - 5000);
-    const taken = await this.d.runs.ownedByOthers(p.repo, recent.map((x) => x.id), p.id);
+    const taken = await this.d.runs.ownedByOthers(
+      p.repo,
+      recent.map((x) => x.id),
+      p.id,
+    );
     const free = recent.filter((x) => !taken.has(x.id));
     return free.find((x) => x.displayTitle?.includes(p.id)) ?? (free.length === 1 ? free[0] : undefined);
   }
@@ -126,7 +138,12 @@ export class FollowPlanReview {
       r,
       (cur, plan) => {
         const next: Promotion = withPlanGate({ ...cur, planReview: { ...plan, status: 'running', runId: run.id, runUrl: run.htmlUrl } });
-        return withThreadPost(next, `plan:${plan.attempt}:running`, mrk`:hourglass_flowing_sand: Plan running: ${link(run.htmlUrl, `${r.workflow} run`)} for \`${(cur.sha ?? '').slice(0, 7)}\` → *${cur.env}*. Approvals open once the plan is shown here.`, now);
+        return withThreadPost(
+          next,
+          `plan:${plan.attempt}:running`,
+          mrk`:hourglass_flowing_sand: Plan running: ${link(run.htmlUrl, `${r.workflow} run`)} for \`${(cur.sha ?? '').slice(0, 7)}\` → *${cur.env}*. Approvals open once the plan is shown here.`,
+          now,
+        );
       },
       [{ at: now.toISOString(), promotionId: p.id, type: 'plan_run', data: { attempt: r.attempt, runId: run.id, url: run.htmlUrl } }],
     );
@@ -147,27 +164,48 @@ export class FollowPlanReview {
     const artifacts = await this.d.artifacts.list(p.repo, runId, r.artifactName);
     const artifact = artifacts.find((a) => a.name === r.artifactName && !a.expired);
     if (!artifact) {
-      throw new PlanFailure(
-        artifacts.length ? `its artifact "${r.artifactName}" has expired` : `it uploaded no artifact "${r.artifactName}"`,
-      );
+      throw new PlanFailure(artifacts.length ? `its artifact "${r.artifactName}" has expired` : `it uploaded no artifact "${r.artifactName}"`);
     }
     const downloaded = await this.d.artifacts.download(p.repo, artifact.id, (path) => path === 'plan.md' || path.endsWith('/plan.md'), MAX_PLAN_BYTES);
     const file = planFile(downloaded.files);
     if (!file) {
       throw new PlanFailure(
-        downloaded.tooLarge.length
-          ? `plan.md in its artifact "${r.artifactName}" is larger than 1 MB`
-          : `its artifact "${r.artifactName}" has no plan.md`,
+        downloaded.tooLarge.length ? `plan.md in its artifact "${r.artifactName}" is larger than 1 MB` : `its artifact "${r.artifactName}" has no plan.md`,
       );
     }
     const markdown = downloaded.files[file]!;
     const summary = planSummary(markdown);
-    const ready: PlanReview = { ...r, status: 'ready', runId, runUrl: run.htmlUrl, artifactId: artifact.id, digest: downloaded.digest, summary: summary.summary, lines: summary.lines };
+    const ready: PlanReview = {
+      ...r,
+      status: 'ready',
+      runId,
+      runUrl: run.htmlUrl,
+      artifactId: artifact.id,
+      digest: downloaded.digest,
+      summary: summary.summary,
+      lines: summary.lines,
+    };
     await this.change(
       p,
       r,
       (cur) => withThreadPost(withPlanGate({ ...cur, planReview: ready }), `plan:${r.attempt}:ready`, planThreadMessage(ready, markdown), now),
-      [{ at: now.toISOString(), promotionId: p.id, type: 'plan_ready', data: { attempt: r.attempt, runId, runUrl: run.htmlUrl, artifactId: artifact.id, artifact: r.artifactName, digest: downloaded.digest, summary: summary.summary, lines: summary.lines } }],
+      [
+        {
+          at: now.toISOString(),
+          promotionId: p.id,
+          type: 'plan_ready',
+          data: {
+            attempt: r.attempt,
+            runId,
+            runUrl: run.htmlUrl,
+            artifactId: artifact.id,
+            artifact: r.artifactName,
+            digest: downloaded.digest,
+            summary: summary.summary,
+            lines: summary.lines,
+          },
+        },
+      ],
     );
     this.d.logger.info({ promotionId: p.id, runId, artifactId: artifact.id, digest: downloaded.digest }, 'plan ready');
     return { done: true };
@@ -186,9 +224,21 @@ export class FollowPlanReview {
       (cur, plan) => {
         const failed: Promotion = withPlanGate({ ...cur, planReview: { ...plan, status: 'failed', failure: reason } });
         const why = mrk`${plan.runUrl ? link(plan.runUrl, `plan run #${plan.attempt}`) : mrk`plan #${plan.attempt}`} failed: ${reason}`;
-        return withThreadPost(transition(failed, { type: 'plan_failed', reason: why }, now), `plan:${plan.attempt}:failed`, mrk`:no_entry: Blocked: ${why}. Nothing was approved or deployed; fix the plan workflow and request again.`, now);
+        return withThreadPost(
+          transition(failed, { type: 'plan_failed', reason: why }, now),
+          `plan:${plan.attempt}:failed`,
+          mrk`:no_entry: Blocked: ${why}. Nothing was approved or deployed; fix the plan workflow and request again.`,
+          now,
+        );
       },
-      [{ at: now.toISOString(), promotionId: p.id, type: 'plan_failed', data: { attempt: r.attempt, reason, ...(r.runId !== undefined ? { runId: r.runId } : {}) } }],
+      [
+        {
+          at: now.toISOString(),
+          promotionId: p.id,
+          type: 'plan_failed',
+          data: { attempt: r.attempt, reason, ...(r.runId !== undefined ? { runId: r.runId } : {}) },
+        },
+      ],
     );
     this.d.logger.warn({ promotionId: p.id, reason }, 'plan failed; promotion blocked');
   }

@@ -47,7 +47,10 @@ export function planClickRefusal(p: Pick<Promotion, 'planReview' | 'id'>, shownD
   const r = p.planReview;
   if (!r) return undefined;
   if (r.status !== 'ready' || !r.digest) {
-    return new ShipgateError('invalid_state', `The plan of \`${p.id}\` is ${r.status === 'failed' ? 'failed' : 'still running'}; approvals count only once it is shown.`);
+    return new ShipgateError(
+      'invalid_state',
+      `The plan of \`${p.id}\` is ${r.status === 'failed' ? 'failed' : 'still running'}; approvals count only once it is shown.`,
+    );
   }
   if (shownDigest !== r.digest) {
     return new ShipgateError('invalid_state', `\`${p.id}\` was re-planned after this card was shown; review the new plan in the thread and approve again.`);
@@ -97,8 +100,13 @@ export class RequestPlan {
     const { promotion, changed } = await this.d.repo.update(
       id,
       (cur) => {
-        if (cur.state !== 'awaiting_approval') throw new ShipgateError('invalid_state', `Promotion \`${id}\` is ${cur.state.replace('_', ' ')}; only a promotion awaiting approval can be re-planned.`);
-        if (cur.planReview && cur.planReview.status !== 'ready') throw new ShipgateError('invalid_state', `The plan of \`${id}\` is still running; re-plan once it is shown.`);
+        if (cur.state !== 'awaiting_approval')
+          throw new ShipgateError(
+            'invalid_state',
+            `Promotion \`${id}\` is ${cur.state.replace('_', ' ')}; only a promotion awaiting approval can be re-planned.`,
+          );
+        if (cur.planReview && cur.planReview.status !== 'ready')
+          throw new ShipgateError('invalid_state', `The plan of \`${id}\` is still running; re-plan once it is shown.`);
         const plan = planReviewFor(this.d.config, cur, now, userId);
         if (!plan) throw new ShipgateError('invalid_state', `Promotion \`${id}\` has no candidate to plan.`);
         voided = cur.approvals;
@@ -106,7 +114,10 @@ export class RequestPlan {
         const cleared: Promotion = { ...cur, planReview: { ...plan, voided }, approvals: [], evidence: { ...cur.evidence, approvers: [] } };
         const approval = approvalGateFor(this.d.config, env, cleared);
         const next = withPlanGate({ ...cleared, gates: cleared.gates.map((g) => (g.gate === 'approval' ? approval : g)) });
-        const who = joinMd(voided.map((a) => mention(a.userId)), ', ');
+        const who = joinMd(
+          voided.map((a) => mention(a.userId)),
+          ', ',
+        );
         return withThreadPost(
           next,
           `replan:${plan.attempt}`,
@@ -116,14 +127,23 @@ export class RequestPlan {
       },
       {
         audit: (next) => [
-          { at: now.toISOString(), promotionId: id, type: 'replanned', actor: userId, data: { attempt: next.planReview?.attempt, previousDigest, voided: voided.map((a) => ({ userId: a.userId, at: a.at, planDigest: a.planDigest })) } },
+          {
+            at: now.toISOString(),
+            promotionId: id,
+            type: 'replanned',
+            actor: userId,
+            data: { attempt: next.planReview?.attempt, previousDigest, voided: voided.map((a) => ({ userId: a.userId, at: a.at, planDigest: a.planDigest })) },
+          },
         ],
       },
     );
     if (changed) {
       await this.d.queue.nudgeChat(id);
       await this.d.queue.enqueuePlanReview(id);
-      this.d.logger.info({ promotionId: id, by: userId, attempt: promotion.planReview?.attempt, voided: voided.length }, 're-plan requested; earlier approvals voided');
+      this.d.logger.info(
+        { promotionId: id, by: userId, attempt: promotion.planReview?.attempt, voided: voided.length },
+        're-plan requested; earlier approvals voided',
+      );
     }
     return promotion;
   }

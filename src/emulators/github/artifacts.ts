@@ -73,7 +73,15 @@ export class ArtifactsRoom {
       if (!files) continue;
       const entries: Zippable = {};
       for (const [path, content] of Object.entries(files)) entries[path] = [strToU8(content), { mtime: ZIP_MTIME }];
-      list.push({ id: this.state.nextId(), runId: run.id, repo: run.repo, name, zip: zipSync(entries, { level: 6 }), createdAt: this.state.now(), expired: false });
+      list.push({
+        id: this.state.nextId(),
+        runId: run.id,
+        repo: run.repo,
+        name,
+        zip: zipSync(entries, { level: 6 }),
+        createdAt: this.state.now(),
+        expired: false,
+      });
     }
     this.byRun.set(run.id, list);
     return list;

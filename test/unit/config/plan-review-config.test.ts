@@ -27,7 +27,11 @@ describe('environments[].plan', () => {
   it.each<[string, string, string]>([
     ['an unknown key', '    plan: { workflow: plan.yml, artefact: plan }', 'environments[1].plan.artefact: unknown key "artefact"'],
     ['no workflow', '    plan: { artifact: plan }', 'environments[1].plan.workflow'],
-    ['an unknown placeholder', '    plan: { workflow: plan.yml, inputs: { a: "{{planArtifactId}}" } }', 'environments[1].plan.inputs.a: unknown placeholder {{planArtifactId}}'],
+    [
+      'an unknown placeholder',
+      '    plan: { workflow: plan.yml, inputs: { a: "{{planArtifactId}}" } }',
+      'environments[1].plan.inputs.a: unknown placeholder {{planArtifactId}}',
+    ],
     ['a bad timeout', '    plan: { workflow: plan.yml, timeout: soon }', 'environments[1].plan.timeout: expected a duration'],
     ['an unknown service', '    plan: { workflow: plan.yml, services: [svx] }', 'environments[1].plan.services[0]: unknown service "svx"'],
     ['an empty artifact name', '    plan: { workflow: plan.yml, artifact: "" }', 'environments[1].plan.artifact'],

@@ -4,11 +4,21 @@ import { approveValue, parseApproveValue } from '../../../src/adapters/slack/blo
 
 describe('planSummary (the card line of a plan.md)', () => {
   it.each<[string, string, string, number]>([
-    ['terraform plan line', 'Terraform will perform the following actions:\n  + x\n\nPlan: 3 to add, 1 to change, 0 to destroy.\n', 'Plan: 3 to add, 1 to change, 0 to destroy', 4],
+    [
+      'terraform plan line',
+      'Terraform will perform the following actions:\n  + x\n\nPlan: 3 to add, 1 to change, 0 to destroy.\n',
+      'Plan: 3 to add, 1 to change, 0 to destroy',
+      4,
+    ],
     ['with imports', 'Plan: 2 to import, 1 to add, 0 to change, 0 to destroy.', 'Plan: 2 to import, 1 to add, 0 to change, 0 to destroy', 1],
     ['coloured output', '\u001b[1mPlan:\u001b[0m 0 to add, 5 to change, 2 to destroy.\n', 'Plan: 0 to add, 5 to change, 2 to destroy', 1],
     ['in a markdown code block', '## prod\n```\nPlan: 10 to add, 0 to change, 0 to destroy.\n```\n', 'Plan: 10 to add, 0 to change, 0 to destroy', 4],
-    ['the last plan line counts', 'Plan: 1 to add, 0 to change, 0 to destroy.\n...\nPlan: 4 to add, 0 to change, 1 to destroy.\n', 'Plan: 4 to add, 0 to change, 1 to destroy', 3],
+    [
+      'the last plan line counts',
+      'Plan: 1 to add, 0 to change, 0 to destroy.\n...\nPlan: 4 to add, 0 to change, 1 to destroy.\n',
+      'Plan: 4 to add, 0 to change, 1 to destroy',
+      3,
+    ],
     ['windows line endings', 'a\r\nb\r\nPlan: 1 to add, 1 to change, 1 to destroy.\r\n', 'Plan: 1 to add, 1 to change, 1 to destroy', 3],
     ['no changes', 'No changes. Your infrastructure matches the configuration.\n', 'No changes', 1],
     ['a toolkit diff', 'would create 2 resources\nwould update 1 resource\n', 'plan ready (2 lines)', 2],
@@ -64,7 +74,9 @@ describe('planGate', () => {
 
   it('shows the summary, the run link and the re-plan on the card line', () => {
     const g = planGate({ planReview: { ...ready, attempt: 2, voided: [a(OTHER)] }, approvals: [] }, 'request');
-    expect(g?.summary).toBe('Plan: 3 to add, 1 to change, 0 to destroy (<https://github.test/acme/markets/actions/runs/7|plan run #2>, artifact `aaaaaaaaaaaa`) · re-planned (1 earlier approval voided)');
+    expect(g?.summary).toBe(
+      'Plan: 3 to add, 1 to change, 0 to destroy (<https://github.test/acme/markets/actions/runs/7|plan run #2>, artifact `aaaaaaaaaaaa`) · re-planned (1 earlier approval voided)',
+    );
   });
 });
 

@@ -32,7 +32,10 @@ export function replanButtons(p: Pick<Promotion, 'id' | 'planReview' | 'approval
       value: p.id,
       confirm: {
         title: plain('Re-plan?'),
-        text: mrkdwn(mrk`Run the plan workflow again for this candidate?${n ? ` The ${n} approval${n === 1 ? '' : 's'} given so far will be voided.` : ''} Approvals count only for the new plan.`, 300),
+        text: mrkdwn(
+          mrk`Run the plan workflow again for this candidate?${n ? ` The ${n} approval${n === 1 ? '' : 's'} given so far will be voided.` : ''} Approvals count only for the new plan.`,
+          300,
+        ),
         confirm: plain('Re-plan'),
         deny: plain('Back'),
       },

@@ -300,3 +300,30 @@ describe('plan review for a promotion queued for the next freeze window', () => 
     await h.waitState(p.id, 'cancelled');
   });
 });
+
+describe('plan review woken by the workflow_run webhook (no polling)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('plan-webhook', { config: CONFIG, webhookSecret: 'plan-webhook-only', pollMs: 60_000 });
+    h.github.addWorkflow('acme/markets', {
+      file: 'plan.yml',
+      name: 'plan',
+      runName: 'plan {{inputs.promotion}}',
+      durations: { queuedMs: 40, inProgressMs: 120 },
+      artifacts: { plan: (run) => ({ 'plan.md': TERRAFORM(run.id) }) },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('shows the plan as soon as the run completes, without a poll', async () => {
+    const p0 = await h.request('markets-pipeline prod', USERS.engineer);
+    const started = Date.now();
+    const p = await planned(h, p0.id, 'ready');
+    expect(Date.now() - started).toBeLessThan(10_000); // a poll would come after a minute
+    expect(p.planReview?.summary).toBe('Plan: 3 to add, 1 to change, 0 to destroy');
+    await h.click(p, ACTIONS.cancel, USERS.engineer);
+    await h.waitState(p.id, 'cancelled');
+  });
+});

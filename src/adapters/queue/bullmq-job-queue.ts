@@ -75,9 +75,11 @@ export class BullmqJobQueue implements JobQueue {
   async wakeExecution(promotionId: string): Promise<void> {
     // a promotion whose plan run is followed: a webhook for the run wakes the plan job
     const plan = await this.queue.getJob(planJobId(promotionId));
-    if (plan && (await plan.getState()) === 'delayed') {
+    const planState = plan ? await plan.getState() : undefined;
+    if (plan && (planState === 'delayed' || planState === 'active' || planState === 'waiting')) {
+      // running: it looks once more before it ends; sleeping: it looks now
       await this.connection.set(BullmqJobQueue.nudgeKey(this.prefix, planJobId(promotionId)), '1', 'PX', 600_000);
-      await plan.promote().catch(() => undefined);
+      if (planState === 'delayed') await plan.promote().catch(() => undefined);
       return;
     }
     const id = execJobId(promotionId);

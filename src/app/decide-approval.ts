@@ -13,6 +13,7 @@ import type { Directory } from './ports/directory';
 import type { JobQueue } from './ports/job-queue';
 import type { PromotionRepository } from './ports/promotion-repository';
 import type { Logger } from './logger';
+import { planClickRefusal } from './plan-review/request-plan';
 
 export interface DecideApprovalDeps {
   config: ShipgateConfig;
@@ -28,6 +29,8 @@ export interface DecideApprovalDeps {
 export interface ClickOrigin {
   channelId?: string;
   messageTs?: string;
+  /** `plan:` — the plan digest the clicked card showed (carried by its Approve button). */
+  planDigest?: string;
 }
 
 /**
@@ -137,6 +140,8 @@ export class DecideApproval {
           return said(this.withFreezeGate(g.status === 'pass' ? transition(next, { type: 'approved' }, now) : next), 'emergency');
         }
         role = 'approval';
+        refused = planClickRefusal(cur, origin.planDigest);
+        if (refused) return undefined;
         if (rules) {
           // named rules: the click counts for the unmet rules the clicker belongs to now (distinct: the first one)
           const decision = rulesForClick(rules, { envName: env.name, userId, requesterId: cur.requester.id, allowSelfApproval: env.allowSelfApproval, approvals: cur.approvals, groups });
@@ -152,7 +157,7 @@ export class DecideApproval {
             return undefined;
           }
         }
-        const approvals = [...cur.approvals, { userId, at: now.toISOString(), ...(counted ? { rules: counted } : {}) }];
+        const approvals = [...cur.approvals, { userId, at: now.toISOString(), ...(counted ? { rules: counted } : {}), ...(cur.planReview?.digest ? { planDigest: cur.planReview.digest } : {}) }];
         const withApproval: Promotion = { ...cur, approvals, evidence: { ...cur.evidence, approvers: approvals } };
         const g = approvalGateFor(this.d.config, configEnv, withApproval);
         const next = { ...withApproval, gates: cur.gates.map((x) => (x.gate === 'approval' ? g : x)) };
@@ -170,6 +175,7 @@ export class DecideApproval {
               required: next.requiredApprovals,
               ...(counted ? { rules: counted } : {}),
               ...(role === 'emergency' ? { override: next.override } : {}),
+              ...(next.planReview?.digest ? { planDigest: next.planReview.digest } : {}),
             },
           },
         ],

@@ -12,6 +12,7 @@ import type { PromotionRepository } from './ports/promotion-repository';
 import type { WorkflowRuns } from './ports/workflow-runs';
 import type { Logger } from './logger';
 import type { JobQueue } from './ports/job-queue';
+import { withFirstPlan } from './plan-review/request-plan';
 import { fromStored, joinMd, mrk, stored, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 
 export interface EvaluatePromotionDeps {
@@ -24,7 +25,7 @@ export interface EvaluatePromotionDeps {
   gates: GateEvaluator;
   logger: Logger;
   /** Schedules the expiry of a pending approval (`approvalTimeout`). */
-  queue?: Pick<JobQueue, 'enqueueExpiry' | 'nudgeChat'>;
+  queue?: Pick<JobQueue, 'enqueueExpiry' | 'nudgeChat' | 'enqueuePlanReview'>;
   /** `changeRecord: create`: opens (or finds, idempotently) the promotion's change; returns its number and a thread message. */
   createChange?: (p: Promotion, service: ServiceConfig) => Promise<{ cr?: string; message?: MrkdwnText }>;
   /** Commits between two SHAs (what a rollback removes). */
@@ -43,7 +44,11 @@ export class EvaluatePromotion {
 
   async execute(id: string): Promise<Promotion | undefined> {
     const p = await this.d.repo.get(id);
-    if (!p || p.state !== 'requested') return p;
+    if (!p || p.state !== 'requested') {
+      // a retried evaluation whose first attempt stored the gates but died before its plan job was queued
+      if (p?.state === 'awaiting_approval' && (p.planReview?.status === 'dispatching' || p.planReview?.status === 'running')) await this.d.queue?.enqueuePlanReview(id);
+      return p;
+    }
     const log = this.d.logger.child({ promotionId: p.id, service: p.service, env: p.env });
     const service = findService(this.d.config, p.service);
 
@@ -87,7 +92,7 @@ export class EvaluatePromotion {
           gatesEvaluatedAt: now.toISOString(),
         };
         return ok
-          ? transition(next, { type: 'gates_passed' }, now)
+          ? withFirstPlan(this.d.config, transition(next, { type: 'gates_passed' }, now), now)
           : transition(
               next,
               {
@@ -113,6 +118,7 @@ export class EvaluatePromotion {
     );
     if (!changed) return promotion;
     await this.d.queue?.nudgeChat(id);
+    if (promotion.planReview?.status === 'dispatching') await this.d.queue?.enqueuePlanReview(id);
     if (promotion.state === 'awaiting_approval' && promotion.expiresAt && this.d.queue) {
       await this.d.queue.enqueueExpiry(id, Date.parse(promotion.expiresAt) - now.getTime());
     }

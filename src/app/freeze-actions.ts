@@ -8,6 +8,7 @@ import { approvalGateFor } from '../domain/gates/approval-policy';
 import { freezeNextOpen, freezeResultFor } from '../domain/gates/freeze-decision';
 import type { AuditLog } from './ports/audit-log';
 import type { JobQueue } from './ports/job-queue';
+import { withFirstPlan } from './plan-review/request-plan';
 import { withThreadPost } from '../domain/outbox';
 import type { Clock } from './ports/clock';
 import type { Directory } from './ports/directory';
@@ -22,7 +23,7 @@ export interface FreezeActionsDeps {
   clock: Clock;
   repo: Pick<PromotionRepository, 'get' | 'update'>;
   audit: Pick<AuditLog, 'append'>;
-  queue: Pick<JobQueue, 'nudgeChat'>;
+  queue: Pick<JobQueue, 'nudgeChat' | 'enqueuePlanReview'>;
   directory: Directory;
   calendars: FreezeCalendars;
   /** A blocked promotion gave up its environment lock; reviving it takes the lock again. */
@@ -75,7 +76,7 @@ export class FreezeActions {
               : g,
         );
         return withThreadPost(
-          { ...next, gates },
+          withFirstPlan(this.d.config, { ...next, gates }, now),
           'override_requested',
           joinMd(
             [
@@ -93,6 +94,8 @@ export class FreezeActions {
       { audit: (next) => [{ at: now.toISOString(), promotionId: id, type: 'override_requested', actor: userId, data: { override: next.override } }] },
     );
     if (changed) await this.d.queue.nudgeChat(id);
+    // back to awaiting approval: the plan (`plan:`) is made now, as after passing gates
+    if (changed && promotion.planReview?.status === 'dispatching') await this.d.queue.enqueuePlanReview(id);
     return promotion;
   }
 
@@ -108,7 +111,7 @@ export class FreezeActions {
         const next = transition(cur, { type: 'queued', until: nextOpen.toISOString() }, now);
         const gates = next.gates.map((g) => (g.gate === 'freeze' ? freezeResultFor(g, next, nextOpen, this.d.config.timezone) : g));
         return withThreadPost(
-          { ...next, gates },
+          withFirstPlan(this.d.config, { ...next, gates }, now),
           'queued',
           mrk`:calendar: Queued by ${mention(userId)} for the next window: ${formatOpenInstant(nextOpen, this.d.config.timezone, cur.requester.tz)}. Approvals still apply; every gate is checked again then.`,
           now,
@@ -117,6 +120,8 @@ export class FreezeActions {
       { audit: [{ at: now.toISOString(), promotionId: id, type: 'queued_for_window', actor: userId, data: { until: nextOpen.toISOString() } }] },
     );
     if (changed) await this.d.queue.nudgeChat(id);
+    // back to awaiting approval: the plan (`plan:`) is made now, as after passing gates
+    if (changed && promotion.planReview?.status === 'dispatching') await this.d.queue.enqueuePlanReview(id);
     return promotion;
   }
 

@@ -10,6 +10,7 @@ import { hotfixSchema } from './hotfix-schema';
 import { pipelineSchema } from './pipeline-schema';
 import { databricksStrategy } from './databricks-strategy';
 import { lifecycleIssues, promoteSchema, triggerSchema, verifySchema } from './lifecycle-schema';
+import { planReviewIssues, planReviewSchema } from './plan-review-schema';
 
 /**
  * The whole `shipgate.yml` schema of SPEC §3. Unknown keys are rejected everywhere;
@@ -104,6 +105,7 @@ export const environmentSchema = z.strictObject({
   hotfix: hotfixSchema.optional(),
   promote: promoteSchema,
   verify: verifySchema.optional(),
+  plan: planReviewSchema.optional(),
 });
 
 const templateString = z.string();
@@ -256,7 +258,7 @@ export const configSchema = z
   })
   .superRefine(
     (cfg, ctx) => {
-      for (const issue of [...crossReferenceIssues(cfg), ...lifecycleIssues(cfg)]) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      for (const issue of [...crossReferenceIssues(cfg), ...lifecycleIssues(cfg), ...planReviewIssues(cfg)]) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     },
     // Also when other parts of the file are invalid: every problem in one run.
     { when: () => true },

@@ -23,6 +23,7 @@ export type ParsedCommand =
   | { kind: 'freeze'; env?: string }
   | { kind: 'cancel'; id: string }
   | { kind: 'evidence'; id: string }
+  | { kind: 'replan'; id: string }
   | { kind: 'rollback'; service: string; env?: string; options: PromoteOptions }
   | { kind: 'error'; message: string };
 
@@ -139,6 +140,7 @@ export function parsePromoteCommand(text: string): ParsedCommand {
       return rest[0] ? { kind: 'freeze', env: rest[0] } : { kind: 'freeze' };
     case 'cancel':
     case 'evidence':
+    case 'replan':
       if (rest.length !== 1 || !PROMOTION_REF.test(rest[0]!)) return { kind: 'error', message: `usage: \`/promote ${sub} <promotion-id>\` (ids look like \`p-…\`, shown on each approval message)` };
       return { kind: sub, id: rest[0]! };
     case 'plan': {

@@ -2,6 +2,7 @@ import { runLabel, type Evidence, type RunEvidence } from './evidence';
 import { hotfixEvidence, hotfixLine } from './hotfix-evidence';
 import { mdCell, mdCode, mdLink, mdText, mrkdwnToMarkdown } from './markdown';
 import { databricksMarkdown } from './databricks-evidence-markdown';
+import type { PlanReview } from './plan-review-state';
 import { deployedSha, type Promotion } from './promotion';
 import type { DeploymentEntry } from './rollback-target';
 
@@ -82,8 +83,9 @@ export function buildEvidencePack(p: Promotion, audit: readonly AuditLine[], lin
     changeRecord: p.cr ?? null,
     requestReason: p.reason ?? null,
     requestedBy: { ...person(p.requester.id), ...(!names[p.requester.id] && p.requester.name ? { name: p.requester.name } : {}), at: p.createdAt },
-    approvals: p.approvals.map((a) => ({ ...person(a.userId), at: a.at, ...(a.rules ? { rules: a.rules } : {}) })),
+    approvals: p.approvals.map((a) => ({ ...person(a.userId), at: a.at, ...(a.rules ? { rules: a.rules } : {}), ...(a.planDigest ? { planDigest: a.planDigest } : {}) })),
     ...(p.attestation ? { checklist: { ...person(p.attestation.userId), at: p.attestation.at, items: p.attestation.items } } : {}),
+    ...(p.planReview ? { plan: planEvidence(p.planReview) } : {}),
     ...(p.rejection ? { rejection: { ...p.rejection, ...(names[p.rejection.by] ? { name: names[p.rejection.by] } : {}) } } : {}),
     ...(p.cancellation ? { cancellation: p.cancellation } : {}),
     ...(p.override ? { emergencyOverride: p.override } : {}),
@@ -180,6 +182,7 @@ function markdown(p: Promotion, audit: readonly AuditLine[], links: EvidenceLink
           `| Checklist | attested by ${who(p.attestation.userId)} at ${p.attestation.at}: ${p.attestation.items.map((i) => `${mdCell(mdText(i.text))}${i.value !== undefined ? ` (“${mdCell(mdText(i.value))}”)` : ''}`).join('; ')} |`,
         ]
       : []),
+    ...(p.planReview ? [planRow(p.planReview)] : []),
     ...(p.rejection ? [`| Rejected by | ${who(p.rejection.by)} at ${p.rejection.at}: ${mdCell(mdText(p.rejection.reason))} |`] : []),
     ...(p.cancellation ? [`| Cancelled by | ${who(p.cancellation.by)} at ${p.cancellation.at}${p.cancellation.reason ? `: ${mdCell(mdText(p.cancellation.reason))}` : ''} |`] : []),
     ...(p.override
@@ -271,4 +274,27 @@ function journeyMarkdown(p: Promotion, links: EvidenceLinks, r: Render): string[
       .filter((s) => !s.promotion && s.github?.runs.length)
       .flatMap((s) => [`### ${mdText(s.env)}: runs on GitHub`, '', ...s.github!.runs.map((x) => `- ${r.runLine(x)}`), '']),
   ];
+}
+
+/** The reviewed plan (SPEC §9 `plan:`) as evidence: what was approved is what was applied. */
+function planEvidence(r: PlanReview): Record<string, unknown> {
+  return {
+    attempt: r.attempt,
+    status: r.status,
+    workflow: r.workflow,
+    runId: r.runId ?? null,
+    runUrl: r.runUrl ?? null,
+    artifact: r.artifactName,
+    artifactId: r.artifactId ?? null,
+    digest: r.digest ?? null,
+    summary: r.summary ?? null,
+    ...(r.failure ? { failure: r.failure } : {}),
+    ...(r.voided?.length ? { voidedApprovals: r.voided } : {}),
+  };
+}
+
+function planRow(r: PlanReview): string {
+  const run = r.runUrl ? mdLink(`${r.workflow} run ${r.runId ?? ''}`.trim(), r.runUrl) : mdText(r.workflow);
+  const what = r.status === 'ready' ? mdCell(mdText(r.summary ?? 'plan ready')) : mdText(r.failure ? `failed: ${r.failure}` : r.status);
+  return `| Reviewed plan | ${what}; ${run}; artifact ${mdCode(r.artifactName)}${r.artifactId !== undefined ? ` (id ${r.artifactId})` : ''}${r.digest ? ` digest ${mdCode(r.digest)}` : ''}${r.attempt > 1 ? `; plan #${r.attempt} (earlier approvals voided)` : ''} |`;
 }

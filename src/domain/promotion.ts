@@ -4,6 +4,7 @@ import { emptyEvidence, type Evidence } from './evidence';
 import type { DatabricksStepOutputs } from './databricks-evidence';
 import { stored, text, type Mrkdwn, type MrkdwnText } from '../shared/mrkdwn';
 import type { Attestation } from './checklist';
+import type { PlanReview } from './plan-review-state';
 
 export type PromotionState =
   | 'requested' // created; gates being evaluated
@@ -32,13 +33,16 @@ export type PromotionEvent =
   | { type: 'started' }
   | { type: 'succeeded' }
   | { type: 'failed'; reason: string | Mrkdwn }
-  | { type: 'verification_failed'; reason: string | Mrkdwn };
+  | { type: 'verification_failed'; reason: string | Mrkdwn }
+  | { type: 'plan_failed'; reason: string | Mrkdwn };
 
 export interface Approval {
   userId: string;
   at: string;
   /** The approval rules this click counted for (environments with `approvals` rules). */
   rules?: string[];
+  /** With `plan:` — the digest of the plan the approver saw (an approval counts only for that plan). */
+  planDigest?: string;
 }
 
 /** An emergency override of a freeze (SPEC §2): needs an emergency approver besides the normal approvals. */
@@ -152,6 +156,8 @@ export interface Promotion {
   attestation?: Attestation;
   rejection?: { by: string; reason: string; at: string };
   override?: EmergencyOverride;
+  /** `plan:` — the plan made for this candidate before approval (domain/plan-review-state). */
+  planReview?: PlanReview;
   /** For a rollback: what runs now and what is put back. */
   rollback?: {
     currentSha: string;
@@ -268,6 +274,7 @@ const TRANSITIONS: Record<PromotionEvent['type'], Transition> = {
   succeeded: { from: ['running'], to: 'succeeded' },
   failed: { from: ['approved', 'running'], to: 'failed' },
   verification_failed: { from: ['running'], to: 'failed_verification' },
+  plan_failed: { from: ['awaiting_approval'], to: 'blocked' },
 };
 
 export function canTransition(state: PromotionState, event: PromotionEvent['type']): boolean {
@@ -308,6 +315,7 @@ export function transition(p: Promotion, event: PromotionEvent, at: Date): Promo
       break;
     case 'failed':
     case 'verification_failed':
+    case 'plan_failed':
       next.stateReason = stored(text(event.reason));
       break;
     case 'expired':
@@ -334,6 +342,7 @@ function describeEvent(e: PromotionEvent['type']): string {
       succeeded: 'marked succeeded',
       failed: 'marked failed',
       verification_failed: 'marked failed verification',
+      plan_failed: 'blocked by its plan',
     } as const
   )[e];
 }

@@ -12,6 +12,7 @@
  */
 import { EmulatorBase, type EmulatorOptions, type RequestContext } from './emulator-base';
 import { ActionsRoom } from './github/actions';
+import { ArtifactsRoom } from './github/artifacts';
 import { ChecksRoom } from './github/checks';
 import { DeploymentsRoom } from './github/deployments';
 import { EnvironmentsRoom } from './github/environments';
@@ -63,6 +64,8 @@ export class GitHubEmulator extends EmulatorBase {
   private readonly repos: ReposRoom;
   private readonly pullRoom: PullsRoom;
   private readonly actions: ActionsRoom;
+  /** Artifacts of completed runs (list, download as zip). */
+  readonly artifacts: ArtifactsRoom;
   private readonly checks: ChecksRoom;
   private readonly deploymentRoom: DeploymentsRoom;
   private readonly environments: EnvironmentsRoom;
@@ -94,6 +97,7 @@ export class GitHubEmulator extends EmulatorBase {
     const checks = (this.checks = new ChecksRoom(state, shapes, webhooks, git, pulls, actions));
     const deployments = (this.deploymentRoom = new DeploymentsRoom(state, shapes, webhooks, git, checks, actions));
     const environments = (this.environments = new EnvironmentsRoom(state, shapes, webhooks, actions, deployments));
+    const artifacts = (this.artifacts = new ArtifactsRoom(state, shapes, actions));
     const pages = new PagesRoom(state, shapes, git, pulls, actions);
 
     git.onPush((repo, branch, sha, head) => actions.runOnPush(repo, branch, sha, head.message));
@@ -107,7 +111,7 @@ export class GitHubEmulator extends EmulatorBase {
       rateLimit: options.rateLimit ?? 5000,
       callCount: () => this.calls.length,
       sync: () => actions.sync(),
-      serveLog: (ctx) => actions.serveLog(ctx),
+      serveLog: (ctx) => (ctx.path.startsWith('/_logs/artifacts/') ? artifacts.serveZip(ctx) : actions.serveLog(ctx)),
       servePage: (ctx) => pages.servePage(ctx),
     });
     const routes = this.gateway.routes;
@@ -117,6 +121,7 @@ export class GitHubEmulator extends EmulatorBase {
     pulls.register(routes);
     git.registerLate(routes);
     actions.register(routes);
+    artifacts.register(routes);
     environments.register(routes);
     deployments.register(routes);
   }

@@ -178,6 +178,12 @@ export const TRY_COMMANDS: readonly TryCommand[] = [
     command: '/promote risk-models prod hotfix=INC0012345 cr=CHG0030005',
     then: 'INC0012345 is open on risk-models: prod soak 24h → 1h (the build in staging has run there for 3h, unless step 4 replaced it); Ravi still approves. hotfix=INC0012301 (resolved) is not applied',
   },
+  {
+    as: 'U0RELMGR1',
+    channel: RELEASES_CHANNEL,
+    command: '/promote markets-infra prod cr=CHG0030001 reason="terraform prod workspace"',
+    then: 'the terraform plan runs first: its plan.md lands in the thread and "Plan: 3 to add, 1 to change, 0 to destroy" on the card; as Ravi Release approve that plan (Re-plan voids approvals); the apply run gets the reviewed plan artifact',
+  },
 ];
 
 /**

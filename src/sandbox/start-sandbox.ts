@@ -31,6 +31,7 @@ import { seedGitHub, type GitHubSeed, type SeedClock } from './seed-github';
 import { seedHistory } from './seed-history';
 import { seedWebapp } from './seed-webapp';
 import { registerMergeToMain } from './console/merge-to-main';
+import { INFRA_REPO, seedPlanReview } from './seed-plan-review';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { PrometheusEmulator } from '../emulators/prometheus-emulator';
 import { seedPrometheus } from './seed-prometheus';
@@ -237,6 +238,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       log(`emulated Prometheus on ${prometheusUrl}`);
     }
     if (config.services.some((s) => s.repo === 'acme/webapp')) seedWebapp(github);
+    seed.deployments.push(...seedPlanReview(github, clock));
+    seed.heads[INFRA_REPO] = { main: github.branchHead(INFRA_REPO, 'main')! };
 
     const env = loadEnv(
       {
@@ -311,7 +314,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     github.webhook = { url: `${app.url}/github/webhooks`, secret: tokens.webhook };
 
     const seeded = await seedHistory({ repo: app.repo, history: app.history, audit: app.audit }, seed.deployments);
-    log(`seeded ${seed.deployments.length} past deployments (${seeded} promotions) of ${config.services.map((s) => s.name).join(' and ')}`);
+    const names = config.services.map((s) => s.name);
+    log(`seeded ${seed.deployments.length} past deployments (${seeded} promotions) of ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('')}`);
 
     const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     return {

@@ -13,6 +13,7 @@ import { redeployGateCheck } from '../app/redeploy-gate-check';
 import { databricksJobGateCheck } from '../app/databricks-job-gate-check';
 import type { DatabricksJobs } from '../app/ports/databricks-jobs';
 import { verifiedSourceCheck } from '../app/verified-source-check';
+import { planGate } from '../domain/plan-review';
 import { CachedFreezeCalendars } from '../adapters/calendar/cached-freeze-calendars';
 import type { FreezeCalendars } from '../app/ports/freeze-calendars';
 import type { CycleRuns } from '../app/ports/cycle-runs';
@@ -68,6 +69,11 @@ export function buildGates(w: GateWiring): GateEvaluator {
     )
     .register('metrics', metricsGateCheck(w.prometheus));
   if (w.config.services.some((s) => s.strategy.type === 'databricks')) gates.register('databricksJob', databricksJobGateCheck(w.databricksJobs));
+  // `plan:`: right before execution, approvals must be for the current plan (domain/plan-review)
+  gates.register('plan', async (ctx) => {
+    const plan = ctx.env.plan;
+    return planGate(ctx.promotion, ctx.phase, Boolean(plan) && ctx.promotion.kind === 'promotion' && (!plan?.services || plan.services.includes(ctx.service.name)));
+  });
   return w.history ? gates.register('redeploy', redeployGateCheck(w.history)).register('path', verifiedSourceCheck(w.config, w.history)) : gates;
 }
 

@@ -26,6 +26,8 @@ import { GitHubCommitChecks } from '../adapters/github/github-commit-checks';
 import { GitHubDeploymentLookup } from '../adapters/github/github-deployment-lookup';
 import { GitHubCycleRuns } from '../adapters/github/github-cycle-runs';
 import { commitUrlFor } from '../adapters/github/commit-url';
+import { GitHubRunArtifacts } from '../adapters/github/github-run-artifacts';
+import type { RunArtifacts } from '../app/ports/run-artifacts';
 
 /** The GitHub variables every command reads (`serve` and `plan` alike). */
 export interface GitHubEnv {
@@ -48,6 +50,7 @@ export interface GitHubAdapters {
   git: GitData;
   reviews: EnvironmentReviews;
   logs: RunLogs;
+  artifacts: RunArtifacts;
   deploymentWrites: GitHubDeployments;
   protectionCallback: ProtectionRuleCallback;
   commitsBetween: NonNullable<EvaluatePromotionDeps['commitsBetween']>;
@@ -85,6 +88,7 @@ export function buildGitHub(env: GitHubEnv, logger: Logger, tuning: GitHubClient
     git: new GitHubGitData(client),
     reviews: new GitHubEnvironmentReviews(client),
     logs: new GitHubRunLogs(client),
+    artifacts: new GitHubRunArtifacts(client),
     deploymentWrites: new GitHubDeploymentWrites(client),
     protectionCallback: new GitHubProtectionRuleCallback(client),
     commitsBetween: (repo, base, head) => pulls.commitsBetween(repo, base, head),

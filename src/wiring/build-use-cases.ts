@@ -23,6 +23,8 @@ import { ExecutePromotion } from '../app/execution/execute-promotion';
 import { MirrorDeployment } from '../app/execution/mirror-deployment';
 import { DEFAULT_TIMING, type ExecTiming } from '../app/execution/exec-deps';
 import { githubCallScope } from '../adapters/github/github-client';
+import { FollowPlanReview } from '../app/plan-review/follow-plan-review';
+import { RequestPlan } from '../app/plan-review/request-plan';
 import type { Adapters } from './build-adapters';
 import { buildGates } from './build-gates';
 import type { ShipgateOptions } from './shipgate-options';
@@ -81,6 +83,7 @@ export function buildWebUseCases(a: Adapters, s: SharedUseCases, o: ShipgateOpti
     request: new RequestPromotion({ config, clock, random, repo, audit, chat, directory, queue, locks, logger }),
     rollback: new RequestRollback({ config, clock, random, repo, audit, chat, directory, queue, locks, logger, history }),
     decide: new DecideApproval({ config, clock, repo, audit, directory, queue, logger }),
+    replan: new RequestPlan({ config, clock, repo, audit, directory, queue, logger }),
     freeze: new FreezeActions({ config, clock, repo, audit, queue, directory, calendars: a.calendars, locks, logger }),
     plan: new PlanPromotion({ config, clock, github: github.runs, compare: github.compare, history, gates: s.gates, logger }),
     describe: new DescribeDeployments({ config, clock, repo, history, locks: a.lockStore, calendars: a.calendars, link: threadLink }),
@@ -155,6 +158,7 @@ export function buildWorkerUseCases(a: Adapters, s: SharedUseCases, o: ShipgateO
       },
     }),
     execute,
+    planReview: new FollowPlanReview({ config, clock, repo, audit, github: github.runs, artifacts: github.artifacts, runs: a.runRecords, wakes: a.wakes, queue, logger, timing }),
     delivery: new DeliverChat({ clock, repo, chat: a.slack.delivery, evidencePack: (id) => s.evidence.pack(id), logger, leaseMs: timing.leaseMs }),
     mirror: new MirrorDeployment({ config, clock, repo, queue, deployments: github.deploymentWrites, logger, leaseMs: timing.leaseMs }),
     protection: new AnswerProtectionRule({ config, repo, queue, callback: github.protectionCallback, clock, logger }),

@@ -26,6 +26,7 @@ export async function startWorkers(
         tracked(
           counted(id, () => w.execute.advance(id, token)).then((r) => (r.done ? ({ done: true } as const) : ({ done: false, waitMs: r.waitMs } as const))),
         ),
+      planReview: (id) => tracked(counted(id, () => w.planReview.advance(id))),
       // an evidence pack may look up earlier stages on GitHub: those calls count too
       deliverChat: (id, token) => counted(id, () => w.delivery.deliver(id, token)),
       mirror: (id, token) => tracked(counted(id, () => w.mirror.mirror(id, token)).then(() => undefined)),

@@ -27,6 +27,7 @@ it('prints the URL, the demo people, three commands and the way to a real worksp
     for (const who of ['Rita Release', 'Ravi Release', 'Erin Engineer', 'Vera Vance', 'Omar Oncall']) expect(text).toContain(who);
     for (const role of ['Release manager', 'Engineer', 'VP Engineering', 'On-call SRE']) expect(text).toContain(role);
     expect(text).toContain('Things to try');
+    expect(text).toContain('/promote markets-infra prod');
     expect(text).toContain('/promote markets-pipeline prod');
     expect(text).toContain('/rollback markets-pipeline');
     expect(text).toContain('manifest.yml');

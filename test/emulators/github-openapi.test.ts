@@ -99,6 +99,9 @@ const ENDPOINTS = [
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs 200',
   'GET /repos/{owner}/{repo}/actions/jobs/{job_id} 200',
   'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs 302',
+  'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts 200',
+  'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id} 200',
+  'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format} 302',
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments 200',
   'POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments 200',
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals 200',
@@ -170,7 +173,7 @@ describe(`GitHub emulator vs GitHub's OpenAPI description (@octokit/openapi, api
     const devSha = emu.addCommit(REPO, 'dev', { message: 'feat: new job\n\nbody', author: { name: 'Bob B', email: 'bob@example.com' } });
     emu.setBranch(REPO, 'test', emu.branchHead(REPO, 'main')!);
     emu.setBranchProtection(REPO, 'test', { requiredChecks: ['unit-tests'] });
-    emu.addWorkflow(REPO, { file: 'ci.yml', name: 'ci', durations: { queuedMs: 1000, inProgressMs: 2000 } });
+    emu.addWorkflow(REPO, { file: 'ci.yml', name: 'ci', durations: { queuedMs: 1000, inProgressMs: 2000 }, artifacts: { plan: { 'plan.md': 'Plan: 1 to add, 0 to change, 0 to destroy.\n' } } });
     emu.addWorkflow(REPO, {
       file: 'cd-prod.yml',
       name: 'cd-prod',
@@ -285,6 +288,10 @@ describe(`GitHub emulator vs GitHub's OpenAPI description (@octokit/openapi, api
     advance(5000); // everything completed
     await call('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}', { ...p, job_id: jobId });
     await call('GET', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs', { ...p, job_id: jobId });
+    const artifacts = await call('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', { ...p, run_id: ciRun }, { query: { name: 'plan' } });
+    const artifactId = (artifacts.body as { artifacts: Array<{ id: number }> }).artifacts[0]!.id;
+    await call('GET', '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}', { ...p, artifact_id: artifactId });
+    await call('GET', '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', { ...p, artifact_id: artifactId, archive_format: 'zip' });
     // the completed run again (documented fields differ by state)
     await call('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}', { ...p, run_id: cdRun });
 

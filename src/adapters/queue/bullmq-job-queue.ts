@@ -11,12 +11,13 @@ export const CHAT_QUEUE = 'chat';
 /** GitHub Deployment mirroring (low-lane GitHub writes). */
 export const MIRROR_QUEUE = 'mirror';
 
-export type PromotionJob = { name: 'evaluate' | 'execute' | 'expire' | 'announce' | 'sweep' | 'protect'; data: { promotionId: string; event?: ProtectionRuleEvent } };
+export type PromotionJob = { name: 'evaluate' | 'execute' | 'plan' | 'expire' | 'announce' | 'sweep' | 'protect'; data: { promotionId: string; event?: ProtectionRuleEvent } };
 
 /** Step jobs retry transient failures for as long as it takes (backoff capped at 30 s); the sweeper is the backstop. */
 const RETRYING: JobsOptions = { attempts: 100_000, backoff: { type: 'capped' } };
 
 export const execJobId = (promotionId: string) => `exec-${promotionId}`;
+export const planJobId = (promotionId: string) => `plan-${promotionId}`;
 export const chatJobId = (promotionId: string) => `chat-${promotionId}`;
 export const mirrorJobId = (promotionId: string) => `mirror-${promotionId}`;
 
@@ -58,7 +59,29 @@ export class BullmqJobQueue implements JobQueue {
     await this.ensureLive(this.queue, 'execute', execJobId(promotionId), promotionId, { ...RETRYING, priority: 1, removeOnComplete: true, removeOnFail: { count: 5000 }, ...(delayMs ? { delay: delayMs } : {}) });
   }
 
+  async enqueuePlanReview(promotionId: string, delayMs?: number): Promise<void> {
+    const id = planJobId(promotionId);
+    const job = await this.queue.getJob(id);
+    const state = job ? await job.getState() : undefined;
+    if (job && state !== 'completed' && state !== 'failed' && state !== 'unknown') {
+      // alive: make it look again now (a re-plan while it sleeps or runs)
+      await this.connection.set(BullmqJobQueue.nudgeKey(this.prefix, id), '1', 'PX', 600_000);
+      if (state === 'delayed') await job.promote().catch(() => undefined);
+      return;
+    }
+    await this.ensureLive(this.queue, 'plan', id, promotionId, { ...RETRYING, removeOnComplete: true, removeOnFail: { count: 5000 }, ...(delayMs ? { delay: delayMs } : {}) });
+  }
+
   async wakeExecution(promotionId: string): Promise<void> {
+    // a promotion whose plan run is followed: a webhook for the run wakes the plan job
+    const plan = await this.queue.getJob(planJobId(promotionId));
+    const planState = plan ? await plan.getState() : undefined;
+    if (plan && (planState === 'delayed' || planState === 'active' || planState === 'waiting')) {
+      // running: it looks once more before it ends; sleeping: it looks now
+      await this.connection.set(BullmqJobQueue.nudgeKey(this.prefix, planJobId(promotionId)), '1', 'PX', 600_000);
+      if (planState === 'delayed') await plan.promote().catch(() => undefined);
+      return;
+    }
     const id = execJobId(promotionId);
     await this.connection.set(BullmqJobQueue.nudgeKey(this.prefix, id), '1', 'PX', 600_000);
     const job = await this.queue.getJob(id);

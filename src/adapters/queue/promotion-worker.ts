@@ -12,6 +12,8 @@ export interface PromotionHandlers {
   /** One execution job: runs steps until one waits. `token` identifies the delivery attempt. */
   execute(promotionId: string, token: string): Promise<StepAnswer>;
   deliverChat(promotionId: string, token: string): Promise<StepAnswer>;
+  /** The plan before approval (`plan:`): dispatch, follow, read its artifact; sleeps while the run runs. */
+  planReview?(promotionId: string): Promise<StepAnswer>;
   /** Returns a wait when another attempt holds the write. */
   mirror(promotionId: string, token: string): Promise<number | undefined>;
   expire?(promotionId: string): Promise<unknown>;
@@ -73,6 +75,15 @@ export function startPromotionWorkers(connection: Redis, queues: BullmqJobQueue,
           const r = await handlers.execute(id, token ?? job.id!);
           if (!r.done) await sleep(job, token!, r.waitMs);
           return undefined;
+        }
+        case 'plan': {
+          // a nudge (re-plan, webhook) while it ran: look once more before ending
+          for (;;) {
+            await connection.del(nudge(job.id!));
+            const r = (await handlers.planReview?.(id)) ?? { done: true };
+            if (!r.done) await sleep(job, token!, r.waitMs);
+            if (!(await connection.exists(nudge(job.id!)))) return undefined;
+          }
         }
         case 'expire':
           return void (await handlers.expire?.(id));

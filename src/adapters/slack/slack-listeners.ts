@@ -9,6 +9,8 @@ import type { RequestRollback } from '../../app/request-rollback';
 import type { DescribeDeployments } from '../../app/describe-deployments';
 import type { PublishEvidence } from '../../app/publish-evidence';
 import type { PlanPromotion } from '../../app/plan-promotion';
+import type { RequestPlan } from '../../app/plan-review/request-plan';
+import { parseApproveValue } from './blocks/plan-buttons';
 import { planMessage } from './blocks/plan-message';
 import type { Chat } from '../../app/ports/chat';
 import type { PromotionRepository } from '../../app/ports/promotion-repository';
@@ -30,6 +32,8 @@ export interface SlackUseCases {
   describe: Pick<DescribeDeployments, 'status' | 'historyOf'>;
   evidence: Pick<PublishEvidence, 'publish'>;
   decide: Pick<DecideApproval, 'approve' | 'reject' | 'cancel'>;
+  /** `plan:` re-plan (command and button); absent where no environment makes a plan. */
+  replan?: Pick<RequestPlan, 'replan'>;
   freeze: Pick<FreezeActions, 'assertOverridable' | 'requestOverride' | 'queueForNextWindow' | 'describe'>;
 }
 
@@ -179,6 +183,12 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
           const p = await d.useCases.decide.cancel(parsed.id, command.user_id);
           return await reply.send(mrk`Cancelled \`${p.id}\`.`);
         }
+        case 'replan': {
+          await reply.ack();
+          if (!d.useCases.replan) throw new ShipgateError('bad_command', 'No environment makes a plan (`plan:`); nothing to re-plan.');
+          const p = await d.useCases.replan.replan(parsed.id, command.user_id);
+          return await reply.send(mrk`:repeat: Re-planning \`${p.id}\`: earlier approvals are void; the new plan will be in its thread.`);
+        }
         default:
           throw new ShipgateError('bad_command', `\`/promote ${parsed.kind}\` is not available in this version of shipgate yet. See \`/promote help\`.`);
       }
@@ -211,7 +221,20 @@ export function registerSlackListeners(app: App, d: ListenerDeps): void {
     await timed('action', Date.now(), () => ack());
     const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: action.value, action: 'approve' });
     try {
-      await d.useCases.decide.approve(String(action.value ?? ''), body.user.id, originOf(body));
+      // with `plan:` the button carries the digest of the plan its card showed
+      const { id, planDigest } = parseApproveValue(String(action.value ?? ''));
+      await d.useCases.decide.approve(id, body.user.id, { ...originOf(body), ...(planDigest ? { planDigest } : {}) });
+    } catch (e) {
+      await ephemeral(respond, userMessage(e, log()));
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.replan, async ({ ack, body, action, respond }) => {
+    await timed('action', Date.now(), () => ack());
+    const log = (): Logger => d.logger.child({ user: body.user.id, promotionId: action.value, action: 'replan' });
+    try {
+      if (!d.useCases.replan) throw new ShipgateError('bad_command', 'Re-plan is not available here.');
+      await d.useCases.replan.replan(String(action.value ?? ''), body.user.id, originOf(body));
     } catch (e) {
       await ephemeral(respond, userMessage(e, log()));
     }

@@ -3,16 +3,21 @@ import { outputOf } from '../../domain/execution-plan';
 import type { Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../shared/shipgate-error';
 import { renderTemplate } from '../../domain/template';
+import { planTemplateVars } from '../../domain/plan-review';
 import { wakeKeys } from '../../domain/wake-keys';
 import type { WorkflowRun } from '../ports/workflow-runs';
 import { pollDelay, type ExecDeps } from './exec-deps';
 import type { StepKit } from './step-kit';
 import { StepWait } from './step-wait';
 
-/** Template variables of workflow inputs: `{{sha}}`, `{{env}}`, `{{version}}`, `{{promotion}}`, `{{service}}`, `{{from}}`. */
+/**
+ * Template variables of workflow inputs: `{{sha}}`, `{{env}}`, `{{version}}`, `{{promotion}}`,
+ * `{{service}}`, `{{from}}`, and the reviewed plan's `{{planArtifactId}}` / `{{planRunId}}`
+ * (empty where the environment makes no plan).
+ */
 export function templateVars(p: Promotion, sha: string): Record<string, string> {
   const version = p.ref && !/^[0-9a-f]{7,40}$/i.test(p.ref) ? p.ref : sha.slice(0, 7);
-  return { sha, env: p.env, version, promotion: p.id, service: p.service, from: p.from };
+  return { sha, env: p.env, version, promotion: p.id, service: p.service, from: p.from, ...planTemplateVars(p) };
 }
 
 export function workflowInputs(p: Promotion, strategy: WorkflowStrategy): Record<string, string> {

@@ -16,6 +16,11 @@ export interface JobQueue {
   enqueueMirror(promotionId: string): Promise<void>;
   /** Answer GitHub's deployment protection rule for a waiting deployment (its own retried job, once per callback). */
   enqueueProtectionAnswer(e: ProtectionRuleEvent): Promise<void>;
+  /**
+   * Make sure the promotion's plan job is alive (jobId `plan-<id>`: dispatch, follow and read
+   * the plan before approval); when it sleeps, look now (a re-plan, a webhook for its run).
+   */
+  enqueuePlanReview(promotionId: string, delayMs?: number): Promise<void>;
   /** Expire a pending approval after `approvalTimeout` (jobId `expire-<id>`). */
   enqueueExpiry(promotionId: string, delayMs: number): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { DatabricksJobGateDetails } from './databricks-job-details';
 import type { MrkdwnText } from '../../shared/mrkdwn';
+import type { PlanGateDetails } from './plan-gate-details';
 
 /**
  * The reason codes of every gate, each with the shape of its `details` (what audit, metrics,
@@ -376,4 +377,5 @@ export interface GateDetailMap {
   metrics: MetricsGateDetails & { check_failed: CheckFailedDetails };
   hotfix: HotfixGateDetails & { check_failed: CheckFailedDetails };
   databricksJob: DatabricksJobGateDetails & { check_failed: CheckFailedDetails };
+  plan: PlanGateDetails & { check_failed: CheckFailedDetails };
 }

@@ -136,6 +136,7 @@ export class ActionsRoom {
     };
     if (options.environment !== undefined) workflow.environment = options.environment;
     if (options.inputs !== undefined) workflow.inputs = options.inputs;
+    if (options.artifacts !== undefined) workflow.artifacts = options.artifacts;
     this.state.workflows.push(workflow);
     return workflow.id;
   }

@@ -71,7 +71,7 @@ export class Gateway {
 
   handle(ctx: RequestContext): void {
     const path = ctx.path;
-    if (path.startsWith('/_logs/jobs/')) {
+    if (path.startsWith('/_logs/jobs/') || path.startsWith('/_logs/artifacts/')) {
       this.options.serveLog(ctx);
       return;
     }

@@ -40,7 +40,12 @@ export interface AddWorkflowOptions {
   runName?: string;
   /** Name of the main step. Default `Deploy`. */
   stepName?: string;
+  /** Artifacts each run uploads (name → files), e.g. a plan workflow's `plan` with `plan.md`; listed once the run completed. */
+  artifacts?: WorkflowArtifacts;
 }
+
+/** Artifact name → its files (path → content), fixed or made from the run (a function answering undefined: not uploaded by that run). */
+export type WorkflowArtifacts = Record<string, Record<string, string> | ((run: { inputs: Record<string, unknown>; headSha: string; id: number }) => Record<string, string> | undefined)>;
 
 export interface DispatchRecord {
   repo: string;
@@ -105,6 +110,7 @@ export interface WorkflowRec {
   jobName: string;
   stepName: string;
   runName?: string;
+  artifacts?: WorkflowArtifacts;
   createdAt: number;
 }
 

@@ -39,6 +39,7 @@ const events: Record<PromotionEvent['type'], PromotionEvent> = {
   succeeded: { type: 'succeeded' },
   failed: { type: 'failed', reason: 'run failed' },
   verification_failed: { type: 'verification_failed', reason: 'smoke.yml concluded failure' },
+  plan_failed: { type: 'plan_failed', reason: 'plan run failed' },
 };
 
 const states: PromotionState[] = ['requested', 'blocked', 'awaiting_approval', 'approved', 'running', 'succeeded', 'failed', 'failed_verification', 'rejected', 'cancelled', 'expired'];
@@ -63,6 +64,7 @@ const allowed: Record<string, PromotionState> = {
   'running/succeeded': 'succeeded',
   'running/failed': 'failed',
   'running/verification_failed': 'failed_verification',
+  'awaiting_approval/plan_failed': 'blocked',
 };
 for (const s of states) for (const e of Object.keys(events) as PromotionEvent['type'][]) table.push([s, e, allowed[`${s}/${e}`] ?? null]);
 

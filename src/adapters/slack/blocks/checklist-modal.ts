@@ -33,6 +33,7 @@ export const checklistMetadataSchema = z.strictObject({
       reason: z.string().min(1).max(1000).optional(),
       to: z.string().min(1).max(255).optional(),
       force: z.boolean().optional(),
+      hotfix: z.string().regex(/^INC\d{7,20}$/).optional(),
     })
     .default({}),
 });

@@ -26,7 +26,7 @@ export function helpMessage(config: ShipgateConfig): { text: Mrkdwn; blocks: Kno
     PROMOTE_USAGE,
     FORCE_HELP,
     '`/promote plan <service> <env> […]`: dry run, every gate and what would ship',
-    '`/promote status [service]` · `/promote history <service> [env]` · `/promote freeze [env]` · `/promote cancel <id>` · `/promote evidence <id>`',
+    '`/promote status [service]` · `/promote history <service> [env]` · `/promote freeze [env]` · `/promote cancel <id>` · `/promote evidence <id>` · `/promote replan <id>` (a new plan where `plan:` is set; voids approvals)',
     `${ROLLBACK_USAGE} (incident channels only)`,
   ].join('\n');
   return {

@@ -6,6 +6,8 @@ import { deployedSha, type Promotion, type PromotionState } from '../../../domai
 import type { Button, KnownBlock } from '@slack/types';
 import { clip, LIMITS, mrkdwn, plain } from './block-kit';
 import { ruleCountLabel, signOffBlocks } from './sign-off-blocks';
+import { approveValue, replanButtons } from './plan-buttons';
+import { planApprovable } from '../../../domain/plan-review';
 
 export interface RenderOptions {
   /** Web URL of a commit, e.g. https://github.com/acme/markets/commit/<sha>. */
@@ -20,6 +22,7 @@ export const ACTIONS = {
   cancel: 'promotion_cancel',
   override: 'promotion_override',
   queue: 'promotion_queue',
+  replan: 'promotion_replan',
 } as const;
 
 const STATE_LINE: Record<PromotionState, string> = {
@@ -176,15 +179,21 @@ function actionButtons(p: Promotion, o: RenderOptions): Button[] {
     const approveText = rules.length
       ? mrk`${verb}: ${target}${shaText} during the change freeze ${joinMd(rules.map((r) => mrk`*${r}*`), ', ')} (emergency override)? An emergency approver's click approves the override.`
       : mrk`${verb}: ${target}${shaText}?`;
+    // `plan:` — no Approve until the plan is shown; the button carries the digest of the plan on this card
     return [
-      {
-        type: 'button',
-        action_id: ACTIONS.approve,
-        text: plain(selfService ? 'Deploy' : 'Approve'),
-        style: 'primary',
-        value: p.id,
-        confirm: { title: plain(`${verb}?`), text: mrkdwn(approveText, 300), confirm: plain(verb), deny: plain('Back') },
-      },
+      ...(planApprovable(p)
+        ? [
+            {
+              type: 'button' as const,
+              action_id: ACTIONS.approve,
+              text: plain(selfService ? 'Deploy' : 'Approve'),
+              style: 'primary' as const,
+              value: approveValue(p),
+              confirm: { title: plain(`${verb}?`), text: mrkdwn(p.planReview?.summary ? mrk`${approveText} (${p.planReview.summary})` : approveText, 300), confirm: plain(verb), deny: plain('Back') },
+            },
+          ]
+        : []),
+      ...replanButtons(p, ACTIONS.replan),
       {
         type: 'button',
         action_id: ACTIONS.reject,

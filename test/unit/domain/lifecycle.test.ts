@@ -29,13 +29,17 @@ describe('triggers', () => {
     expect(triggerFires(trigger, e)).toBe(fires);
   });
 
-  it.each([
-    [['dev', 'staging', 'prod'], 'dev', 'staging'],
-    [['dev', 'staging', 'prod'], 'staging', 'prod'],
-    [['dev', 'staging', 'prod'], 'prod', undefined],
-    [['dev', 'prod'], 'qa', undefined],
-  ])('next stage of %j after %s is %s', (pipeline, env, next) => {
-    expect(nextStageOf(pipeline, env)).toBe(next);
+  it.each<[Array<string | string[]>, string, string[]]>([
+    [['dev', 'staging', 'prod'], 'dev', ['staging']],
+    [['dev', 'staging', 'prod'], 'staging', ['prod']],
+    [['dev', 'staging', 'prod'], 'prod', []],
+    [['dev', 'prod'], 'qa', []],
+    // a parallel stage: both members open together; each member is followed by the stage after it
+    [['dev', ['perf', 'security'], 'staging', 'prod'], 'dev', ['perf', 'security']],
+    [['dev', ['perf', 'security'], 'staging', 'prod'], 'perf', ['staging']],
+    [['dev', ['perf', 'security'], 'staging', 'prod'], 'security', ['staging']],
+  ])('next stage of %j after %s is %j', (pipeline, env, next) => {
+    expect(nextStageOf(pipeline, env)).toEqual(next);
   });
 
   it('derives one id per source and key, usable wherever a promotion id is', () => {

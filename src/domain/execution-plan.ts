@@ -87,7 +87,7 @@ function runningStep(p: Promotion, c: ExecContext): ExecStep {
   if (!stepDone(p, 'start_note')) return 'start_note';
   if (c.strategy === 'databricks') {
     for (const s of ['dbx_run', 'dbx_follow', 'dbx_collect'] as const) if (!stepDone(p, s)) return s;
-    return 'finish';
+    return verifyStep(p, c, p.evidence.databricks?.resultState === 'SUCCESS') ?? 'finish';
   }
   if (c.strategy === 'workflow') {
     if (!stepDone(p, 'dispatch')) return 'dispatch';
@@ -102,12 +102,15 @@ function runningStep(p: Promotion, c: ExecContext): ExecStep {
   }
   if (!stepDone(p, 'follow_run')) return 'follow_run';
   if (!stepDone(p, 'collect')) return 'collect';
-  if (c.verify && p.kind === 'promotion' && deployRunSucceeded(p) && !stepDone(p, 'verify_follow')) {
-    if (!stepDone(p, 'verify_dispatch')) return 'verify_dispatch';
-    if (verifyRunId(p) === undefined) return 'verify_run';
-    return 'verify_follow';
-  }
-  return 'finish';
+  return verifyStep(p, c, deployRunSucceeded(p)) ?? 'finish';
+}
+
+/** `verify`: after a successful deploy (a run, or a Databricks job run) the verify workflow, to its end. */
+function verifyStep(p: Promotion, c: ExecContext, deployed: boolean): ExecStep | undefined {
+  if (!c.verify || p.kind !== 'promotion' || !deployed || stepDone(p, 'verify_follow')) return undefined;
+  if (!stepDone(p, 'verify_dispatch')) return 'verify_dispatch';
+  if (verifyRunId(p) === undefined) return 'verify_run';
+  return 'verify_follow';
 }
 
 /** The deploy run the promotion followed concluded success. */

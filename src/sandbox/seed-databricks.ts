@@ -3,7 +3,7 @@
  * emulated GitHub (merged work on main), the staging and prod Databricks jobs (the shared
  * `run_dbt` notebook: build, then smoke tests) and dbt's run_results.json published to the
  * `ops.dbt_meta.artifacts` volume per target (`…/<env>/latest/run_results.json`). Staging
- * was deployed by CI two days ago (the first environment: history only), so `/promote
+ * was deployed by CI two days ago and passed its smoke tests (the first environment: history only), so `/promote
  * dbt-analytics dbt-prod` has a candidate that has soaked. Its ServiceNow CI is `dbt-analytics`, with
  * an approved change (CHG0030040) whose window is open for two weeks.
  */
@@ -64,10 +64,21 @@ export function seedDatabricks(dbx: DatabricksEmulator, github: GitHubEmulator, 
   const author = { name: 'Dana Data', email: 'dana@acme.test', login: 'dana' };
   github.addCommit(DBT_REPO, 'main', { message: 'feat: positions and exposures models', author, date: nowMs - 5 * DAY });
   const head = github.addCommit(DBT_REPO, 'main', { message: 'feat: daily VaR model (tag:deploy)', author, date: nowMs - 3 * DAY });
+  // runbook 004's staging smoke tests (schema tests, business assertions, freshness) after each staging build
+  github.addWorkflow(DBT_REPO, {
+    file: 'smoke.yml',
+    name: 'smoke',
+    jobName: 'smoke',
+    stepName: 'dbt smoke tests',
+    runName: 'smoke {{inputs.env}} {{inputs.promotion}}',
+    durations: { queuedMs: 800, inProgressMs: 3000 },
+    inputs: { env: { required: true }, sha: {}, promotion: {} },
+    logLines: ['dbt test --select tag:contract --target stg: 14 passed', 'assert_totals_non_negative: pass', 'source freshness: positions 12m, trades 9m (ok)'],
+  });
   const durations = { pendingMs: 3000, runningMs: 12_000 };
   dbx.addJob({ jobId: DBT_JOBS['dbt-staging'], name: 'dbt-analytics staging build', tasks: ['stg_build', 'stg_smoke'], durations, parameters: { cmd: 'build', target: 'dbt-staging', select: 'tag:deploy', exclude: 'tag:heavy', defer: 'false' } });
   dbx.addJob({ jobId: DBT_JOBS['dbt-prod'], name: 'dbt-analytics prod build', tasks: ['prod_build', 'prod_smoke'], durations, parameters: { cmd: 'build', target: 'dbt-prod', select: 'tag:deploy', defer: 'true', state_path: '/Volumes/ops/dbt_meta/artifacts/dbt-staging/latest/' } });
   for (const env of ['dbt-staging', 'dbt-prod']) dbx.putFile(`/Volumes/ops/dbt_meta/artifacts/${env}/latest/run_results.json`, runResults(env, NODES));
-  const staged: SeededDeployment = { service: 'dbt-analytics', repo: DBT_REPO, from: 'main', env: 'dbt-staging', sha: head, at: new Date(nowMs - 2 * DAY), runs: [], pullRequests: [], matches: [] };
+  const staged: SeededDeployment = { service: 'dbt-analytics', repo: DBT_REPO, from: 'main', env: 'dbt-staging', sha: head, at: new Date(nowMs - 2 * DAY), runs: [], pullRequests: [], matches: [], verified: true };
   return { deployments: [staged], head };
 }

@@ -47,6 +47,8 @@ export interface SeededDeployment {
   promotionId?: string;
   cr?: string;
   reason?: string;
+  /** The environment's `verify` workflow passed on it (a CI deploy whose smoke tests passed). */
+  verified?: boolean;
 }
 
 export interface GitHubSeed {

@@ -47,6 +47,7 @@ export async function seedHistory(stores: HistoryStores, deployments: readonly S
         at: finishedAt,
         ...(runUrl ? { runUrl } : {}),
         ...(runName ? { runName } : {}),
+        ...(d.verified ? { verification: 'passed' as const } : {}),
       });
       continue;
     }

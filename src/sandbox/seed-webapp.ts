@@ -12,6 +12,8 @@ const PACE = { queuedMs: 1000, inProgressMs: 4000 };
 
 /** Changes the Merge to main button merges, in turn. */
 const CHANGES = ['feat: quote page shows the trade date', 'fix: retry the pricing call once on 503', 'feat: dark mode for the blotter', 'chore: bump the chart library'];
+/** The same for the dbt project (dbt-analytics). */
+const DATA_CHANGES = ['feat: exposures by desk (tag:deploy)', 'fix: VaR window counts business days', 'feat: positions freshness test', 'chore: bump dbt-databricks'];
 
 export function seedWebapp(github: GitHubEmulator): void {
   if (github.branchHead(WEBAPP_REPO, 'main')) return;
@@ -40,9 +42,9 @@ export function seedWebapp(github: GitHubEmulator): void {
 
 let merged = 0;
 
-/** "Merge to main" as a person does it: a new commit by `author` on main, pushed (the push webhook follows). */
-export function mergeToMain(github: GitHubEmulator, author: { name: string; email: string; login?: string }, message?: string): { sha: string; message: string } {
-  const text = message ?? CHANGES[merged++ % CHANGES.length]!;
-  const sha = github.addCommit(WEBAPP_REPO, 'main', { message: `${text} (#${100 + merged})`, author, push: true });
+/** "Merge to main" as a person does it: a new commit by `author` on `repo`'s main, pushed (the push webhook follows). */
+export function mergeToMain(github: GitHubEmulator, repo: string, author: { name: string; email: string; login?: string }, message?: string): { sha: string; message: string } {
+  const text = message ?? (repo === WEBAPP_REPO ? CHANGES : DATA_CHANGES)[merged++ % CHANGES.length]!;
+  const sha = github.addCommit(repo, 'main', { message: `${text} (#${100 + merged})`, author, push: true });
   return { sha, message: text };
 }

@@ -21,7 +21,7 @@ describe('sandbox: the runbook-004 service (dbt-analytics, strategy databricks)'
     const before = new Set((await sb.app.repo.recent(100)).map((p) => p.id));
     await sb.slack.sendSlashCommand({ command: '/promote', text: `dbt-analytics dbt-prod cr=${DBT_CHANGE} reason="VaR model"`, userId: 'U0RELMGR1', channelId: RELEASES_CHANNEL });
     const p = await waitUntil('the dbt-analytics promotion to be evaluated', async () => (await sb.app.repo.recent(20)).find((x) => !before.has(x.id) && x.service === 'dbt-analytics' && x.state !== 'requested' && x.messageTs));
-    // every gate passes but the approval (soak: the seeded staging deploy; change CHG0030040 for the dbt-analytics CI)
+    // every gate passes but the approval (the seeded staging deploy passed its smoke tests; change CHG0030040 for the dbt-analytics CI)
     expect({ state: p.state, notPassing: p.gates.filter((g) => g.status !== 'pass').map((g) => g.gate) }).toEqual({ state: 'awaiting_approval', notPassing: ['approval'] });
     expect(p.sha).toBe(sb.seed.databricks.head);
     await waitUntil('the approve button', () => JSON.stringify(sb.slack.message(RELEASES_CHANNEL, p.messageTs!)?.blocks ?? []).includes(ACTIONS.approve));

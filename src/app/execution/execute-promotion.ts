@@ -105,6 +105,21 @@ export class ExecutePromotion {
       default:
         break;
     }
+    // every strategy: the verify workflow after the deploy, and the next stage
+    switch (step) {
+      case 'verify_dispatch':
+        return verifyDispatchStep(d, k, p);
+      case 'verify_run':
+        return verifyFindRunStep(d, k, p);
+      case 'verify_follow':
+        return verifyFollowStep(d, k, p);
+      case 'verify_failure':
+        return verifyFailureStep(d, k, p);
+      case 'next_stage':
+        return nextStageStep(d, k, p);
+      default:
+        break;
+    }
     if (strategy.type === 'databricks') {
       if (step === 'dbx_run') return databricksRunStep(d, k, p, strategy);
       if (step === 'dbx_follow') return databricksFollowStep(d, k, p);
@@ -116,16 +131,6 @@ export class ExecutePromotion {
         return followRunStep(d, k, p, strategy);
       case 'collect':
         return collectStep(d, k, p);
-      case 'verify_dispatch':
-        return verifyDispatchStep(d, k, p);
-      case 'verify_run':
-        return verifyFindRunStep(d, k, p);
-      case 'verify_follow':
-        return verifyFollowStep(d, k, p);
-      case 'verify_failure':
-        return verifyFailureStep(d, k, p);
-      case 'next_stage':
-        return nextStageStep(d, k, p);
       default:
         break;
     }

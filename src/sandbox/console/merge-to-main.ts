@@ -41,7 +41,7 @@ export function registerMergeToMain(server: HttpServer, d: MergeToMainDeps): voi
     if (!target || target.branch !== 'main') return reply(400, { ok: false, error: `${repo || 'that repository'} has no push trigger on main` });
     const user = demoUser(typeof body.user === 'string' ? body.user : '');
     if (!user) return reply(400, { ok: false, error: 'unknown user' });
-    const merged = mergeToMain(d.github, { name: user.realName, email: user.email ?? `${user.name}@acme.example`, login: user.name.replace('.', '-') });
+    const merged = mergeToMain(d.github, target.repo, { name: user.realName, email: user.email ?? `${user.name}@acme.example`, login: user.name.replace('.', '-') });
     return reply(200, { ok: true, ...merged, branch: target.branch });
   });
 }

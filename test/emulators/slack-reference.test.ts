@@ -166,8 +166,9 @@ describe("manifest.yml follows Slack's app manifest schema", () => {
   it('asks for every scope the Web API methods shipgate calls need', () => {
     const scopes = ((manifest.oauth_config as { scopes: { bot: string[] } }).scopes.bot ?? []).slice().sort();
     // chat.postMessage/update/postEphemeral, slash commands, usergroups.users.list, users.info,
-    // files.uploadV2, conversations.replies (public and private channels)
-    expect(scopes).toEqual(['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'usergroups:read', 'users:read']);
+    // files.uploadV2, conversations.replies (public and private channels), users.lookupByEmail
+    // (a triggered promotion's commit author, kept from approving it)
+    expect(scopes).toEqual(['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'usergroups:read', 'users:read', 'users:read.email']);
   });
 
   it('can fail: a manifest without its display name is refused', () => {

@@ -58,3 +58,37 @@ export async function seedCycleRuns(github: GitHubEmulator, clock: CyclesSeedClo
   for (const repo of [repos.markets, repos.platform]) github.setWorkflowOutcome(repo, CYCLES_WORKFLOW, 'success');
   return ids;
 }
+
+/**
+ * The same for services whose candidate is not a branch head (the parallel-stage risk-models in
+ * staging, markets-infra in int): two successful runs on each `sha`, between its deployment
+ * (`at`) and now, dispatched on a tag of that commit (`build-<sha7>`, as CI tags its builds).
+ */
+export async function seedCycleRunsOn(github: GitHubEmulator, clock: CyclesSeedClock & { base?: () => number }, token: string, targets: ReadonlyArray<{ repo: string; sha: string; at: Date }>): Promise<number[]> {
+  const ids: number[] = [];
+  for (const t of targets) {
+    github.addWorkflow(t.repo, {
+      file: CYCLES_WORKFLOW,
+      name: 'surveillance-pipeline',
+      jobName: 'surveillance',
+      stepName: 'Trade surveillance checks',
+      durations: { queuedMs: 1000, inProgressMs: 4000 },
+      logLines: ['surveillance: 0 alerts over the last cycle'],
+    });
+    const tag = `build-${t.sha.slice(0, 7)}`;
+    github.addTag(t.repo, tag, t.sha);
+    const since = (clock.base ? clock.base() : Date.now()) - t.at.getTime();
+    for (const part of [2 / 3, 1 / 3]) {
+      clock.skewMs = -Math.round(since * part);
+      const res = await fetch(`${github.url}/repos/${t.repo}/actions/workflows/${CYCLES_WORKFLOW}/dispatches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json' },
+        body: JSON.stringify({ ref: tag, return_run_details: true }),
+      });
+      if (!res.ok) throw new Error(`sandbox seed: dispatching ${CYCLES_WORKFLOW} in ${t.repo} answered ${res.status}: ${await res.text()}`);
+      ids.push(Number(((await res.json()) as { workflow_run_id: number }).workflow_run_id));
+    }
+  }
+  clock.skewMs = 0;
+  return ids;
+}

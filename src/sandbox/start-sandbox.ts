@@ -32,6 +32,7 @@ import { seedHistory } from './seed-history';
 import { seedWebapp } from './seed-webapp';
 import { registerMergeToMain } from './console/merge-to-main';
 import { INFRA_REPO, seedPlanReview } from './seed-plan-review';
+import { seedCycleRunsOn } from './seed-cycles';
 import { openDemoChangeWindows, seedServiceNow, type ServiceNowSeed } from './seed-servicenow';
 import { PrometheusEmulator } from '../emulators/prometheus-emulator';
 import { seedPrometheus } from './seed-prometheus';
@@ -240,6 +241,10 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     if (config.services.some((s) => s.repo === 'acme/webapp')) seedWebapp(github);
     seed.deployments.push(...seedPlanReview(github, clock));
     seed.heads[INFRA_REPO] = { main: github.branchHead(INFRA_REPO, 'main')! };
+    // prod's `cycles` gate: the runs on the candidates of the services whose source is not a branch head
+    const cycled = seed.deployments.filter((x) => (x.service === 'risk-models' && x.env === 'staging') || (x.service === 'markets-infra' && x.env === 'int'));
+    const latest = [...new Map(cycled.sort((a, b) => a.at.getTime() - b.at.getTime()).map((x) => [x.service, x])).values()];
+    await seedCycleRunsOn(github, clock, tokens.github, latest);
 
     const env = loadEnv(
       {

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { PromotionLocks } from '../../app/ports/promotion-locks';
 import type { RedisKeys } from './redis-keys';
+import { LuaScript } from './lua-script';
 
-const REPLACE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const REPLACE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`);
+const RELEASE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 /** Locks as plain keys holding the promotion id; changed only by compare-and-set scripts. */
 export class RedisPromotionLocks implements PromotionLocks {
@@ -26,11 +27,11 @@ export class RedisPromotionLocks implements PromotionLocks {
   }
 
   async replace(service: string, env: string, from: string, to: string): Promise<boolean> {
-    return (await this.redis.eval(REPLACE, 1, this.key(service, env), from, to)) === 1;
+    return (await REPLACE.run(this.redis, 1, this.key(service, env), from, to)) === 1;
   }
 
   async release(service: string, env: string, promotionId: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key(service, env), promotionId);
+    await RELEASE.run(this.redis, 1, this.key(service, env), promotionId);
   }
 
   async holder(service: string, env: string): Promise<string | undefined> {

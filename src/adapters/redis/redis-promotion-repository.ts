@@ -5,6 +5,7 @@ import { owesChat } from '../../domain/outbox';
 import { isTerminal, TERMINAL_STATES, type Promotion } from '../../domain/promotion';
 import { ShipgateError } from '../../shared/shipgate-error';
 import type { RedisKeys } from './redis-keys';
+import { LuaScript } from './lua-script';
 
 const TERMINAL_LUA = `local terminal = {${TERMINAL_STATES.map((s) => `['${s}']=true`).join(',')}}`;
 
@@ -35,7 +36,7 @@ end`;
  * new doc, global index, service index, exec index, chat index. ARGV: id, json, score,
  * expected holder ('' = none), now ms, grace ms, active, owes chat. Returns {1} or {0, holder}.
  */
-const CREATE_LOCKED = `
+const CREATE_LOCKED = new LuaScript(`
 ${LOCK_FREE_LUA}
 local holder = redis.call('GET', KEYS[1]) or ''
 if holder ~= ARGV[4] then return {0, holder} end
@@ -48,7 +49,7 @@ redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
 if ARGV[7] == '1' then redis.call('ZADD', KEYS[7], ARGV[3], ARGV[1]) end
 if ARGV[8] == '1' then redis.call('ZADD', KEYS[8], ARGV[3], ARGV[1]) end
-return {1, ''}`;
+return {1, ''}`);
 
 /**
  * Compare-and-set on `version`; on a mismatch returns the current document so the caller
@@ -63,7 +64,7 @@ return {1, ''}`;
  * entries as (type, json) pairs appended to KEYS[7] (all) and KEYS[8] (this promotion's) streams. Returns {1} stored, {0, current} version moved, {-1} missing, {2, holder}
  * lock held, {3} the lock changed hands since it was read (read it again).
  */
-const CAS = `
+const CAS = new LuaScript(`
 ${LOCK_FREE_LUA}
 local cur = redis.call('GET', KEYS[1])
 if not cur then return {-1, ''} end
@@ -84,7 +85,7 @@ for i = 12, #ARGV, 2 do
   redis.call('XADD', KEYS[7], '*', 'promotion', ARGV[5], 'type', ARGV[i], 'entry', ARGV[i + 1])
   redis.call('XADD', KEYS[8], '*', 'type', ARGV[i], 'entry', ARGV[i + 1])
 end
-return {1, ''}`;
+return {1, ''}`);
 
 /** An index entry's change: '1' (re)add with the current time, '0' remove, '-' nothing (was out, stays out). */
 function indexFlag(now: boolean, before: boolean): '1' | '0' | '-' {
@@ -106,8 +107,8 @@ export class RedisPromotionRepository implements PromotionRepository {
     const lock = this.keys.envLock(p.service, p.env);
     for (let attempt = 0; attempt < 20; attempt++) {
       const holder = (await this.redis.get(lock)) ?? '';
-      const [code, found] = (await this.redis.eval(
-        CREATE_LOCKED,
+      const [code, found] = (await CREATE_LOCKED.run(
+        this.redis,
         8,
         lock,
         `${lock}:since`,
@@ -166,8 +167,8 @@ export class RedisPromotionRepository implements PromotionRepository {
       // compare-and-set on the version: a concurrent writer makes us re-apply fn to what it stored
       const audit = (typeof o.audit === 'function' ? o.audit(stored) : (o.audit ?? [])).flatMap((a) => [a.type, JSON.stringify(a)]);
       const historyKey = o.history ? this.keys.deployments(o.history.service, o.history.env) : this.keys.deployments(stored.service, stored.env);
-      const [code, body] = (await this.redis.eval(
-        CAS,
+      const [code, body] = (await CAS.run(
+        this.redis,
         10,
         key,
         lock,

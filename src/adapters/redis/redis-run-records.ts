@@ -2,15 +2,16 @@ import type { Redis } from 'ioredis';
 import type { RunRecords } from '../../app/ports/run-records';
 import type { WorkflowRun } from '../../app/ports/workflow-runs';
 import type { RedisKeys } from './redis-keys';
+import { LuaScript } from './lua-script';
 
 const DAY_MS = 86_400_000;
 
 /** Keeps the newer of two run states (by updated_at); a webhook delivered late never rolls a run back. */
-const REMEMBER = `
+const REMEMBER = new LuaScript(`
 local cur = redis.call('GET', KEYS[1])
 if cur and tostring(cjson.decode(cur).updatedAt or '') > ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-return 1`;
+return 1`);
 
 /** Workflow runs as webhooks delivered them, and which promotion owns which run. */
 export class RedisRunRecords implements RunRecords {
@@ -20,7 +21,7 @@ export class RedisRunRecords implements RunRecords {
   ) {}
 
   async remember(repo: string, run: WorkflowRun): Promise<void> {
-    await this.redis.eval(REMEMBER, 1, this.keys.runSeen(repo, run.id), JSON.stringify(run), run.updatedAt ?? '', String(DAY_MS));
+    await REMEMBER.run(this.redis, 1, this.keys.runSeen(repo, run.id), JSON.stringify(run), run.updatedAt ?? '', String(DAY_MS));
   }
 
   async recall(repo: string, runId: number): Promise<WorkflowRun | undefined> {

@@ -129,7 +129,7 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
   {
     id: RELEASES_CHANNEL,
     name: 'releases',
-    topic: 'Promotions dev → test → prod and int → prod · type /promote help',
+    topic: 'Promotions of every demo service (/promote help lists them and their pipelines)',
     purpose: 'Change-controlled promotions',
   },
   {

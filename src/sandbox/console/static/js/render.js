@@ -144,7 +144,7 @@ export function githubHtml(gh) {
     var trigger = svc.filter(function (s) { return s.pushTrigger === 'main'; })[0];
     html += '<div class="card-section"><div class="sec-title">Branches</div><div class="branches">' + repo.branches.map(function (b) {
       return '<span class="branch"><b>' + esc(b.name) + '</b>' + (b.sha ? '<a href="' + esc(b.url) + '" target="_blank" rel="noopener">' + esc(short(b.sha)) + '</a>' : '') + '</span>';
-    }).join('') + '</div>' + (trigger ? '<button type="button" class="merge-main" data-merge="' + esc(repo.name) + '" title="Merge a change into main as the person you act as; GitHub sends the push webhook and ' + esc(trigger.name) + '\u2019s trigger starts ' + esc(trigger.pipeline[0]) + '">Merge to main</button>' : '') + '</div>';
+    }).join('') + '</div>' + (trigger ? '<button type="button" class="merge-main" data-merge="' + esc(repo.name) + '" title="Merge a change into main as the person you act as; GitHub sends the push webhook and ' + esc(trigger.name) + '\u2019s trigger starts ' + esc(String(trigger.pipeline).split(' \u2192 ')[0]) + '">Merge to main</button>' : '') + '</div>';
     if (repo.waiting.length) {
       html += '<div class="card-section">' + repo.waiting.map(function (r) {
         return '<div class="waiting"><span class="emoji">\u23f8\ufe0f</span><span><b>' + esc(r.name) + ' #' + esc(r.number) + '</b> is waiting for review on <b>' + esc(r.environment || 'an environment') + '</b>. ' +
@@ -217,6 +217,10 @@ export function guideHtml() {
     '<div class="card"><div class="card-section"><h3>Parallel stages and hotfixes</h3><ul>' +
     '<li><b>risk-models</b> runs <code>dev \u2192 [perf | security] \u2192 staging \u2192 prod</code>: perf and security are promoted from dev one at a time (<code>/promote risk-models perf</code>); staging takes a build only once it succeeded in <b>both</b>, and the card names the member that lacks it.</li>' +
     '<li><code>/promote risk-models prod hotfix=INC0012345 cr=CHG0030005</code>: while INC0012345 is open on risk-models in ServiceNow, prod\u2019s soak drops from 24h to 1h (<code>hotfix: { soak: 1h }</code>). Approvals, freezes, the change record and the path still apply. A resolved incident (INC0012301) or ServiceNow being down leaves the normal gates, and the card says why.</li>' +
+    '</ul></div></div>' +
+    '<div class="card"><div class="card-section"><h3>From a merge, and plan review</h3><ul>' +
+    '<li><b>dbt-analytics</b> (runbook 004, dbt on Databricks): in the GitHub tab, <b>Merge to main</b> on <code>acme/analytics</code>. The push starts <code>dbt-staging</code> by itself (<code>trigger: { push: main }</code>, <code>promote: auto</code>): the Databricks staging job runs, then the smoke tests (<code>verify: smoke.yml</code>); once they pass, shipgate asks for <code>dbt-prod</code> in #releases on behalf of the person who merged (<code>promote: request</code>), who cannot approve it. Approve as Dana Data: the prod job runs at the same commit and the thread summarises dbt\u2019s <code>run_results.json</code>. <b>webapp</b> (<code>acme/webapp</code>) is the same flow with a workflow deploy.</li>' +
+    '<li><b>markets-infra</b> (runbook 001 option A): <code>/promote markets-infra prod cr=CHG0030001</code> runs the terraform plan first; <code>plan.md</code> lands in the thread and its summary on the card. Approvals count for that plan only (<b>Re-plan</b> voids them), and the apply run receives the reviewed plan\u2019s artifact id.</li>' +
     '</ul></div></div>' +
     '<div class="card"><div class="card-section"><h3>Move to a real workspace</h3><ol>' +
     '<li>Create the Slack app from <code>manifest.yml</code> (api.slack.com/apps \u2192 Create New App \u2192 From a manifest) and install it.</li>' +

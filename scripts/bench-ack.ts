@@ -25,6 +25,7 @@ import { findAction } from '../src/emulators/slack/blocks';
 import type { SlackState } from '../src/emulators/slack/state';
 import type { SlackMessage } from '../src/emulators/slack/shapes';
 import { freePort, runLoad, ServerProcess, waitIdle, type LoadResult } from './bench-ack-load';
+import { pct } from './bench-stats';
 
 const SECRET = 'bench-secret-0123456789';
 const TOKEN = 'xoxb-bench';
@@ -58,10 +59,6 @@ function configYaml(services: number): string {
     lines.push(`  - { name: s${i}, repo: acme/svc, pipeline: [int, prod], strategy: { type: workflow, workflow: deploy.yml } }`);
   lines.push('  - { name: probe, repo: acme/svc, pipeline: [int, prod], strategy: { type: workflow, workflow: deploy.yml } }');
   return `${lines.join('\n')}\n`;
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 interface Totals {

@@ -16,20 +16,12 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { dropPrefix } from '../src/adapters/redis/drop-prefix';
 import { GitHubEmulator } from '../src/emulators/github-emulator';
+import { latencies } from './bench-stats';
 
 type Row = { name: string; value: string };
 
 /** shipgate's default step-job concurrency (promotion-worker.ts). */
 const CONCURRENCY = 16;
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function latencies(xs: number[]): string {
-  const s = [...xs].sort((a, b) => a - b);
-  return `p50 ${pct(s, 50).toFixed(0)} ms, p99 ${pct(s, 99).toFixed(0)} ms, max ${s[s.length - 1]!.toFixed(0)} ms (n=${s.length})`;
-}
 
 async function waitFor(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

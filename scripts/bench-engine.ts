@@ -27,6 +27,7 @@ import { owesChat } from '../src/domain/outbox';
 import type { Promotion } from '../src/domain/promotion';
 import { RedisPromotionRepository } from '../src/adapters/redis/redis-promotion-repository';
 import { benchEngineBaseline } from './bench-engine-baseline';
+import { latencies } from './bench-stats';
 
 type Row = { name: string; value: string };
 
@@ -35,15 +36,6 @@ const WEBHOOK_SECRET = 'bench-engine-webhook-secret';
 const REQUESTER = 'U0REQ';
 const APPROVER = 'U0APP';
 const CHANNEL = 'C0ENG';
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function latencies(xs: number[]): string {
-  const s = [...xs].sort((a, b) => a - b);
-  return `p50 ${pct(s, 50).toFixed(0)} ms, p99 ${pct(s, 99).toFixed(0)} ms, max ${s[s.length - 1]!.toFixed(0)} ms (n=${s.length})`;
-}
 
 async function waitFor<T>(what: string | (() => string), probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;

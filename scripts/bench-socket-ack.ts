@@ -10,6 +10,7 @@ import { startShipgate } from '../src/main';
 import { silentLogger } from '../src/app/logger';
 import { SlackEmulator } from '../src/emulators/slack-emulator';
 import { GitHubEmulator } from '../src/emulators/github-emulator';
+import { pct } from './bench-stats';
 
 const CONFIG = `
 environments:
@@ -19,10 +20,6 @@ services:
   - { name: svc, repo: acme/svc, pipeline: [int, prod], strategy: { type: workflow, workflow: deploy.yml } }
 `;
 const CONCURRENCY = 20;
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 async function measure(socketMode: boolean, waves: number): Promise<string> {
   const prefix = `bench-sock-${process.pid}-${Date.now()}`;

@@ -25,17 +25,36 @@ interface PlannedRun {
   conclusion: 'success' | 'failure';
 }
 
-export async function seedCycleRuns(github: GitHubEmulator, clock: CyclesSeedClock, token: string, repos: { markets: string; platform: string }): Promise<number[]> {
-  for (const repo of [repos.markets, repos.platform]) {
-    github.addWorkflow(repo, {
-      file: CYCLES_WORKFLOW,
-      name: 'surveillance-pipeline',
-      jobName: 'surveillance',
-      stepName: 'Trade surveillance checks',
-      durations: { queuedMs: 1000, inProgressMs: 4000 },
-      logLines: ['surveillance: 0 alerts over the last cycle'],
-    });
-  }
+/** The cycles workflow in a demo repository. */
+function addCyclesWorkflow(github: GitHubEmulator, repo: string): void {
+  github.addWorkflow(repo, {
+    file: CYCLES_WORKFLOW,
+    name: 'surveillance-pipeline',
+    jobName: 'surveillance',
+    stepName: 'Trade surveillance checks',
+    durations: { queuedMs: 1000, inProgressMs: 4000 },
+    logLines: ['surveillance: 0 alerts over the last cycle'],
+  });
+}
+
+/** One run of the cycles workflow on `ref` (a branch or tag), dispatched as a person would; its run id. */
+async function dispatchCycle(github: GitHubEmulator, token: string, repo: string, ref: string): Promise<number> {
+  const res = await fetch(`${github.url}/repos/${repo}/actions/workflows/${CYCLES_WORKFLOW}/dispatches`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json' },
+    body: JSON.stringify({ ref, return_run_details: true }),
+  });
+  if (!res.ok) throw new Error(`sandbox seed: dispatching ${CYCLES_WORKFLOW} in ${repo} answered ${res.status}: ${await res.text()}`);
+  return Number(((await res.json()) as { workflow_run_id: number }).workflow_run_id);
+}
+
+export async function seedCycleRuns(
+  github: GitHubEmulator,
+  clock: CyclesSeedClock,
+  token: string,
+  repos: { markets: string; platform: string },
+): Promise<number[]> {
+  for (const repo of [repos.markets, repos.platform]) addCyclesWorkflow(github, repo);
   const plan: PlannedRun[] = [
     { repo: repos.markets, ref: 'main', hoursAgo: 18, conclusion: 'success' },
     { repo: repos.markets, ref: 'main', hoursAgo: 12, conclusion: 'failure' },
@@ -47,13 +66,7 @@ export async function seedCycleRuns(github: GitHubEmulator, clock: CyclesSeedClo
   for (const r of plan) {
     clock.skewMs = -r.hoursAgo * HOUR;
     github.setWorkflowOutcome(r.repo, CYCLES_WORKFLOW, r.conclusion);
-    const res = await fetch(`${github.url}/repos/${r.repo}/actions/workflows/${CYCLES_WORKFLOW}/dispatches`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json' },
-      body: JSON.stringify({ ref: r.ref, return_run_details: true }),
-    });
-    if (!res.ok) throw new Error(`sandbox seed: dispatching ${CYCLES_WORKFLOW} in ${r.repo} answered ${res.status}: ${await res.text()}`);
-    ids.push(Number(((await res.json()) as { workflow_run_id: number }).workflow_run_id));
+    ids.push(await dispatchCycle(github, token, r.repo, r.ref));
   }
   for (const repo of [repos.markets, repos.platform]) github.setWorkflowOutcome(repo, CYCLES_WORKFLOW, 'success');
   return ids;
@@ -64,29 +77,21 @@ export async function seedCycleRuns(github: GitHubEmulator, clock: CyclesSeedClo
  * staging, markets-infra in int): two successful runs on each `sha`, between its deployment
  * (`at`) and now, dispatched on a tag of that commit (`build-<sha7>`, as CI tags its builds).
  */
-export async function seedCycleRunsOn(github: GitHubEmulator, clock: CyclesSeedClock & { base?: () => number }, token: string, targets: ReadonlyArray<{ repo: string; sha: string; at: Date }>): Promise<number[]> {
+export async function seedCycleRunsOn(
+  github: GitHubEmulator,
+  clock: CyclesSeedClock & { base?: () => number },
+  token: string,
+  targets: ReadonlyArray<{ repo: string; sha: string; at: Date }>,
+): Promise<number[]> {
   const ids: number[] = [];
   for (const t of targets) {
-    github.addWorkflow(t.repo, {
-      file: CYCLES_WORKFLOW,
-      name: 'surveillance-pipeline',
-      jobName: 'surveillance',
-      stepName: 'Trade surveillance checks',
-      durations: { queuedMs: 1000, inProgressMs: 4000 },
-      logLines: ['surveillance: 0 alerts over the last cycle'],
-    });
+    addCyclesWorkflow(github, t.repo);
     const tag = `build-${t.sha.slice(0, 7)}`;
     github.addTag(t.repo, tag, t.sha);
     const since = (clock.base ? clock.base() : Date.now()) - t.at.getTime();
     for (const part of [2 / 3, 1 / 3]) {
       clock.skewMs = -Math.round(since * part);
-      const res = await fetch(`${github.url}/repos/${t.repo}/actions/workflows/${CYCLES_WORKFLOW}/dispatches`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json' },
-        body: JSON.stringify({ ref: tag, return_run_details: true }),
-      });
-      if (!res.ok) throw new Error(`sandbox seed: dispatching ${CYCLES_WORKFLOW} in ${t.repo} answered ${res.status}: ${await res.text()}`);
-      ids.push(Number(((await res.json()) as { workflow_run_id: number }).workflow_run_id));
+      ids.push(await dispatchCycle(github, token, t.repo, tag));
     }
   }
   clock.skewMs = 0;

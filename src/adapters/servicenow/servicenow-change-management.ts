@@ -1,14 +1,14 @@
 import type { ChangeManagement, NewChange } from '../../app/ports/change-management';
 import type { BlackoutSpan } from '../../domain/freeze-calendar';
-import { changeStateLabel, formatSnDateTime, incidentStateLabel, recordUrl, type ChangeRecord, type Incident } from '../../domain/servicenow/change-record';
+import { changeStateLabel, formatSnDateTime, recordUrl, type ChangeRecord, type Incident } from '../../domain/servicenow/change-record';
 import { ShipgateError } from '../../shared/shipgate-error';
 import type { ServiceNowClient } from './servicenow-client';
+import { incidentFromRecord } from './servicenow-incident-record';
 import { fieldDisplay, fieldValue, isSysId, isTimeZone, parseScheduleDateTime, parseSnDateTime } from './servicenow-fields';
 import {
   changeApiCreated,
   changeRequestRecord,
   describeMismatch,
-  incidentRecord,
   parseRecord,
   parseRecords,
   scheduleRecord,
@@ -338,23 +338,6 @@ export class ServiceNowChangeManagement implements ChangeManagement {
   }
 
   private toIncident(answer: unknown): Incident {
-    const rec = parseRecord(incidentRecord, 'incident', answer, this.instanceUrl);
-    const sysId = fieldValue(rec, 'sys_id');
-    const state = fieldValue(rec, 'state');
-    const ciSysId = fieldValue(rec, 'cmdb_ci');
-    const ciName = fieldDisplay(rec, 'cmdb_ci');
-    const openedAt = parseSnDateTime(fieldValue(rec, 'opened_at'));
-    return {
-      number: fieldValue(rec, 'number'),
-      sysId,
-      priority: Number(fieldValue(rec, 'priority')) || 0,
-      state,
-      stateLabel: fieldDisplay(rec, 'state') || incidentStateLabel(state),
-      shortDescription: fieldValue(rec, 'short_description'),
-      ...(ciSysId ? { ciSysId } : {}),
-      ...(ciName ? { ciName } : {}),
-      ...(openedAt ? { openedAt } : {}),
-      url: recordUrl(this.instanceUrl, 'incident', sysId),
-    };
+    return incidentFromRecord(answer, this.instanceUrl).incident;
   }
 }

@@ -11,6 +11,7 @@ import type { GitHubEmulator } from '../emulators/github-emulator';
 import { promotionId } from '../domain/promotion-id';
 import { seedCycleRuns } from './seed-cycles';
 import { RISK_REPO, seedRiskModels } from './seed-risk';
+import { deployInThePast } from './seed-deploy';
 
 export const HOUR = 3_600_000;
 
@@ -163,28 +164,7 @@ export async function seedGitHub(github: GitHubEmulator, clock: SeedClock, token
     logLines: MARKETS_DEPLOY_LOG,
   });
   const marketsDeploy = async (env: 'int' | 'prod', sha: string, hoursAgo: number, promo?: { cr: string; reason: string }): Promise<void> => {
-    at(hoursAgo);
-    const started = await api<{ workflow_run_id: number; html_url: string }>('POST', `/repos/${MARKETS_REPO}/actions/workflows/deploy.yml/dispatches`, {
-      ref: 'main',
-      inputs: { environment: env, sha },
-      return_run_details: true,
-    });
-    const dep = await api<{ id: number }>('POST', `/repos/${MARKETS_REPO}/deployments`, {
-      ref: sha,
-      environment: env,
-      task: 'deploy',
-      auto_merge: false,
-      required_contexts: [],
-      production_environment: env === 'prod',
-      description: `markets-pipeline ${sha.slice(0, 7)}`,
-    });
-    const finished = at(hoursAgo - 0.1);
-    await api('POST', `/repos/${MARKETS_REPO}/deployments/${dep.id}/statuses`, {
-      state: 'success',
-      log_url: started.html_url,
-      description: 'Deployed by deploy.yml',
-    });
-    const run = { id: started.workflow_run_id, name: 'deploy', runNumber: Number(github.run(started.workflow_run_id)?.run_number), url: started.html_url, headSha: sha };
+    const { run, finished } = await deployInThePast({ github, at, api }, { repo: MARKETS_REPO, env, sha, hoursAgo, production: env === 'prod', description: `markets-pipeline ${sha.slice(0, 7)}` });
     deployments.push({
       service: 'markets-pipeline',
       repo: MARKETS_REPO,

@@ -6,8 +6,8 @@
  * yet in security, so `/promote risk-models staging` is blocked until
  * `/promote risk-models security` succeeds.
  */
-import type { GitHubEmulator } from '../emulators/github-emulator';
 import { promotionId } from '../domain/promotion-id';
+import { deployInThePast, type PastDeployContext } from './seed-deploy';
 
 /** One seeded deployment (the shape of seed-github's SeededDeployment, which records it). */
 export interface RiskDeployment {
@@ -26,20 +26,20 @@ export interface RiskDeployment {
 
 export const RISK_REPO = 'acme/risk';
 
-const RISK_DEPLOY_LOG = ['Resolving artifact ghcr.io/acme/risk-models (built once from the candidate SHA)', 'deploying risk-models', 'smoke: VaR backtest 250 days OK'];
+const RISK_DEPLOY_LOG = [
+  'Resolving artifact ghcr.io/acme/risk-models (built once from the candidate SHA)',
+  'deploying risk-models',
+  'smoke: VaR backtest 250 days OK',
+];
 
-export interface RiskSeedContext {
-  github: GitHubEmulator;
-  /** Moves the emulator clock to `hoursAgo` and returns that instant. */
-  at: (hoursAgo: number) => Date;
-  api: <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
+export interface RiskSeedContext extends PastDeployContext {
   random: () => number;
   author: { name: string; email: string; login: string };
   record: (d: RiskDeployment) => void;
 }
 
 export async function seedRiskModels(c: RiskSeedContext): Promise<void> {
-  const { github, at, api } = c;
+  const { github, at } = c;
   at(24 * 3);
   github.addRepo(RISK_REPO, { defaultBranch: 'main' });
   github.addWorkflow(RISK_REPO, {
@@ -52,23 +52,7 @@ export async function seedRiskModels(c: RiskSeedContext): Promise<void> {
     logLines: RISK_DEPLOY_LOG,
   });
   const deploy = async (from: string, env: string, sha: string, hoursAgo: number, promoted: boolean): Promise<void> => {
-    at(hoursAgo);
-    const started = await api<{ workflow_run_id: number; html_url: string }>('POST', `/repos/${RISK_REPO}/actions/workflows/deploy.yml/dispatches`, {
-      ref: 'main',
-      inputs: { environment: env, sha },
-      return_run_details: true,
-    });
-    const dep = await api<{ id: number }>('POST', `/repos/${RISK_REPO}/deployments`, {
-      ref: sha,
-      environment: env,
-      task: 'deploy',
-      auto_merge: false,
-      required_contexts: [],
-      description: `risk-models ${sha.slice(0, 7)}`,
-    });
-    const finished = at(hoursAgo - 0.1);
-    await api('POST', `/repos/${RISK_REPO}/deployments/${dep.id}/statuses`, { state: 'success', log_url: started.html_url, description: 'Deployed by deploy.yml' });
-    const run = { id: started.workflow_run_id, name: 'deploy', runNumber: Number(github.run(started.workflow_run_id)?.run_number), url: started.html_url, headSha: sha };
+    const { run, finished } = await deployInThePast(c, { repo: RISK_REPO, env, sha, hoursAgo, description: `risk-models ${sha.slice(0, 7)}` });
     c.record({
       service: 'risk-models',
       repo: RISK_REPO,
@@ -82,11 +66,21 @@ export async function seedRiskModels(c: RiskSeedContext): Promise<void> {
       ...(promoted ? { promotionId: promotionId('promotion', finished, c.random), reason: 'performance run of the new VaR engine' } : {}),
     });
   };
-  const older = github.addCommit(RISK_REPO, 'main', { message: 'feat: stressed VaR scenarios (#37)', author: c.author, date: at(24 * 3).getTime(), push: true });
+  const older = github.addCommit(RISK_REPO, 'main', {
+    message: 'feat: stressed VaR scenarios (#37)',
+    author: c.author,
+    date: at(24 * 3).getTime(),
+    push: true,
+  });
   await deploy('dev', 'dev', older, 80, false);
   await deploy('dev', 'perf', older, 78, true);
   await deploy('dev', 'security', older, 77, true);
-  const sha = github.addCommit(RISK_REPO, 'main', { message: 'feat: VaR engine on the new curve library (#41)', author: c.author, date: at(30).getTime(), push: true });
+  const sha = github.addCommit(RISK_REPO, 'main', {
+    message: 'feat: VaR engine on the new curve library (#41)',
+    author: c.author,
+    date: at(30).getTime(),
+    push: true,
+  });
   await deploy('dev', 'dev', sha, 29, false);
   await deploy('dev', 'perf', sha, 26, true);
   await deploy('perf', 'staging', older, 3, true);

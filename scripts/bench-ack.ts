@@ -61,16 +61,8 @@ function configYaml(services: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Totals {
-  latencies: number[];
-  ok: number;
-  non2xx: number;
-  timeouts: number;
-  errors: number;
-  seconds: number;
-  cpuMs: number;
-  statuses: Record<string, number>;
-}
+/** Several runs of one path and level, summed (the same fields as one run). */
+type Totals = LoadResult;
 
 function add(t: Totals | undefined, r: LoadResult): Totals {
   const x = t ?? { latencies: [], ok: 0, non2xx: 0, timeouts: 0, errors: 0, seconds: 0, cpuMs: 0, statuses: {} };
